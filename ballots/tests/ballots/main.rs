@@ -1,0 +1,8 @@
+//! Integration tests of `votum-ballots`, in one binary (each file under
+//! `tests/` would otherwise be a separate, slowly linked executable).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+mod properties;
+mod scale;
+mod stv_examples;

@@ -1,0 +1,11 @@
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP TABLE rate_limits;
+DROP TABLE password_resets;
+DROP TABLE sessions;
+DROP TABLE accounts;
+DROP TABLE offices;
+DROP TABLE group_memberships;
+DROP TABLE members;
+DROP TABLE group_tree;
+DROP TABLE groups;

@@ -1,0 +1,83 @@
+//! Administration pages: figures, the mail outbox and the audit log.
+
+use diesel::prelude::*;
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+use crate::auth::Admin;
+use crate::db::schema::{accounts, groups, members};
+use crate::error::AppResult;
+use crate::web::{AppState, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![overview, outbox, audit_log]
+}
+
+#[get("/admin")]
+async fn overview(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Template> {
+    let figures = app
+        .db
+        .run(|conn| {
+            let members: i64 = members::table.count().get_result(conn)?;
+            let active: i64 = members::table
+                .filter(members::status.eq("active"))
+                .count()
+                .get_result(conn)?;
+            let paper: i64 = members::table
+                .filter(members::channel.eq("paper"))
+                .count()
+                .get_result(conn)?;
+            let groups: i64 = groups::table.count().get_result(conn)?;
+            let accounts: i64 = accounts::table.count().get_result(conn)?;
+            Ok(json!({
+                "members": members,
+                "active": active,
+                "paper": paper,
+                "groups": groups,
+                "accounts": accounts,
+            }))
+        })
+        .await?;
+    Ok(page.render("admin/overview", json!({"figures": figures})))
+}
+
+#[get("/admin/outbox")]
+async fn outbox(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Template> {
+    let messages = app
+        .db
+        .run(|conn| crate::mail::outbox_page(conn, 200))
+        .await?;
+    let messages: Vec<_> = messages
+        .into_iter()
+        .map(|m| {
+            json!({
+                "created_at": m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                "recipient": m.recipient,
+                "subject": m.subject,
+                "body": m.body,
+                "sent_at": m.sent_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+                "error": m.error,
+            })
+        })
+        .collect();
+    Ok(page.render("admin/outbox", json!({"messages": messages})))
+}
+
+#[get("/admin/audit")]
+async fn audit_log(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Template> {
+    let entries = app.db.run(|conn| crate::audit::recent(conn, 500)).await?;
+    let entries: Vec<_> = entries
+        .into_iter()
+        .map(|e| {
+            json!({
+                "at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "actor": e.actor_account_id.map(|a| a.to_string()),
+                "action": e.action,
+                "member": e.member_id.map(|m| m.to_string()),
+                "detail": e.detail,
+            })
+        })
+        .collect();
+    Ok(page.render("admin/audit", json!({"entries": entries})))
+}

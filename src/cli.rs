@@ -1,0 +1,239 @@
+//! The command line: `serve`, `demo`, `migrate`, `admin create-user`,
+//! `members import`. Errors go to stderr with a non-zero exit code.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config;
+use crate::db::Db;
+use crate::error::AppError;
+
+#[derive(Parser)]
+#[command(name = "votum", version, about = "Votum member portal")]
+pub struct Cli {
+    /// Configuration file (default: votum.toml, or $VOTUM_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (configuration from votum.toml and VOTUM_* variables).
+    Serve,
+    /// Create a fresh demo database, print logins, then serve it.
+    Demo {
+        /// Number of members to generate.
+        #[arg(long, default_value_t = 2000)]
+        members: usize,
+        /// Seed for the generated data (same seed, same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Database to fill (default: a new data/demo.sqlite). A PostgreSQL
+        /// database must be empty.
+        #[arg(long)]
+        database: Option<String>,
+        /// Only create the database; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Member register tasks.
+    Members {
+        #[command(subcommand)]
+        command: MembersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a login. Reads the password from standard input when it is
+    /// not a terminal, else generates one and prints it.
+    CreateUser {
+        /// Login name.
+        login: String,
+        /// Give the account administrator rights.
+        #[arg(long)]
+        admin: bool,
+        /// Link the account to this member (membership number).
+        #[arg(long)]
+        member: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MembersCommand {
+    /// Import members from CSV (idempotent by membership number).
+    Import {
+        file: PathBuf,
+        /// Import the valid rows even if some rows are bad.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(path) = &cli.config {
+        // The figment reads VOTUM_CONFIG; set before any thread starts.
+        std::env::set_var("VOTUM_CONFIG", path);
+    }
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_db() -> Result<(config::Settings, Db), AppError> {
+    let settings = config::settings(&config::figment())?;
+    let db = Db::open(&settings.database_url, 2)?;
+    Ok((settings, db))
+}
+
+fn run(command: Command) -> Result<ExitCode, AppError> {
+    match command {
+        Command::Serve => serve(config::figment()),
+        Command::Demo {
+            members,
+            seed,
+            database,
+            no_serve,
+        } => {
+            let url = database.unwrap_or_else(|| "data/demo.sqlite".into());
+            let logins = crate::demo::create(&url, members, seed)?;
+            let figment = config::figment().merge(("database_url", url));
+            let settings = config::settings(&figment)?;
+            println!("\nVotum demo: {members} members.");
+            println!("Open {} and sign in as:", settings.public_url);
+            for login in &logins {
+                println!(
+                    "  {:<18} login {:<28} password {}",
+                    login.role, login.login, login.password
+                );
+            }
+            if no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
+            serve(figment)
+        }
+        Command::Migrate => {
+            let (settings, db) = open_db()?;
+            let applied = crate::db::migrate(&mut *db.get()?)?;
+            println!(
+                "{}: {} migration(s) applied",
+                settings.database_url,
+                applied.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    login,
+                    admin,
+                    member,
+                },
+        } => create_user(&login, admin, member.as_deref()),
+        Command::Members {
+            command: MembersCommand::Import { file, skip_invalid },
+        } => import(&file, skip_invalid),
+    }
+}
+
+fn serve(figment: rocket::figment::Figment) -> Result<ExitCode, AppError> {
+    let rocket = crate::rocket(figment)?;
+    rocket::execute(rocket.launch()).map_err(|e| AppError::Internal(format!("server: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_user(login: &str, admin: bool, member: Option<&str>) -> Result<ExitCode, AppError> {
+    use diesel::prelude::*;
+    let login = login.trim();
+    if login.is_empty() {
+        return Err(AppError::BadRequest("the login name is empty".into()));
+    }
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        let token = votum_crypto::Token::generate()?;
+        let password: String = token.secret.expose().chars().take(16).collect();
+        (votum_crypto::SecretString::new(password), true)
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| AppError::BadRequest(format!("reading the password: {e}")))?;
+        (
+            votum_crypto::SecretString::new(line.trim_end_matches(['\r', '\n']).to_owned()),
+            false,
+        )
+    };
+    if password.expose().chars().count() < 10 {
+        return Err(AppError::BadRequest(
+            "the password must have at least 10 characters".into(),
+        ));
+    }
+    let (_, db) = open_db()?;
+    let mut conn = db.get()?;
+    let member_id = match member {
+        Some(number) => Some(
+            crate::db::schema::members::table
+                .filter(crate::db::schema::members::membership_number.eq(number))
+                .select(crate::db::schema::members::id)
+                .first::<i64>(&mut *conn)
+                .optional()?
+                .ok_or_else(|| AppError::BadRequest(format!("no member with number {number}")))?,
+        ),
+        None => None,
+    };
+    let now = chrono::Utc::now().naive_utc();
+    crate::auth::create_account(&mut conn, login, member_id, &password, admin, now).map_err(
+        |e| match e {
+            AppError::Conflict(_) => AppError::Conflict(format!(
+                "login {login:?} is taken, or the member already has an account"
+            )),
+            other => other,
+        },
+    )?;
+    println!("created {}login {login}", if admin { "admin " } else { "" });
+    if generated {
+        println!("password: {}", password.expose());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(file: &std::path::Path, skip_invalid: bool) -> Result<ExitCode, AppError> {
+    let input = std::fs::File::open(file)
+        .map_err(|e| AppError::BadRequest(format!("{}: {e}", file.display())))?;
+    let (_, db) = open_db()?;
+    let mut conn = db.get()?;
+    let report = crate::members::import::import(&mut conn, input, skip_invalid)?;
+    for error in &report.errors {
+        eprintln!("{}: {error}", file.display());
+    }
+    if !report.applied {
+        eprintln!(
+            "{} bad row(s); nothing imported (use --skip-invalid to import the valid rows)",
+            report.errors.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "{} inserted, {} updated, {} unchanged, {} skipped",
+        report.inserted, report.updated, report.unchanged, report.skipped
+    );
+    Ok(ExitCode::SUCCESS)
+}

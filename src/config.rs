@@ -1,0 +1,117 @@
+//! Configuration from `votum.toml` and `VOTUM_*` environment variables,
+//! layered over Rocket's defaults (address, port, limits).
+
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use rocket::figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Votum's own settings. Every key can be set in `votum.toml` or as
+/// `VOTUM_<KEY>` (e.g. `VOTUM_DATABASE_URL`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `postgres://…` for PostgreSQL, otherwise a SQLite file path.
+    pub database_url: String,
+    /// Pool size per app instance.
+    pub database_pool_size: u32,
+    /// Base64 of at least 32 random bytes. Instances behind one load balancer
+    /// must share it. Empty: read or create `<data_dir>/secret.key`.
+    pub secret_key: String,
+    /// Where the SQLite file and the generated secret key live.
+    pub data_dir: String,
+    /// Public base URL, used in mailed links.
+    pub public_url: String,
+    /// `smtp://host:port` to send mail; empty keeps mail in the admin outbox.
+    pub smtp_url: String,
+    /// Sender address for outgoing mail.
+    pub mail_from: String,
+    /// Mark cookies `Secure`. Keep on; browsers accept it on localhost too.
+    pub secure_cookies: bool,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// Folder of Handlebars templates and of static files (CSS).
+    pub template_dir: String,
+    pub static_dir: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "data/votum.sqlite".into(),
+            database_pool_size: 16,
+            secret_key: String::new(),
+            data_dir: "data".into(),
+            public_url: "http://127.0.0.1:8000".into(),
+            smtp_url: String::new(),
+            mail_from: "Votum <noreply@localhost>".into(),
+            secure_cookies: true,
+            session_hours: 12,
+            template_dir: resource_dir("templates"),
+            static_dir: resource_dir("static"),
+        }
+    }
+}
+
+/// `./name` when run from a checkout or install folder, else the folder next
+/// to the sources this binary was built from.
+fn resource_dir(name: &str) -> String {
+    if std::path::Path::new(name).is_dir() {
+        name.into()
+    } else {
+        format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+}
+
+/// Rocket's defaults, then Votum's, then `votum.toml` (or `VOTUM_CONFIG`),
+/// then `VOTUM_*` variables.
+pub fn figment() -> Figment {
+    let file = std::env::var("VOTUM_CONFIG").unwrap_or_else(|_| "votum.toml".into());
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(Settings::default()))
+        .merge(("ident", "Votum"))
+        .merge(Toml::file(file))
+        .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global())
+}
+
+/// Reads the settings part of a figment with a readable error.
+pub fn settings(figment: &Figment) -> Result<Settings, AppError> {
+    figment
+        .extract::<Settings>()
+        .map_err(|e| AppError::Internal(format!("configuration: {e}")))
+}
+
+/// The configured secret key, or one kept in `<data_dir>/secret.key`
+/// (created on first start with owner-only permissions).
+pub fn secret_key(settings: &Settings) -> Result<votum_crypto::MacKey, AppError> {
+    let bad = |e: votum_crypto::CryptoError| AppError::Internal(format!("secret key: {e}"));
+    if !settings.secret_key.is_empty() {
+        return votum_crypto::MacKey::from_base64(&settings.secret_key).map_err(bad);
+    }
+    let path = std::path::Path::new(&settings.data_dir).join("secret.key");
+    if let Ok(stored) = std::fs::read_to_string(&path) {
+        return votum_crypto::MacKey::from_base64(&stored).map_err(bad);
+    }
+    let (key, encoded) = votum_crypto::MacKey::generate().map_err(bad)?;
+    let io = |e: std::io::Error| AppError::Internal(format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(&settings.data_dir).map_err(io)?;
+    write_private(&path, &encoded).map_err(io)?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

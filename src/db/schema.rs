@@ -1,0 +1,146 @@
+// Hand-kept, portable across SQLite and PostgreSQL: only types both share.
+
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        kind -> Text,
+        name -> Text,
+        slug -> Text,
+    }
+}
+
+diesel::table! {
+    group_tree (ancestor_id, group_id) {
+        ancestor_id -> BigInt,
+        group_id -> BigInt,
+        depth -> Integer,
+    }
+}
+
+diesel::table! {
+    members (id) {
+        id -> BigInt,
+        membership_number -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        address_extra -> Nullable<Text>,
+        street -> Text,
+        house_number -> Text,
+        postcode -> Text,
+        city -> Text,
+        country -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        birth_date -> Date,
+        join_date -> Date,
+        status -> Text,
+        channel -> Text,
+        language -> Text,
+        chapter_id -> BigInt,
+        sort_key -> Text,
+        first_name_key -> Text,
+    }
+}
+
+diesel::table! {
+    group_memberships (group_id, member_id) {
+        group_id -> BigInt,
+        member_id -> BigInt,
+        since -> Date,
+    }
+}
+
+diesel::table! {
+    offices (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        group_id -> BigInt,
+        role -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        login -> Text,
+        member_id -> Nullable<BigInt>,
+        password_hash -> Text,
+        is_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_digest) {
+        token_digest -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (token_digest) {
+        token_digest -> Text,
+        member_id -> Nullable<BigInt>,
+        account_id -> Nullable<BigInt>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limits (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_account_id -> Nullable<BigInt>,
+        action -> Text,
+        member_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        recipient -> Text,
+        subject -> Text,
+        body -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(group_tree -> groups (group_id));
+diesel::joinable!(members -> groups (chapter_id));
+diesel::joinable!(offices -> members (member_id));
+diesel::joinable!(offices -> groups (group_id));
+diesel::joinable!(group_memberships -> members (member_id));
+diesel::joinable!(accounts -> members (member_id));
+diesel::joinable!(sessions -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    groups,
+    group_tree,
+    members,
+    group_memberships,
+    offices,
+    accounts,
+    sessions,
+    password_resets,
+    rate_limits,
+    audit_log,
+    outbox,
+);

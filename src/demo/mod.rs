@@ -1,0 +1,328 @@
+//! `votum demo`: a fresh database with a plausible party (see
+//! [`population`]), offices in every group and four accounts whose logins
+//! are printed.
+
+mod places;
+pub mod population;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use crate::db::models::{Group, GroupMembership, GroupTreeRow, Member, Office, Role};
+use crate::db::schema::{group_memberships, group_tree, groups, members, offices};
+use crate::db::{Backend, Db, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::members::query::name_keys;
+use population::{DemoGroupKind, Population};
+
+/// A login printed after the demo is created.
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub login: String,
+    pub password: &'static str,
+}
+
+/// The password of every demo account. Demo only: real accounts get their
+/// password through the mailed link.
+pub const DEMO_PASSWORD: &str = "votum-demo";
+
+/// Creates the demo database at `url` and returns the logins to print.
+pub fn create(url: &str, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
+    if Backend::of(url) == Backend::Sqlite {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = format!("{url}{suffix}");
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(AppError::Internal(format!("removing {path}: {e}"))),
+            }
+        }
+    }
+    let db = Db::open(url, 2)?;
+    let mut conn = db.get()?;
+    let existing: i64 = members::table.count().get_result(&mut *conn)?;
+    if existing > 0 {
+        return Err(AppError::Conflict(format!(
+            "{url} already holds {existing} members; the demo needs an empty database"
+        )));
+    }
+    let started = std::time::Instant::now();
+    let logins = fill(&mut conn, count, seed)?;
+    eprintln!(
+        "demo data: {count} members in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(logins)
+}
+
+fn kind(kind: &DemoGroupKind) -> &'static str {
+    kind.as_str()
+}
+
+/// The first few members of each group, to staff its offices.
+#[derive(Default, Clone)]
+struct Staff(Vec<i64>);
+
+fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
+    let population = Population::new(count, seed);
+    let today = Utc::now().date_naive();
+    let mut ids = Vec::with_capacity(population.groups.len());
+    let mut rows = Vec::with_capacity(population.groups.len());
+    let mut tree = Vec::new();
+    for group in &population.groups {
+        let id = votum_crypto::random_id()?;
+        ids.push(id);
+        let parent_id = group.parent.and_then(|p| ids.get(p).copied());
+        rows.push(Group {
+            id,
+            parent_id,
+            kind: kind(&group.kind).to_owned(),
+            name: group.name.clone(),
+            slug: group.slug.clone(),
+        });
+        // Closure rows: walk up through the parents already placed.
+        let mut depth = 0;
+        let mut current = Some(group.index);
+        while let Some(index) = current {
+            let Some(ancestor) = ids.get(index).copied() else {
+                break;
+            };
+            tree.push(GroupTreeRow {
+                ancestor_id: ancestor,
+                group_id: id,
+                depth,
+            });
+            depth += 1;
+            current = population.groups.get(index).and_then(|g| g.parent);
+        }
+    }
+    conn.transaction(|conn| {
+        for batch in rows.chunks(1000) {
+            crate::insert_batch!(conn, groups::table, batch)?;
+        }
+        for batch in tree.chunks(2000) {
+            crate::insert_batch!(conn, group_tree::table, batch)?;
+        }
+        Ok::<_, AppError>(())
+    })?;
+
+    // Stream members in; remember a few per chapter to staff offices.
+    let mut staff: HashMap<usize, Staff> = HashMap::new();
+    let working_groups: Vec<usize> = population
+        .groups
+        .iter()
+        .filter(|g| matches!(g.kind, DemoGroupKind::WorkingGroup))
+        .map(|g| g.index)
+        .collect();
+    let mut batch = Vec::with_capacity(1000);
+    let mut memberships = Vec::new();
+    let mut stream = population.members().enumerate().peekable();
+    while stream.peek().is_some() {
+        conn.transaction(|conn| {
+            for (n, person) in stream.by_ref().take(20_000) {
+                let id = votum_crypto::random_id()?;
+                let chapter_id = *ids
+                    .get(person.local_group)
+                    .ok_or_else(|| AppError::Internal("member outside the tree".into()))?;
+                let kept = staff.entry(person.local_group).or_default();
+                if kept.0.len() < 4 {
+                    kept.0.push(id);
+                }
+                // Every 25th member joins a working group.
+                if n % 25 == 0 && !working_groups.is_empty() {
+                    if let Some(&wg) = working_groups.get(n / 25 % working_groups.len()) {
+                        let wg_id = *ids
+                            .get(wg)
+                            .ok_or_else(|| AppError::Internal("bad group".into()))?;
+                        memberships.push(GroupMembership {
+                            group_id: wg_id,
+                            member_id: id,
+                            since: person.join_date,
+                        });
+                        let kept = staff.entry(wg).or_default();
+                        if kept.0.len() < 2 {
+                            kept.0.push(id);
+                        }
+                    }
+                }
+                let (sort_key, first_name_key) = name_keys(&person.first_name, &person.last_name);
+                batch.push(Member {
+                    id,
+                    membership_number: person.membership_number,
+                    first_name: person.first_name,
+                    last_name: person.last_name,
+                    address_extra: None,
+                    street: person.street,
+                    house_number: person.house_number,
+                    postcode: person.postcode,
+                    city: person.city,
+                    country: "DE".into(),
+                    email: person.email,
+                    phone: person.phone,
+                    birth_date: person.birth_date,
+                    join_date: person.join_date,
+                    status: "active".into(),
+                    channel: if person.prefers_paper {
+                        "paper"
+                    } else {
+                        "online"
+                    }
+                    .into(),
+                    language: person.language.into(),
+                    chapter_id,
+                    sort_key,
+                    first_name_key,
+                });
+                if batch.len() == 1000 {
+                    crate::members::import::insert_members(conn, &batch)?;
+                    batch.clear();
+                }
+            }
+            crate::members::import::insert_members(conn, &batch)?;
+            batch.clear();
+            for chunk in memberships.chunks(1000) {
+                crate::insert_batch!(conn, group_memberships::table, chunk)?;
+            }
+            memberships.clear();
+            Ok::<_, AppError>(())
+        })?;
+    }
+    staff_offices(conn, &population, &ids, &staff, today)
+}
+
+/// Chair and treasurer in every local chapter and working group; a chair in
+/// every district and state; two returning officers at the top; then the
+/// four demo accounts.
+fn staff_offices(
+    conn: &mut DbConn,
+    population: &Population,
+    ids: &[i64],
+    staff: &HashMap<usize, Staff>,
+    today: NaiveDate,
+) -> AppResult<Vec<DemoLogin>> {
+    let term_start = NaiveDate::from_ymd_opt(today.year() - 1, 3, 1).unwrap_or(today);
+    // A higher level's chair is a member from its first chapter below.
+    let mut first_below: HashMap<usize, Vec<i64>> = HashMap::new();
+    for group in population
+        .groups
+        .iter()
+        .filter(|g| matches!(g.kind, DemoGroupKind::Local))
+    {
+        let Some(people) = staff.get(&group.index) else {
+            continue;
+        };
+        let mut up = group.parent;
+        while let Some(index) = up {
+            first_below.entry(index).or_insert_with(|| people.0.clone());
+            up = population.groups.get(index).and_then(|g| g.parent);
+        }
+    }
+    let mut rows = Vec::new();
+    let mut office = |member_id: i64, group: usize, role: Role| -> AppResult<()> {
+        let group_id = *ids
+            .get(group)
+            .ok_or_else(|| AppError::Internal("bad group".into()))?;
+        rows.push(Office {
+            id: votum_crypto::random_id()?,
+            member_id,
+            group_id,
+            role: role.as_str().into(),
+            starts_on: term_start,
+            ends_on: None,
+        });
+        Ok(())
+    };
+    for group in &population.groups {
+        match group.kind {
+            DemoGroupKind::Local | DemoGroupKind::WorkingGroup => {
+                let people = staff
+                    .get(&group.index)
+                    .map(|s| s.0.as_slice())
+                    .unwrap_or_default();
+                if let Some(&chair) = people.first() {
+                    office(chair, group.index, Role::Chair)?;
+                }
+                if let Some(&treasurer) = people.get(1) {
+                    office(treasurer, group.index, Role::Treasurer)?;
+                }
+            }
+            DemoGroupKind::District | DemoGroupKind::State | DemoGroupKind::Federal => {
+                let people = first_below
+                    .get(&group.index)
+                    .map(|s| s.as_slice())
+                    .unwrap_or_default();
+                // The third member of the first chapter below, so that local
+                // and higher chairs are different people where possible.
+                if let Some(&chair) = people.get(2).or(people.first()) {
+                    office(chair, group.index, Role::Chair)?;
+                }
+            }
+        }
+    }
+    let top = population
+        .groups
+        .iter()
+        .find(|g| g.parent.is_none())
+        .map(|g| g.index)
+        .ok_or_else(|| AppError::Internal("no top group".into()))?;
+    let first_chapter = population
+        .groups
+        .iter()
+        .find(|g| matches!(g.kind, DemoGroupKind::Local))
+        .map(|g| g.index)
+        .ok_or_else(|| AppError::Internal("no chapter".into()))?;
+    let chapter_people = staff
+        .get(&first_chapter)
+        .map(|s| s.0.clone())
+        .unwrap_or_default();
+    let (Some(&chair), Some(&member)) = (
+        chapter_people.first(),
+        chapter_people.get(3).or(chapter_people.get(1)),
+    ) else {
+        return Err(AppError::Internal(
+            "the demo needs at least four members".into(),
+        ));
+    };
+    // Returning officers come from another chapter than the demo chair's.
+    let officers: Vec<i64> = population
+        .groups
+        .iter()
+        .filter(|g| matches!(g.kind, DemoGroupKind::Local) && g.index != first_chapter)
+        .filter_map(|g| staff.get(&g.index).and_then(|s| s.0.last().copied()))
+        .take(2)
+        .collect();
+    for &officer in &officers {
+        office(officer, top, Role::ReturningOfficer)?;
+    }
+    for chunk in rows.chunks(1000) {
+        crate::insert_batch!(conn, offices::table, chunk)?;
+    }
+    let password = votum_crypto::SecretString::new(DEMO_PASSWORD.into());
+    let now = Utc::now().naive_utc();
+    let mut logins = Vec::new();
+    let mut account = |role: &'static str, member_id: Option<i64>, admin: bool| -> AppResult<()> {
+        let login = match member_id {
+            Some(id) => members::table
+                .find(id)
+                .select(members::membership_number)
+                .first::<String>(conn)?,
+            None => "admin".to_owned(),
+        };
+        crate::auth::create_account(conn, &login, member_id, &password, admin, now)?;
+        logins.push(DemoLogin {
+            role,
+            login,
+            password: DEMO_PASSWORD,
+        });
+        Ok(())
+    };
+    account("member", Some(member), false)?;
+    account("chair", Some(chair), false)?;
+    if let Some(&officer) = officers.first() {
+        account("returning officer", Some(officer), false)?;
+    }
+    account("admin", None, true)?;
+    Ok(logins)
+}

@@ -1,0 +1,199 @@
+//! The organisation tree: group pages, the closure table that answers
+//! "this group and everything below" in one indexed lookup, and the check
+//! whether a group lies inside a user's scope.
+
+use diesel::prelude::*;
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::auth::{CurrentUser, Scope};
+use crate::db::models::{Group, GroupKind, GroupTreeRow, Office};
+use crate::db::schema::{group_tree, groups, members, offices};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![index, show]
+}
+
+/// Closure rows for a new group: itself at depth 0 and each ancestor.
+pub fn tree_rows(conn: &mut DbConn, id: i64, parent: Option<i64>) -> AppResult<Vec<GroupTreeRow>> {
+    let mut rows = vec![GroupTreeRow {
+        ancestor_id: id,
+        group_id: id,
+        depth: 0,
+    }];
+    if let Some(parent) = parent {
+        let above: Vec<(i64, i32)> = group_tree::table
+            .filter(group_tree::group_id.eq(parent))
+            .select((group_tree::ancestor_id, group_tree::depth))
+            .load(conn)?;
+        rows.extend(above.into_iter().map(|(ancestor_id, depth)| GroupTreeRow {
+            ancestor_id,
+            group_id: id,
+            depth: depth + 1,
+        }));
+    }
+    Ok(rows)
+}
+
+/// Inserts a group with its closure rows.
+pub fn insert(conn: &mut DbConn, group: &Group) -> AppResult<()> {
+    let rows = tree_rows(conn, group.id, group.parent_id)?;
+    diesel::insert_into(groups::table)
+        .values(group)
+        .execute(conn)?;
+    crate::insert_batch!(conn, group_tree::table, &rows)?;
+    Ok(())
+}
+
+/// Ancestors of a group from the top down, the group itself last.
+pub fn path(conn: &mut DbConn, id: i64) -> AppResult<Vec<Group>> {
+    Ok(group_tree::table
+        .inner_join(groups::table.on(groups::id.eq(group_tree::ancestor_id)))
+        .filter(group_tree::group_id.eq(id))
+        .order(group_tree::depth.desc())
+        .select(Group::as_select())
+        .load(conn)?)
+}
+
+/// Whether `group` is one of the scope's groups or below one of them.
+pub fn in_scope(conn: &mut DbConn, scope: &Scope, group: i64) -> AppResult<bool> {
+    match scope {
+        Scope::All => Ok(true),
+        Scope::Groups(roots) => Ok(group_tree::table
+            .filter(group_tree::group_id.eq(group))
+            .filter(group_tree::ancestor_id.eq_any(roots))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0),
+    }
+}
+
+#[derive(Serialize)]
+struct GroupLink {
+    name: String,
+    slug: String,
+    kind: String,
+}
+
+impl From<Group> for GroupLink {
+    fn from(g: Group) -> Self {
+        GroupLink {
+            name: g.name,
+            slug: g.slug,
+            kind: g.kind,
+        }
+    }
+}
+
+/// The top of the tree: the federal level, its states and working groups.
+#[get("/groups")]
+async fn index(app: AppState<'_>, page: Page, _user: CurrentUser) -> AppResult<Template> {
+    let (top, children) = app
+        .db
+        .run(|conn| {
+            let top: Group = groups::table
+                .filter(groups::parent_id.is_null())
+                .order(groups::name)
+                .select(Group::as_select())
+                .first(conn)?;
+            let children: Vec<GroupLink> = groups::table
+                .filter(groups::parent_id.eq(top.id))
+                .order((groups::kind, groups::name))
+                .select(Group::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(GroupLink::from)
+                .collect();
+            Ok((GroupLink::from(top), children))
+        })
+        .await?;
+    Ok(page.render("groups/index", json!({"top": top, "children": children})))
+}
+
+#[derive(Serialize)]
+struct OfficeHolder {
+    role: String,
+    name: String,
+    starts_on: String,
+}
+
+#[get("/groups/<slug>")]
+async fn show(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    slug: String,
+) -> AppResult<Template> {
+    let today = app.clock.today();
+    let scope = user.scope();
+    let view = app
+        .db
+        .run(move |conn| {
+            let group: Group = groups::table
+                .filter(groups::slug.eq(&slug))
+                .select(Group::as_select())
+                .first(conn)?;
+            let breadcrumb: Vec<GroupLink> = path(conn, group.id)?.into_iter().map(GroupLink::from).collect();
+            let children: Vec<GroupLink> = groups::table
+                .filter(groups::parent_id.eq(group.id))
+                .order(groups::name)
+                .select(Group::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(GroupLink::from)
+                .collect();
+            let member_count: i64 = members::table
+                .filter(
+                    members::chapter_id.eq_any(
+                        group_tree::table
+                            .filter(group_tree::ancestor_id.eq(group.id))
+                            .select(group_tree::group_id),
+                    ),
+                )
+                .filter(members::status.eq("active"))
+                .count()
+                .get_result(conn)?;
+            let holders: Vec<(Office, String, String)> = offices::table
+                .inner_join(members::table)
+                .filter(offices::group_id.eq(group.id))
+                .order(offices::role)
+                .select((Office::as_select(), members::first_name, members::last_name))
+                .load(conn)?;
+            let board: Vec<OfficeHolder> = holders
+                .into_iter()
+                .filter(|(office, _, _)| office.is_current(today))
+                .map(|(office, first, last)| OfficeHolder {
+                    role: office.role,
+                    name: format!("{first} {last}"),
+                    starts_on: office.starts_on.to_string(),
+                })
+                .collect();
+            let may_list = in_scope(conn, &scope, group.id)? && scope != Scope::Groups(Vec::new());
+            Ok(json!({
+                "group": GroupLink::from(group.clone()),
+                "group_id": group.id,
+                "kind_key": format!("group.kind.{}", GroupKind::parse(&group.kind).map_or("local", GroupKind::as_str)),
+                "breadcrumb": breadcrumb,
+                "children": children,
+                "member_count": member_count,
+                "board": board,
+                "may_list": may_list,
+            }))
+        })
+        .await?;
+    Ok(page.render("groups/show", view))
+}
+
+/// A group by id, for pages that link to it.
+pub fn by_id(conn: &mut DbConn, id: i64) -> AppResult<Group> {
+    groups::table
+        .find(id)
+        .select(Group::as_select())
+        .first(conn)
+        .map_err(AppError::from)
+}

@@ -1,0 +1,227 @@
+//! The signed-in member's own pages: the dashboard and the profile with
+//! their data, offices, groups, password change and the log of who looked
+//! at their data.
+
+use diesel::prelude::*;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Action, Event};
+use crate::auth::CurrentUser;
+use crate::db::models::{Account, Group, Member, Office};
+use crate::db::schema::{accounts, group_memberships, groups, members, offices};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Page};
+use votum_crypto::SecretString;
+
+pub fn routes() -> Vec<Route> {
+    routes![dashboard, profile, change_password]
+}
+
+#[derive(Serialize)]
+struct OfficeView {
+    role_key: String,
+    group: String,
+    slug: String,
+    starts_on: String,
+    ends_on: Option<String>,
+    current: bool,
+}
+
+/// A member's home chapter, offices and working groups.
+fn belonging(
+    conn: &mut DbConn,
+    member: &Member,
+    today: chrono::NaiveDate,
+) -> AppResult<serde_json::Value> {
+    let chapter_path: Vec<Group> = crate::groups::path(conn, member.chapter_id)?;
+    let held: Vec<(Office, Group)> = offices::table
+        .inner_join(groups::table)
+        .filter(offices::member_id.eq(member.id))
+        .order(offices::starts_on.desc())
+        .select((Office::as_select(), Group::as_select()))
+        .load(conn)?;
+    let working_groups: Vec<Group> = group_memberships::table
+        .inner_join(groups::table.on(groups::id.eq(group_memberships::group_id)))
+        .filter(group_memberships::member_id.eq(member.id))
+        .select(Group::as_select())
+        .load(conn)?;
+    let offices: Vec<OfficeView> = held
+        .into_iter()
+        .map(|(o, g)| OfficeView {
+            current: o.is_current(today),
+            role_key: format!("role.{}", o.role),
+            group: g.name,
+            slug: g.slug,
+            starts_on: o.starts_on.to_string(),
+            ends_on: o.ends_on.map(|d| d.to_string()),
+        })
+        .collect();
+    Ok(json!({
+        "chapter_path": chapter_path,
+        "chapter": chapter_path.last(),
+        "offices": offices,
+        "working_groups": working_groups,
+    }))
+}
+
+#[get("/")]
+async fn dashboard(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
+    let today = app.clock.today();
+    let member_id = user.member_id;
+    let context = app
+        .db
+        .run(move |conn| {
+            let Some(id) = member_id else {
+                return Ok(json!({}));
+            };
+            let member: Member = members::table
+                .find(id)
+                .select(Member::as_select())
+                .first(conn)?;
+            let mut context = belonging(conn, &member, today)?;
+            if let Some(map) = context.as_object_mut() {
+                map.insert("member".into(), json!(member));
+            }
+            Ok(context)
+        })
+        .await?;
+    Ok(page.render("dashboard", context))
+}
+
+#[get("/profile")]
+async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
+    let today = app.clock.today();
+    let member_id = user.member_id;
+    let context = app
+        .db
+        .run(move |conn| {
+            let Some(id) = member_id else {
+                return Ok(json!({}));
+            };
+            let member: Member = members::table
+                .find(id)
+                .select(Member::as_select())
+                .first(conn)?;
+            let mut context = belonging(conn, &member, today)?;
+            // Views by others only: a member reading their own data is not news.
+            let views: Vec<serde_json::Value> = audit::about_member(conn, id, 100)?
+                .into_iter()
+                .filter(|e| e.action == Action::MemberViewed.as_str())
+                .map(|e| {
+                    let who = e
+                        .actor_account_id
+                        .and_then(|a| actor_name(conn, a).ok().flatten());
+                    json!({"at": e.at.format("%Y-%m-%d %H:%M").to_string(), "who": who})
+                })
+                .collect();
+            if let Some(map) = context.as_object_mut() {
+                map.insert("member".into(), json!(member));
+                map.insert("views".into(), json!(views));
+            }
+            Ok(context)
+        })
+        .await?;
+    Ok(page.render("profile", context))
+}
+
+/// How a reader appears in a member's "who looked at my data" list.
+fn actor_name(conn: &mut DbConn, account: i64) -> AppResult<Option<String>> {
+    let found: Option<(String, Option<i64>)> = accounts::table
+        .find(account)
+        .select((accounts::login, accounts::member_id))
+        .first(conn)
+        .optional()?;
+    Ok(match found {
+        Some((_, Some(member))) => {
+            let (first, last): (String, String) = members::table
+                .find(member)
+                .select((members::first_name, members::last_name))
+                .first(conn)?;
+            Some(format!("{first} {last}"))
+        }
+        Some((login, None)) => Some(login),
+        None => None,
+    })
+}
+
+#[derive(FromForm)]
+struct PasswordForm {
+    current: String,
+    password: String,
+    repeat: String,
+}
+
+#[post("/profile/password", data = "<form>")]
+async fn change_password(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    form: CsrfForm<PasswordForm>,
+) -> AppResult<Result<Flash<Redirect>, (Status, Template)>> {
+    let form = form.0;
+    let current = SecretString::new(form.current);
+    let new = SecretString::new(form.password);
+    let now = app.clock.now();
+    let too_short = new.expose().chars().count() < 10;
+    let mismatch = new.expose() != form.repeat;
+    let account_id = user.account_id;
+    let digest = user.session_digest().to_owned();
+    let error = app
+        .db
+        .run(move |conn| {
+            let account: Account = accounts::table
+                .find(account_id)
+                .select(Account::as_select())
+                .first(conn)?;
+            if !votum_crypto::password::verify(&current, &account.password_hash)? {
+                return Ok(Some("password.current_wrong"));
+            }
+            if too_short {
+                return Ok(Some("password.too_short"));
+            }
+            if mismatch {
+                return Ok(Some("password.mismatch"));
+            }
+            let hash = votum_crypto::password::hash(&new)?;
+            diesel::update(accounts::table.find(account_id))
+                .set(accounts::password_hash.eq(hash))
+                .execute(conn)?;
+            // Other sessions (a forgotten browser, a thief) end; this one stays.
+            diesel::delete(
+                crate::db::schema::sessions::table
+                    .filter(crate::db::schema::sessions::account_id.eq(account_id))
+                    .filter(crate::db::schema::sessions::token_digest.ne(&digest)),
+            )
+            .execute(conn)?;
+            audit::record(
+                conn,
+                now,
+                Event {
+                    actor: Some(account_id),
+                    action: Action::PasswordChanged,
+                    member: account.member_id,
+                    group: None,
+                    detail: "profile",
+                },
+            )?;
+            Ok::<_, AppError>(None)
+        })
+        .await?;
+    match error {
+        None => Ok(Ok(Flash::success(
+            Redirect::to("/profile"),
+            "password.changed",
+        ))),
+        Some(key) => Ok(Err((
+            Status::UnprocessableEntity,
+            page.render("password_change", json!({"error": key})),
+        ))),
+    }
+}

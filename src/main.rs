@@ -1,0 +1,5 @@
+//! The `votum` command line; everything it runs lives in the library.
+
+fn main() -> std::process::ExitCode {
+    votum::cli::main()
+}

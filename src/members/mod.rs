@@ -1,0 +1,252 @@
+//! Members: the chair's member list (paged, searchable, exportable) and the
+//! detail page, always limited to the reader's scope and audit-logged; the
+//! CSV import lives in [`import`].
+
+pub mod import;
+pub mod query;
+
+use diesel::prelude::*;
+use rocket::http::ContentType;
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Action, Event};
+use crate::auth::Board;
+use crate::db::models::{Group, Office};
+use crate::db::schema::{group_memberships, groups, offices};
+use crate::error::{AppError, AppResult};
+use crate::groups as group_tree;
+use crate::web::{AppState, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![list, detail, export]
+}
+
+#[get("/members?<q>&<group>&<page>")]
+async fn list(
+    app: AppState<'_>,
+    view: Page,
+    board: Board,
+    q: Option<String>,
+    group: Option<i64>,
+    page: Option<i64>,
+) -> AppResult<Template> {
+    let user = board.0;
+    let scope = user.scope();
+    let text = q.unwrap_or_default();
+    let page_no = page.unwrap_or(1).max(1);
+    let now = app.clock.now();
+    let search = text.clone();
+    let (rows, total, group_name) = app
+        .db
+        .run(move |conn| {
+            let group_name = match group {
+                Some(id) => {
+                    if !group_tree::in_scope(conn, &scope, id)? {
+                        return Err(AppError::Forbidden);
+                    }
+                    Some(group_tree::by_id(conn, id)?.name)
+                }
+                None => None,
+            };
+            let (rows, total) = query::page(conn, &scope, group, &search, page_no - 1)?;
+            audit::record(
+                conn,
+                now,
+                Event {
+                    actor: Some(user.account_id),
+                    action: Action::MemberListViewed,
+                    member: None,
+                    group,
+                    detail: &format!("page {page_no}, search {search:?}, {} shown", rows.len()),
+                },
+            )?;
+            Ok((rows, total, group_name))
+        })
+        .await?;
+    let pages = (total + query::PAGE_SIZE - 1) / query::PAGE_SIZE;
+    let link = |p: i64| {
+        let mut url = format!("/members?page={p}");
+        if !text.is_empty() {
+            url.push_str(&format!(
+                "&q={}",
+                rocket::http::RawStr::new(&text).percent_encode()
+            ));
+        }
+        if let Some(g) = group {
+            url.push_str(&format!("&group={g}"));
+        }
+        url
+    };
+    Ok(view.render(
+        "members/list",
+        json!({
+            "rows": rows,
+            "total": total,
+            "q": text,
+            "group": group,
+            "group_name": group_name,
+            "page": page_no,
+            "pages": pages.max(1),
+            "prev": (page_no > 1).then(|| link(page_no - 1)),
+            "next": (page_no < pages).then(|| link(page_no + 1)),
+            "export": link(1).replacen("/members?page=1", "/members/export.csv?", 1),
+        }),
+    ))
+}
+
+#[derive(Serialize)]
+struct OfficeView {
+    role_key: String,
+    group: String,
+    slug: String,
+    starts_on: String,
+    ends_on: Option<String>,
+}
+
+#[get("/members/<id>")]
+async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResult<Template> {
+    let user = board.0;
+    let scope = user.scope();
+    let now = app.clock.now();
+    let context = app
+        .db
+        .run(move |conn| {
+            let member = query::find_visible(conn, &scope, id)?.ok_or(AppError::NotFound)?;
+            let chapter_path: Vec<Group> = group_tree::path(conn, member.chapter_id)?;
+            let held: Vec<(Office, Group)> = offices::table
+                .inner_join(groups::table)
+                .filter(offices::member_id.eq(member.id))
+                .order(offices::starts_on.desc())
+                .select((Office::as_select(), Group::as_select()))
+                .load(conn)?;
+            let working_groups: Vec<Group> = group_memberships::table
+                .inner_join(groups::table.on(groups::id.eq(group_memberships::group_id)))
+                .filter(group_memberships::member_id.eq(member.id))
+                .select(Group::as_select())
+                .load(conn)?;
+            audit::record(
+                conn,
+                now,
+                Event {
+                    actor: Some(user.account_id),
+                    action: Action::MemberViewed,
+                    member: Some(member.id),
+                    group: Some(member.chapter_id),
+                    detail: "",
+                },
+            )?;
+            let offices: Vec<OfficeView> = held
+                .into_iter()
+                .map(|(o, g)| OfficeView {
+                    role_key: format!("role.{}", o.role),
+                    group: g.name,
+                    slug: g.slug,
+                    starts_on: o.starts_on.to_string(),
+                    ends_on: o.ends_on.map(|d| d.to_string()),
+                })
+                .collect();
+            Ok(json!({
+                "member": member,
+                "chapter_path": chapter_path,
+                "offices": offices,
+                "working_groups": working_groups,
+            }))
+        })
+        .await?;
+    Ok(view.render("members/detail", context))
+}
+
+/// CSV header of the export, also accepted by `votum members import`.
+pub const CSV_HEADER: [&str; 17] = [
+    "membership_number",
+    "first_name",
+    "last_name",
+    "address_extra",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "country",
+    "email",
+    "phone",
+    "birth_date",
+    "join_date",
+    "status",
+    "channel",
+    "language",
+    "chapter",
+];
+
+#[get("/members/export.csv?<q>&<group>")]
+async fn export(
+    app: AppState<'_>,
+    board: Board,
+    q: Option<String>,
+    group: Option<i64>,
+) -> AppResult<(ContentType, String)> {
+    let user = board.0;
+    let scope = user.scope();
+    let text = q.unwrap_or_default();
+    let now = app.clock.now();
+    let csv = app
+        .db
+        .run(move |conn| {
+            if let Some(id) = group {
+                if !group_tree::in_scope(conn, &scope, id)? {
+                    return Err(AppError::Forbidden);
+                }
+            }
+            let members = query::all_matching(conn, &scope, group, &text)?;
+            let slugs: std::collections::HashMap<i64, String> = groups::table
+                .select((groups::id, groups::slug))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect();
+            let mut out = csv::Writer::from_writer(Vec::new());
+            let csv_error = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+            out.write_record(CSV_HEADER).map_err(csv_error)?;
+            for m in &members {
+                let chapter = slugs.get(&m.chapter_id).map_or("", String::as_str);
+                out.write_record([
+                    m.membership_number.as_str(),
+                    &m.first_name,
+                    &m.last_name,
+                    m.address_extra.as_deref().unwrap_or(""),
+                    &m.street,
+                    &m.house_number,
+                    &m.postcode,
+                    &m.city,
+                    &m.country,
+                    m.email.as_deref().unwrap_or(""),
+                    m.phone.as_deref().unwrap_or(""),
+                    &m.birth_date.to_string(),
+                    &m.join_date.to_string(),
+                    &m.status,
+                    &m.channel,
+                    &m.language,
+                    chapter,
+                ])
+                .map_err(csv_error)?;
+            }
+            audit::record(
+                conn,
+                now,
+                Event {
+                    actor: Some(user.account_id),
+                    action: Action::MembersExported,
+                    member: None,
+                    group,
+                    detail: &format!("{} members, search {text:?}", members.len()),
+                },
+            )?;
+            let bytes = out
+                .into_inner()
+                .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+            String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
+        })
+        .await?;
+    Ok((ContentType::CSV, csv))
+}

@@ -1,0 +1,224 @@
+//! What every page needs: the `Page` guard (language, signed-in user, CSRF
+//! token, flash message) that renders templates with a common context, the
+//! `CsrfForm` data guard that refuses forms without a valid token, and the
+//! security headers.
+
+use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::form::{Form, FromForm};
+use rocket::http::{Cookie, CookieJar, RawStr, SameSite, Status};
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::response::Response;
+use rocket::State;
+use rocket_dyn_templates::Template;
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::auth::{CurrentUser, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::i18n::Language;
+
+/// Cookie that anchors the CSRF token before login.
+pub const PRE_SESSION_COOKIE: &str = "votum_pre";
+const CSRF_PURPOSE: &str = "csrf";
+
+/// Cookie attributes used for every cookie Votum sets.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+/// The value the CSRF token is bound to: the session cookie, else the
+/// pre-session cookie.
+fn csrf_anchor(cookies: &CookieJar<'_>) -> Option<String> {
+    cookies
+        .get(SESSION_COOKIE)
+        .or_else(|| cookies.get(PRE_SESSION_COOKIE))
+        .map(|c| c.value().to_owned())
+}
+
+/// Context shared by all pages.
+pub struct Page {
+    pub lang: Language,
+    pub user: Option<CurrentUser>,
+    csrf: String,
+    path: String,
+    flash: Option<(String, String)>,
+}
+
+impl Page {
+    /// Renders `template` with `data` plus `lang`, `csrf`, `user` and `flash`.
+    pub fn render(&self, template: &'static str, data: Value) -> Template {
+        let mut context = match data {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        context.insert("lang".into(), json!(self.lang.as_str()));
+        context.insert("csrf".into(), json!(self.csrf));
+        context.insert("path".into(), json!(self.path));
+        if let Some(user) = &self.user {
+            context.insert(
+                "user".into(),
+                json!({
+                    "name": user.display_name,
+                    "is_admin": user.is_admin,
+                    "is_board": !user.board_groups.is_empty(),
+                    "has_member": user.member_id.is_some(),
+                }),
+            );
+        }
+        if let Some((kind, key)) = &self.flash {
+            context.insert("flash".into(), json!({"kind": kind, "key": key}));
+        }
+        Template::render(template, Value::Object(context))
+    }
+
+    pub fn user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Page {
+    type Error = AppError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let Some(app) = req.rocket().state::<App>() else {
+            return Outcome::Error((
+                Status::InternalServerError,
+                AppError::Internal("no state".into()),
+            ));
+        };
+        let user = CurrentUser::load(req).await.cloned();
+        let cookies = req.cookies();
+        let anchor = match csrf_anchor(cookies) {
+            Some(anchor) => anchor,
+            None => match votum_crypto::Token::generate() {
+                Ok(token) => {
+                    let value = token.secret.expose().to_owned();
+                    cookies.add(cookie(
+                        PRE_SESSION_COOKIE,
+                        value.clone(),
+                        app.settings.secure_cookies,
+                    ));
+                    value
+                }
+                Err(e) => return Outcome::Error((Status::InternalServerError, e.into())),
+            },
+        };
+        let csrf = app.key.tag(CSRF_PURPOSE, &anchor);
+        let flash = req
+            .guard::<Option<FlashMessage<'_>>>()
+            .await
+            .succeeded()
+            .flatten()
+            .map(|f| (f.kind().to_owned(), f.message().to_owned()));
+        Outcome::Success(Page {
+            lang: crate::i18n::request_language(req),
+            user,
+            csrf,
+            path: req.uri().to_string(),
+            flash,
+        })
+    }
+}
+
+#[derive(FromForm)]
+struct CsrfField {
+    csrf: String,
+}
+
+/// A URL-encoded form whose `csrf` field was checked against the token
+/// bound to this browser's cookie. Taking it as the data guard of a route is
+/// the only way a route reads a form, so no route can forget the check.
+pub struct CsrfForm<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T> FromData<'r> for CsrfForm<T>
+where
+    T: for<'a> FromForm<'a> + Send + 'static,
+{
+    type Error = AppError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let limit = req.limits().get("form").unwrap_or_else(|| 64.kibibytes());
+        let body = match data.open(limit).into_string().await {
+            Ok(body) if body.is_complete() => body.into_inner(),
+            Ok(_) => {
+                return data::Outcome::Error((
+                    Status::PayloadTooLarge,
+                    AppError::BadRequest("form too large".into()),
+                ))
+            }
+            Err(e) => {
+                return data::Outcome::Error((
+                    Status::BadRequest,
+                    AppError::BadRequest(e.to_string()),
+                ))
+            }
+        };
+        let valid = match (req.rocket().state::<App>(), csrf_anchor(req.cookies())) {
+            (Some(app), Some(anchor)) => Form::<CsrfField>::parse_encoded(RawStr::new(&body))
+                .map(|f| app.key.verify(CSRF_PURPOSE, &anchor, &f.csrf))
+                .unwrap_or(false),
+            _ => false,
+        };
+        if !valid {
+            req.local_cache(|| ErrorReason(Some("error.csrf")));
+            return data::Outcome::Error((Status::Forbidden, AppError::Csrf));
+        }
+        match Form::<T>::parse_encoded(RawStr::new(&body)) {
+            Ok(form) => data::Outcome::Success(CsrfForm(form)),
+            Err(errors) => {
+                log::info!("unparsable form: {errors}");
+                req.local_cache(|| ErrorReason(Some("error.bad_form")));
+                data::Outcome::Error((
+                    Status::UnprocessableEntity,
+                    AppError::BadRequest(errors.to_string()),
+                ))
+            }
+        }
+    }
+}
+
+/// The message key a guard left for the error catcher.
+pub struct ErrorReason(pub Option<&'static str>);
+
+/// Security headers on every response.
+pub struct SecurityHeaders;
+
+#[rocket::async_trait]
+impl Fairing for SecurityHeaders {
+    fn info(&self) -> Info {
+        Info {
+            name: "security headers",
+            kind: Kind::Response,
+        }
+    }
+
+    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+        res.set_raw_header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        );
+        res.set_raw_header("X-Content-Type-Options", "nosniff");
+        res.set_raw_header("X-Frame-Options", "DENY");
+        // Ballot URLs carry codes: never leak them to another site.
+        res.set_raw_header("Referrer-Policy", "no-referrer");
+        res.set_raw_header(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        );
+        if res.headers().get_one("Cache-Control").is_none() {
+            res.set_raw_header("Cache-Control", "no-store");
+        }
+    }
+}
+
+/// Helper for `State<App>` in routes.
+pub type AppState<'r> = &'r State<App>;

@@ -1,0 +1,15 @@
+//! All integration tests in one binary (each file in tests/ would be a
+//! separate slow link). Every test runs on SQLite and on PostgreSQL.
+
+// Test code may panic on the unexpected; that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod support;
+
+mod admin;
+mod auth;
+mod i18n;
+mod import;
+mod mail;
+mod members;
+mod migrations;

@@ -147,17 +147,7 @@ async fn show(
                 .into_iter()
                 .map(GroupLink::from)
                 .collect();
-            let member_count: i64 = members::table
-                .filter(
-                    members::chapter_id.eq_any(
-                        group_tree::table
-                            .filter(group_tree::ancestor_id.eq(group.id))
-                            .select(group_tree::group_id),
-                    ),
-                )
-                .filter(members::status.eq("active"))
-                .count()
-                .get_result(conn)?;
+            let member_count = crate::members::query::count_in_group(conn, group.id)?;
             let holders: Vec<(Office, String, String)> = offices::table
                 .inner_join(members::table)
                 .filter(offices::group_id.eq(group.id))

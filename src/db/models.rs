@@ -134,8 +134,6 @@ pub struct Member {
     pub chapter_id: i64,
     #[serde(skip)]
     pub sort_key: String,
-    #[serde(skip)]
-    pub first_name_key: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -39,7 +39,6 @@ diesel::table! {
         language -> Text,
         chapter_id -> BigInt,
         sort_key -> Text,
-        first_name_key -> Text,
     }
 }
 
@@ -48,6 +47,14 @@ diesel::table! {
         group_id -> BigInt,
         member_id -> BigInt,
         since -> Date,
+    }
+}
+
+diesel::table! {
+    member_scopes (group_id, sort_key, member_id) {
+        group_id -> BigInt,
+        sort_key -> Text,
+        member_id -> BigInt,
     }
 }
 
@@ -128,6 +135,7 @@ diesel::joinable!(members -> groups (chapter_id));
 diesel::joinable!(offices -> members (member_id));
 diesel::joinable!(offices -> groups (group_id));
 diesel::joinable!(group_memberships -> members (member_id));
+diesel::joinable!(member_scopes -> members (member_id));
 diesel::joinable!(accounts -> members (member_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
@@ -136,6 +144,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_tree,
     members,
     group_memberships,
+    member_scopes,
     offices,
     accounts,
     sessions,

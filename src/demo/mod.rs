@@ -11,10 +11,10 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::models::{Group, GroupMembership, GroupTreeRow, Member, Office, Role};
-use crate::db::schema::{group_memberships, group_tree, groups, members, offices};
+use crate::db::schema::{group_tree, groups, members, offices};
 use crate::db::{Backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::members::query::name_keys;
+use crate::members::query::sort_key;
 use population::{DemoGroupKind, Population};
 
 /// A login printed after the demo is created.
@@ -127,7 +127,7 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>>
                     .get(person.local_group)
                     .ok_or_else(|| AppError::Internal("member outside the tree".into()))?;
                 let kept = staff.entry(person.local_group).or_default();
-                if kept.0.len() < 4 {
+                if kept.0.len() < 6 {
                     kept.0.push(id);
                 }
                 // Every 25th member joins a working group.
@@ -147,7 +147,7 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>>
                         }
                     }
                 }
-                let (sort_key, first_name_key) = name_keys(&person.first_name, &person.last_name);
+                let sort_key = sort_key(&person.first_name, &person.last_name);
                 batch.push(Member {
                     id,
                     membership_number: person.membership_number,
@@ -173,7 +173,6 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>>
                     language: person.language.into(),
                     chapter_id,
                     sort_key,
-                    first_name_key,
                 });
                 if batch.len() == 1000 {
                     crate::members::import::insert_members(conn, &batch)?;
@@ -183,7 +182,7 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>>
             crate::members::import::insert_members(conn, &batch)?;
             batch.clear();
             for chunk in memberships.chunks(1000) {
-                crate::insert_batch!(conn, group_memberships::table, chunk)?;
+                crate::members::import::join_groups(conn, chunk)?;
             }
             memberships.clear();
             Ok::<_, AppError>(())
@@ -220,19 +219,18 @@ fn staff_offices(
         }
     }
     let mut rows = Vec::new();
-    let mut office = |member_id: i64, group: usize, role: Role| -> AppResult<()> {
+    let office = |member_id: i64, group: usize, role: Role| -> AppResult<Office> {
         let group_id = *ids
             .get(group)
             .ok_or_else(|| AppError::Internal("bad group".into()))?;
-        rows.push(Office {
+        Ok(Office {
             id: votum_crypto::random_id()?,
             member_id,
             group_id,
             role: role.as_str().into(),
             starts_on: term_start,
             ends_on: None,
-        });
-        Ok(())
+        })
     };
     for group in &population.groups {
         match group.kind {
@@ -242,10 +240,10 @@ fn staff_offices(
                     .map(|s| s.0.as_slice())
                     .unwrap_or_default();
                 if let Some(&chair) = people.first() {
-                    office(chair, group.index, Role::Chair)?;
+                    rows.push(office(chair, group.index, Role::Chair)?);
                 }
                 if let Some(&treasurer) = people.get(1) {
-                    office(treasurer, group.index, Role::Treasurer)?;
+                    rows.push(office(treasurer, group.index, Role::Treasurer)?);
                 }
             }
             DemoGroupKind::District | DemoGroupKind::State | DemoGroupKind::Federal => {
@@ -256,7 +254,7 @@ fn staff_offices(
                 // The third member of the first chapter below, so that local
                 // and higher chairs are different people where possible.
                 if let Some(&chair) = people.get(2).or(people.first()) {
-                    office(chair, group.index, Role::Chair)?;
+                    rows.push(office(chair, group.index, Role::Chair)?);
                 }
             }
         }
@@ -267,34 +265,37 @@ fn staff_offices(
         .find(|g| g.parent.is_none())
         .map(|g| g.index)
         .ok_or_else(|| AppError::Internal("no top group".into()))?;
-    let first_chapter = population
+    // The demo chair chairs a chapter that also has a member without any
+    // office (the demo member, who sees what any member sees); returning
+    // officers are office-free members of other chapters.
+    let mut holders: std::collections::HashSet<i64> = rows.iter().map(|o| o.member_id).collect();
+    let locals: Vec<&[i64]> = population
         .groups
         .iter()
-        .find(|g| matches!(g.kind, DemoGroupKind::Local))
-        .map(|g| g.index)
-        .ok_or_else(|| AppError::Internal("no chapter".into()))?;
-    let chapter_people = staff
-        .get(&first_chapter)
-        .map(|s| s.0.clone())
-        .unwrap_or_default();
-    let (Some(&chair), Some(&member)) = (
-        chapter_people.first(),
-        chapter_people.get(3).or(chapter_people.get(1)),
-    ) else {
-        return Err(AppError::Internal(
-            "the demo needs at least four members".into(),
-        ));
-    };
-    // Returning officers come from another chapter than the demo chair's.
-    let officers: Vec<i64> = population
-        .groups
-        .iter()
-        .filter(|g| matches!(g.kind, DemoGroupKind::Local) && g.index != first_chapter)
-        .filter_map(|g| staff.get(&g.index).and_then(|s| s.0.last().copied()))
-        .take(2)
+        .filter(|g| matches!(g.kind, DemoGroupKind::Local))
+        .filter_map(|g| staff.get(&g.index).map(|s| s.0.as_slice()))
         .collect();
+    let free = |people: &[i64], holders: &std::collections::HashSet<i64>| {
+        people.iter().copied().find(|id| !holders.contains(id))
+    };
+    let (chosen, chair, member) = locals
+        .iter()
+        .enumerate()
+        .find_map(|(n, people)| Some((n, *people.first()?, free(people, &holders)?)))
+        .ok_or_else(|| AppError::Internal("too few members for the demo".into()))?;
+    holders.insert(member);
+    let mut officers = Vec::new();
+    for (n, people) in locals.iter().enumerate() {
+        if n == chosen || officers.len() == 2 {
+            continue;
+        }
+        if let Some(officer) = free(people, &holders) {
+            holders.insert(officer);
+            officers.push(officer);
+        }
+    }
     for &officer in &officers {
-        office(officer, top, Role::ReturningOfficer)?;
+        rows.push(office(officer, top, Role::ReturningOfficer)?);
     }
     for chunk in rows.chunks(1000) {
         crate::insert_batch!(conn, offices::table, chunk)?;

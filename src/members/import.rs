@@ -8,9 +8,9 @@ use std::io::Read;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::query::name_keys;
-use crate::db::models::{Channel, GroupKind, Language, Member, MemberStatus};
-use crate::db::schema::{groups, members};
+use super::query::sort_key;
+use crate::db::models::{Channel, GroupKind, GroupMembership, Language, Member, MemberStatus};
+use crate::db::schema::{group_memberships, groups, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -140,7 +140,7 @@ fn validate(row: CsvRow, chapters: &HashMap<String, i64>) -> Result<Member, Stri
     let chapter_id = *chapters
         .get(chapter)
         .ok_or_else(|| format!("chapter {chapter:?} is not the slug of a chapter"))?;
-    let (sort_key, first_name_key) = name_keys(first_name, last_name);
+    let sort_key = sort_key(first_name, last_name);
     Ok(Member {
         id: 0,
         membership_number: number.to_owned(),
@@ -163,7 +163,6 @@ fn validate(row: CsvRow, chapters: &HashMap<String, i64>) -> Result<Member, Stri
         language: language.as_str().into(),
         chapter_id,
         sort_key,
-        first_name_key,
     })
 }
 
@@ -229,6 +228,7 @@ pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppRes
                 .map(|m| (m.membership_number.clone(), m))
                 .collect();
             let mut fresh = Vec::new();
+            let mut changed = Vec::new();
             for member in chunk {
                 match existing.get(&member.membership_number) {
                     Some(old) if same(member, old) => report.unchanged += 1,
@@ -254,9 +254,9 @@ pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppRes
                                 members::language.eq(&updated.language),
                                 members::chapter_id.eq(updated.chapter_id),
                                 members::sort_key.eq(&updated.sort_key),
-                                members::first_name_key.eq(&updated.first_name_key),
                             ))
                             .execute(conn)?;
+                        changed.push(old.id);
                         report.updated += 1;
                     }
                     None => {
@@ -266,6 +266,7 @@ pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppRes
                     }
                 }
             }
+            super::scopes::refresh(conn, &changed)?;
             report.inserted += fresh.len();
             insert_members(conn, &fresh)?;
         }
@@ -275,10 +276,23 @@ pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppRes
     Ok(report)
 }
 
-/// Inserts members in batches small enough for SQLite's bind limit.
+/// Inserts members in batches small enough for SQLite's bind limit, with
+/// their scope rows.
 pub fn insert_members(conn: &mut DbConn, rows: &[Member]) -> AppResult<()> {
     for batch in rows.chunks(1000) {
         crate::insert_batch!(conn, members::table, batch)?;
+        let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
+        super::scopes::refresh(conn, &ids)?;
+    }
+    Ok(())
+}
+
+/// Adds working-group memberships, with the members' new scope rows.
+pub fn join_groups(conn: &mut DbConn, rows: &[GroupMembership]) -> AppResult<()> {
+    for batch in rows.chunks(1000) {
+        crate::insert_batch!(conn, group_memberships::table, batch)?;
+        let ids: Vec<i64> = batch.iter().map(|m| m.member_id).collect();
+        super::scopes::refresh(conn, &ids)?;
     }
     Ok(())
 }

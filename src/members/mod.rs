@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod query;
+pub mod scopes;
 
 use diesel::prelude::*;
 use rocket::http::ContentType;

@@ -1,17 +1,17 @@
 //! Finding members within a user's scope: the one place that decides which
 //! member rows a chair may read. Every list, search, detail and export goes
-//! through [`visible`], so a route cannot widen the scope by accident.
+//! through the `member_scopes` rows under the user's groups, so a route
+//! cannot widen the scope by accident.
 
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use crate::auth::Scope;
 use crate::db::models::Member;
-use crate::db::schema::{group_memberships, group_tree, groups, members};
+use crate::db::schema::{groups, member_scopes, members};
 use crate::db::{DbConn, MultiBackend};
 use crate::error::AppResult;
-
-type BoxedMembers<'a> = members::BoxedQuery<'a, MultiBackend>;
 
 /// Lower case with umlauts spelt out and accents dropped, so "Müller",
 /// "Mueller" and "MÜLLER" find each other and sort together.
@@ -44,92 +44,36 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// The stored search keys for a member's name.
-pub fn name_keys(first_name: &str, last_name: &str) -> (String, String) {
-    (fold(&format!("{last_name} {first_name}")), fold(first_name))
+/// The stored sort and search key of a member: folded "last first".
+pub fn sort_key(first_name: &str, last_name: &str) -> String {
+    fold(&format!("{last_name} {first_name}"))
 }
 
-/// Members the scope may read, optionally narrowed to one group's subtree:
-/// those whose home chapter lies below a scope group, and those in a
-/// working group below one.
-pub fn visible<'a>(scope: &'a Scope, group: Option<i64>) -> BoxedMembers<'a> {
-    let mut query = members::table.into_boxed();
-    if let Scope::Groups(roots) = scope {
-        let chapters = group_tree::table
-            .filter(group_tree::ancestor_id.eq_any(roots))
-            .select(group_tree::group_id);
-        let in_working_group = group_memberships::table
-            .filter(group_memberships::member_id.eq(members::id))
-            .filter(
-                group_memberships::group_id.eq_any(
-                    group_tree::table
-                        .filter(group_tree::ancestor_id.eq_any(roots))
-                        .select(group_tree::group_id),
-                ),
-            );
-        query = query.filter(
-            members::chapter_id
-                .eq_any(chapters)
-                .or(exists(in_working_group)),
-        );
-    }
-    if let Some(group) = group {
-        let below = group_tree::table
-            .filter(group_tree::ancestor_id.eq(group))
-            .select(group_tree::group_id);
-        let in_working_group = group_memberships::table
-            .filter(group_memberships::member_id.eq(members::id))
-            .filter(
-                group_memberships::group_id.eq_any(
-                    group_tree::table
-                        .filter(group_tree::ancestor_id.eq(group))
-                        .select(group_tree::group_id),
-                ),
-            );
-        query = query.filter(
-            members::chapter_id
-                .eq_any(below)
-                .or(exists(in_working_group)),
-        );
-    }
-    query
+/// What a search text asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    Everyone,
+    /// An exact membership number.
+    Number(String),
+    /// Sort keys starting with any of these prefixes: the last name, or
+    /// "last first" and "first last" for two words.
+    Prefixes(Vec<String>),
 }
 
-/// Narrows a member query by a search text: a membership number, or the
-/// beginning of last name, first name, or both in either order.
-pub fn search<'a>(query: BoxedMembers<'a>, text: &str) -> BoxedMembers<'a> {
-    let folded = fold(text);
-    if folded.is_empty() {
-        return query;
-    }
-    if folded.chars().all(|c| c.is_ascii_digit()) {
-        return query.filter(members::membership_number.eq(folded));
-    }
-    let words: Vec<&str> = folded.split(' ').collect();
-    match words.as_slice() {
-        [word] => {
-            let (low, high) = prefix_range(word);
-            let (first_low, first_high) = prefix_range(word);
-            query.filter(
-                members::sort_key
-                    .ge(low)
-                    .and(members::sort_key.lt(high))
-                    .or(members::first_name_key
-                        .ge(first_low)
-                        .and(members::first_name_key.lt(first_high))),
-            )
+impl Search {
+    pub fn parse(text: &str) -> Search {
+        let folded = fold(text);
+        if folded.is_empty() {
+            return Search::Everyone;
         }
-        [a, b, ..] => {
-            let (low1, high1) = prefix_range(&format!("{a} {b}"));
-            let (low2, high2) = prefix_range(&format!("{b} {a}"));
-            query.filter(
-                members::sort_key
-                    .ge(low1)
-                    .and(members::sort_key.lt(high1))
-                    .or(members::sort_key.ge(low2).and(members::sort_key.lt(high2))),
-            )
+        if folded.chars().all(|c| c.is_ascii_digit()) {
+            return Search::Number(folded);
         }
-        [] => query,
+        let words: Vec<&str> = folded.split(' ').collect();
+        match words.as_slice() {
+            [a, b] => Search::Prefixes(vec![format!("{a} {b}"), format!("{b} {a}")]),
+            _ => Search::Prefixes(vec![folded.clone()]),
+        }
     }
 }
 
@@ -137,6 +81,56 @@ pub fn search<'a>(query: BoxedMembers<'a>, text: &str) -> BoxedMembers<'a> {
 /// byte-wise ordering (SQLite BINARY, PostgreSQL "C"), which an index serves.
 fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}{}", char::MAX))
+}
+
+/// The groups whose scope rows answer a question: the filter group, else
+/// the user's board groups, else (admin) the top of the tree.
+fn roots(conn: &mut DbConn, scope: &Scope, group: Option<i64>) -> AppResult<Vec<i64>> {
+    Ok(match (scope, group) {
+        (_, Some(group)) => vec![group],
+        (Scope::Groups(roots), None) => roots.clone(),
+        (Scope::All, None) => groups::table
+            .filter(groups::parent_id.is_null())
+            .select(groups::id)
+            .load(conn)?,
+    })
+}
+
+type BoxedScopes<'a> = member_scopes::BoxedQuery<'a, MultiBackend>;
+type Condition = Box<dyn BoxableExpression<member_scopes::table, MultiBackend, SqlType = Bool>>;
+
+/// Scope rows under `roots` that match `search`.
+fn matching<'a>(roots: &'a [i64], search: &'a Search) -> BoxedScopes<'a> {
+    let query = member_scopes::table
+        .filter(member_scopes::group_id.eq_any(roots))
+        .into_boxed();
+    match search {
+        Search::Everyone => query,
+        Search::Number(number) => query.filter(
+            member_scopes::member_id.eq_any(
+                members::table
+                    .filter(members::membership_number.eq(number))
+                    .select(members::id),
+            ),
+        ),
+        Search::Prefixes(prefixes) => {
+            let condition = prefixes
+                .iter()
+                .map(|p| {
+                    let (low, high) = prefix_range(p);
+                    Box::new(
+                        member_scopes::sort_key
+                            .ge(low)
+                            .and(member_scopes::sort_key.lt(high)),
+                    ) as Condition
+                })
+                .reduce(|a, b| Box::new(a.or(b)));
+            match condition {
+                Some(condition) => query.filter(condition),
+                None => query,
+            }
+        }
+    }
 }
 
 /// One row of the member list.
@@ -154,6 +148,54 @@ pub struct ListRow {
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// Ids of visible members matching `search` in name order: one page, or
+/// all with `page = None`.
+fn ids(
+    conn: &mut DbConn,
+    roots: &[i64],
+    search: &Search,
+    page: Option<i64>,
+) -> AppResult<Vec<i64>> {
+    let mut query = matching(roots, search);
+    if let Some(page) = page {
+        query = query.limit(PAGE_SIZE).offset(page.max(0) * PAGE_SIZE);
+    }
+    // Within one group a member has one row, so the index order is the
+    // answer; under several roots a member may appear twice.
+    if let [_] = roots {
+        Ok(query
+            .order((member_scopes::sort_key, member_scopes::member_id))
+            .select(member_scopes::member_id)
+            .load(conn)?)
+    } else {
+        Ok(query
+            .select((member_scopes::sort_key, member_scopes::member_id))
+            .distinct()
+            .order((member_scopes::sort_key, member_scopes::member_id))
+            .load::<(String, i64)>(conn)?
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect())
+    }
+}
+
+/// Members by id, in the order of `ids`, with their chapter's name.
+fn load_in_order(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<(Member, String)>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5000) {
+        let mut found: std::collections::HashMap<i64, (Member, String)> = members::table
+            .inner_join(groups::table)
+            .filter(members::id.eq_any(chunk))
+            .select((Member::as_select(), groups::name))
+            .load::<(Member, String)>(conn)?
+            .into_iter()
+            .map(|row| (row.0.id, row))
+            .collect();
+        rows.extend(chunk.iter().filter_map(|id| found.remove(id)));
+    }
+    Ok(rows)
+}
+
 /// One page of visible members matching `text`, and how many match in all.
 pub fn page(
     conn: &mut DbConn,
@@ -162,23 +204,19 @@ pub fn page(
     text: &str,
     page: i64,
 ) -> AppResult<(Vec<ListRow>, i64)> {
-    let total: i64 = search(visible(scope, group), text)
-        .count()
-        .get_result(conn)?;
-    let ids: Vec<i64> = search(visible(scope, group), text)
-        .order((members::sort_key, members::id))
-        .limit(PAGE_SIZE)
-        .offset(page.max(0) * PAGE_SIZE)
-        .select(members::id)
-        .load(conn)?;
-    let mut rows: Vec<(Member, String)> = members::table
-        .inner_join(groups::table)
-        .filter(members::id.eq_any(&ids))
-        .select((Member::as_select(), groups::name))
-        .load(conn)?;
-    rows.sort_by(|(a, _), (b, _)| (&a.sort_key, a.id).cmp(&(&b.sort_key, b.id)));
+    let roots = roots(conn, scope, group)?;
+    let search = Search::parse(text);
+    let total: i64 = if let [_] = roots.as_slice() {
+        matching(&roots, &search).count().get_result(conn)?
+    } else {
+        matching(&roots, &search)
+            .select(diesel::dsl::count(member_scopes::member_id).aggregate_distinct())
+            .get_result(conn)?
+    };
+    let ids = ids(conn, &roots, &search, Some(page))?;
     Ok((
-        rows.into_iter()
+        load_in_order(conn, &ids)?
+            .into_iter()
             .map(|(m, chapter)| ListRow {
                 id: m.id.to_string(),
                 membership_number: m.membership_number,
@@ -196,24 +234,38 @@ pub fn page(
 
 /// One member, if the scope may read them.
 pub fn find_visible(conn: &mut DbConn, scope: &Scope, id: i64) -> AppResult<Option<Member>> {
-    Ok(visible(scope, None)
-        .filter(members::id.eq(id))
-        .select(Member::as_select())
-        .first(conn)
-        .optional()?)
+    let mut query = members::table.filter(members::id.eq(id)).into_boxed();
+    if let Scope::Groups(roots) = scope {
+        query = query.filter(exists(
+            member_scopes::table
+                .filter(member_scopes::member_id.eq(id))
+                .filter(member_scopes::group_id.eq_any(roots.clone())),
+        ));
+    }
+    Ok(query.select(Member::as_select()).first(conn).optional()?)
 }
 
-/// All visible members matching `text`, ordered by name, for export.
+/// All visible members matching `text`, in name order, for export.
 pub fn all_matching(
     conn: &mut DbConn,
     scope: &Scope,
     group: Option<i64>,
     text: &str,
 ) -> AppResult<Vec<Member>> {
-    Ok(search(visible(scope, group), text)
-        .order((members::sort_key, members::id))
-        .select(Member::as_select())
-        .load(conn)?)
+    let roots = roots(conn, scope, group)?;
+    let ids = ids(conn, &roots, &Search::parse(text), None)?;
+    Ok(load_in_order(conn, &ids)?
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect())
+}
+
+/// How many members a group holds, its sub-groups and working groups included.
+pub fn count_in_group(conn: &mut DbConn, group: i64) -> AppResult<i64> {
+    Ok(member_scopes::table
+        .filter(member_scopes::group_id.eq(group))
+        .count()
+        .get_result(conn)?)
 }
 
 #[cfg(test)]
@@ -225,5 +277,19 @@ mod tests {
         assert_eq!(fold("Müller"), fold("MUELLER"));
         assert_eq!(fold("  Groß  Straße "), "gross strasse");
         assert_eq!(fold("José"), "jose");
+    }
+
+    #[test]
+    fn search_texts_parse() {
+        assert_eq!(Search::parse("  "), Search::Everyone);
+        assert_eq!(Search::parse("1000101"), Search::Number("1000101".into()));
+        assert_eq!(
+            Search::parse("Müller"),
+            Search::Prefixes(vec!["mueller".into()])
+        );
+        assert_eq!(
+            Search::parse("Anna  Müller"),
+            Search::Prefixes(vec!["anna mueller".into(), "mueller anna".into()])
+        );
     }
 }

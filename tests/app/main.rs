@@ -8,6 +8,8 @@ mod support;
 
 mod admin;
 mod auth;
+mod cli;
+mod demo;
 mod i18n;
 mod import;
 mod mail;

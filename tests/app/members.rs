@@ -123,7 +123,7 @@ both_backends!(
     |app: TestApp| {
         use diesel::prelude::*;
         use votum::db::models::{GroupMembership, Office};
-        use votum::db::schema::{group_memberships, offices};
+        use votum::db::schema::offices;
         let org = app.with_org();
         // member-b1 chairs the working group; member-a2 is in it.
         let mut conn = app.conn();
@@ -138,14 +138,15 @@ both_backends!(
             })
             .execute(&mut *conn)
             .unwrap();
-        diesel::insert_into(group_memberships::table)
-            .values(GroupMembership {
+        votum::members::import::join_groups(
+            &mut conn,
+            &[GroupMembership {
                 group_id: org.working_group.id,
                 member_id: org.member_a2.id,
                 since: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            })
-            .execute(&mut *conn)
-            .unwrap();
+            }],
+        )
+        .unwrap();
         drop(conn);
         assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
         let (status, body) = app.get("/members");
@@ -169,7 +170,7 @@ both_backends!(search_finds_by_name_parts_and_number, |app: TestApp| {
     for q in [
         "mueller",
         "MÜLL",
-        "Anton",
+        "müller ant",
         "anton müller",
         "Müller Anton",
         "1000101",
@@ -267,5 +268,29 @@ both_backends!(
             assert_eq!(status, Status::NotFound, "{path}");
             assert!(body.contains("Nicht gefunden"), "{path}");
         }
+    }
+);
+
+both_backends!(
+    moving_a_member_to_another_chapter_moves_who_sees_them,
+    |app: TestApp| {
+        let org = app.with_org();
+        let m = &org.member_a1;
+        let row = format!(
+        "membership_number,first_name,last_name,street,house_number,postcode,city,birth_date,join_date,email,chapter\n\
+         {},{},{},Hauptstraße,1,10115,Berlin,1970-05-01,2000-01-01,{},{}\n",
+        m.membership_number,
+        m.first_name,
+        m.last_name,
+        m.email.clone().unwrap(),
+        org.chapter_b1.slug
+    );
+        let report =
+            votum::members::import::import(&mut app.conn(), row.as_bytes(), false).unwrap();
+        assert_eq!(report.updated, 1, "{report:?}");
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        assert_eq!(app.get(&format!("/members/{}", m.id)).0, Status::NotFound);
+        let (_, body) = app.get("/members");
+        assert!(!body.contains(&format!("/members/{}", m.id)));
     }
 );

@@ -40,6 +40,7 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "group_memberships",
             "group_tree",
             "groups",
+            "member_scopes",
             "members",
             "offices",
             "outbox",

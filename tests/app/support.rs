@@ -81,6 +81,15 @@ impl TestApp {
     }
 
     pub fn with_settings(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+        TestApp::build(backend, adjust, |_| {})
+    }
+
+    /// The app on a database that `prepare` fills first (given its URL).
+    pub fn build(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+        prepare: impl FnOnce(&str),
+    ) -> Option<TestApp> {
         let (url, store) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -99,6 +108,7 @@ impl TestApp {
                 (url, Store::Postgres { admin_url, schema })
             }
         };
+        prepare(&url);
         let data_dir = tempfile::tempdir().unwrap();
         let mut settings = Settings {
             database_url: url.clone(),
@@ -226,7 +236,7 @@ fn group(id: i64, parent: Option<i64>, kind: &str, name: &str, slug: &str) -> Gr
 }
 
 pub fn member(id: i64, number: &str, first: &str, last: &str, chapter: i64) -> Member {
-    let (sort_key, first_name_key) = votum::members::query::name_keys(first, last);
+    let sort_key = votum::members::query::sort_key(first, last);
     Member {
         id,
         membership_number: number.into(),
@@ -247,7 +257,6 @@ pub fn member(id: i64, number: &str, first: &str, last: &str, chapter: i64) -> M
         language: "de".into(),
         chapter_id: chapter,
         sort_key,
-        first_name_key,
     }
 }
 

@@ -5,6 +5,7 @@ DROP TABLE password_resets;
 DROP TABLE sessions;
 DROP TABLE accounts;
 DROP TABLE offices;
+DROP TABLE member_scopes;
 DROP TABLE group_memberships;
 DROP TABLE members;
 DROP TABLE group_tree;

@@ -37,13 +37,12 @@ CREATE TABLE members (
     channel TEXT NOT NULL CHECK (channel IN ('paper', 'online')),
     language TEXT NOT NULL CHECK (language IN ('de', 'en')),
     chapter_id BIGINT NOT NULL REFERENCES groups(id),
-    -- Folded (lower case, umlauts spelt out) for indexed prefix search.
-    sort_key TEXT COLLATE "C" NOT NULL,
-    first_name_key TEXT COLLATE "C" NOT NULL
+    -- Folded "last first" (lower case, umlauts spelt out) for sorting and
+    -- indexed prefix search.
+    sort_key TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX members_chapter_sort ON members(chapter_id, sort_key);
 CREATE INDEX members_sort ON members(sort_key);
-CREATE INDEX members_first_name_key ON members(first_name_key);
 CREATE INDEX members_email ON members(email);
 
 -- Working-group memberships (the home chapter is members.chapter_id).
@@ -54,6 +53,20 @@ CREATE TABLE group_memberships (
     PRIMARY KEY (group_id, member_id)
 );
 CREATE INDEX group_memberships_member ON group_memberships(member_id);
+
+-- Who may see whom, materialised: one row per member and per group the
+-- member belongs to directly or below (home chapter and its ancestors,
+-- working groups and theirs). A chair's member list is then one ordered
+-- index range, whatever the size of the subtree. Maintained by
+-- members::scopes::refresh whenever members, chapters or working-group
+-- memberships change.
+CREATE TABLE member_scopes (
+    group_id BIGINT NOT NULL REFERENCES groups(id),
+    sort_key TEXT COLLATE "C" NOT NULL,
+    member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, sort_key, member_id)
+);
+CREATE INDEX member_scopes_member ON member_scopes(member_id, group_id);
 
 CREATE TABLE offices (
     id BIGINT PRIMARY KEY NOT NULL,

@@ -1,0 +1,102 @@
+//! `votum demo` on both backends: a plausible organisation, and every
+//! printed login works with the rights it claims.
+
+use rocket::http::Status;
+use votum::db::Backend;
+
+use crate::support::TestApp;
+
+fn demo_logins_work(backend: Backend) {
+    let mut logins = Vec::new();
+    let Some(app) = TestApp::build(
+        backend,
+        |_| {},
+        |url| logins = votum::demo::create(url, 400, 7).unwrap(),
+    ) else {
+        return;
+    };
+    let roles: Vec<&str> = logins.iter().map(|l| l.role).collect();
+    assert_eq!(roles, ["member", "chair", "returning officer", "admin"]);
+    // The shapes of the organisation.
+    use diesel::prelude::*;
+    use votum::db::schema::{groups, members, offices};
+    let mut conn = app.conn();
+    let count: i64 = members::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(count, 400);
+    let states: i64 = groups::table
+        .filter(groups::kind.eq("state"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(states, 16);
+    let officers: i64 = offices::table
+        .filter(offices::role.eq("returning_officer"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(officers, 2, "two returning officers for four-eyes acts");
+    drop(conn);
+
+    for login in &logins {
+        assert_eq!(
+            app.login(&login.login, login.password),
+            Status::SeeOther,
+            "{}",
+            login.role
+        );
+        let (status, _) = app.get("/");
+        assert_eq!(status, Status::Ok, "{}", login.role);
+        let members_status = app.get("/members").0;
+        let admin_status = app.get("/admin").0;
+        match login.role {
+            "member" | "returning officer" => {
+                assert_eq!(members_status, Status::Forbidden, "{}", login.role);
+                assert_eq!(admin_status, Status::Forbidden);
+            }
+            "chair" => {
+                let (_, body) = app.get("/members");
+                assert!(body.contains("Mitglieder gefunden"));
+                // The demo member is in the chair's chapter.
+                let member = &logins[0].login;
+                let (_, found) = app.get(&format!("/members?q={member}"));
+                assert!(found.contains("1 Mitglieder gefunden"), "{found}");
+                assert_eq!(admin_status, Status::Forbidden);
+            }
+            "admin" => {
+                assert_eq!(members_status, Status::Ok);
+                assert_eq!(admin_status, Status::Ok);
+            }
+            other => panic!("unexpected role {other}"),
+        }
+        app.logout();
+    }
+}
+
+#[test]
+fn demo_logins_work_on_sqlite() {
+    demo_logins_work(Backend::Sqlite);
+}
+
+#[test]
+fn demo_logins_work_on_postgres() {
+    demo_logins_work(Backend::Postgres);
+}
+
+#[test]
+fn demo_is_deterministic_in_its_people() {
+    let names = |seed| {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("demo.sqlite").display().to_string();
+        votum::demo::create(&url, 50, seed).unwrap();
+        use diesel::prelude::*;
+        use votum::db::schema::members;
+        let mut conn = votum::db::connect(&url).unwrap();
+        members::table
+            .order(members::membership_number)
+            .select((members::membership_number, members::last_name))
+            .load::<(String, String)>(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(names(1), names(1));
+    assert_ne!(names(1), names(2));
+}

@@ -50,6 +50,8 @@ pub fn create(url: &str, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
     }
     let started = std::time::Instant::now();
     let logins = fill(&mut conn, count, seed)?;
+    // Fresh statistics, so both planners know the tables' real sizes.
+    diesel::connection::SimpleConnection::batch_execute(&mut *conn, "ANALYZE")?;
     eprintln!(
         "demo data: {count} members in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -5,7 +5,6 @@
 
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 
 use crate::auth::Scope;
 use crate::db::models::Member;
@@ -97,40 +96,121 @@ fn roots(conn: &mut DbConn, scope: &Scope, group: Option<i64>) -> AppResult<Vec<
 }
 
 type BoxedScopes<'a> = member_scopes::BoxedQuery<'a, MultiBackend>;
-type Condition = Box<dyn BoxableExpression<member_scopes::table, MultiBackend, SqlType = Bool>>;
 
-/// Scope rows under `roots` that match `search`.
-fn matching<'a>(roots: &'a [i64], search: &'a Search) -> BoxedScopes<'a> {
+/// One index range of `member_scopes`. A search becomes one or more of
+/// them, each served by the primary key; an OR inside one query would make
+/// SQLite scan the whole group instead.
+#[derive(Debug)]
+enum Range {
+    All,
+    Member(i64),
+    Prefix(String),
+}
+
+fn ranges(conn: &mut DbConn, search: &Search) -> AppResult<Vec<Range>> {
+    Ok(match search {
+        Search::Everyone => vec![Range::All],
+        Search::Number(number) => members::table
+            .filter(members::membership_number.eq(number))
+            .select(members::id)
+            .first::<i64>(conn)
+            .optional()?
+            .map(Range::Member)
+            .into_iter()
+            .collect(),
+        Search::Prefixes(prefixes) => {
+            let mut prefixes = prefixes.clone();
+            prefixes.dedup();
+            // "a b" and "b a" never share a key unless equal, so the
+            // ranges are disjoint and their counts add up.
+            prefixes.into_iter().map(Range::Prefix).collect()
+        }
+    })
+}
+
+/// Scope rows under `roots` within one range.
+fn matching<'a>(roots: &'a [i64], range: &'a Range) -> BoxedScopes<'a> {
     let query = member_scopes::table
         .filter(member_scopes::group_id.eq_any(roots))
         .into_boxed();
-    match search {
-        Search::Everyone => query,
-        Search::Number(number) => query.filter(
-            member_scopes::member_id.eq_any(
-                members::table
-                    .filter(members::membership_number.eq(number))
-                    .select(members::id),
-            ),
-        ),
-        Search::Prefixes(prefixes) => {
-            let condition = prefixes
-                .iter()
-                .map(|p| {
-                    let (low, high) = prefix_range(p);
-                    Box::new(
-                        member_scopes::sort_key
-                            .ge(low)
-                            .and(member_scopes::sort_key.lt(high)),
-                    ) as Condition
-                })
-                .reduce(|a, b| Box::new(a.or(b)));
-            match condition {
-                Some(condition) => query.filter(condition),
-                None => query,
-            }
+    match range {
+        Range::All => query,
+        Range::Member(id) => query.filter(member_scopes::member_id.eq(*id)),
+        Range::Prefix(prefix) => {
+            let (low, high) = prefix_range(prefix);
+            query
+                .filter(member_scopes::sort_key.ge(low))
+                .filter(member_scopes::sort_key.lt(high))
         }
     }
+}
+
+/// How many distinct members lie in `range` under `roots`.
+fn count(conn: &mut DbConn, roots: &[i64], range: &Range) -> AppResult<i64> {
+    // Within one group a member has one row; under several roots a member
+    // may have one row per root.
+    Ok(if let [_] = roots {
+        matching(roots, range).count().get_result(conn)?
+    } else {
+        matching(roots, range)
+            .select(diesel::dsl::count(member_scopes::member_id).aggregate_distinct())
+            .get_result(conn)?
+    })
+}
+
+/// `(sort key, member)` of `range` under `roots` in order, `skip` and
+/// `take` applied.
+fn keys(
+    conn: &mut DbConn,
+    roots: &[i64],
+    range: &Range,
+    skip: i64,
+    take: Option<i64>,
+) -> AppResult<Vec<(String, i64)>> {
+    let mut query = matching(roots, range)
+        .select((member_scopes::sort_key, member_scopes::member_id))
+        .order((member_scopes::sort_key, member_scopes::member_id));
+    // SQLite knows OFFSET only after LIMIT; a whole export needs neither.
+    if let Some(take) = take {
+        query = query.limit(take).offset(skip);
+    }
+    if let [_] = roots {
+        Ok(query.load(conn)?)
+    } else {
+        Ok(query.distinct().load(conn)?)
+    }
+}
+
+/// Ids of members in `ranges` under `roots` in name order: one page, or all
+/// with `page = None`.
+fn ids(
+    conn: &mut DbConn,
+    roots: &[i64],
+    ranges: &[Range],
+    page: Option<i64>,
+) -> AppResult<Vec<i64>> {
+    let (skip, take) = match page {
+        Some(page) => (page.max(0) * PAGE_SIZE, Some(PAGE_SIZE)),
+        None => (0, None),
+    };
+    if let [range] = ranges {
+        return Ok(keys(conn, roots, range, skip, take)?
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect());
+    }
+    // Several disjoint ranges: take enough of each, merge, then page.
+    let mut merged = Vec::new();
+    for range in ranges {
+        merged.extend(keys(conn, roots, range, 0, take.map(|t| skip + t))?);
+    }
+    merged.sort_unstable();
+    Ok(merged
+        .into_iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(take.map_or(usize::MAX, |t| usize::try_from(t).unwrap_or(usize::MAX)))
+        .map(|(_, id)| id)
+        .collect())
 }
 
 /// One row of the member list.
@@ -147,37 +227,6 @@ pub struct ListRow {
 }
 
 pub const PAGE_SIZE: i64 = 50;
-
-/// Ids of visible members matching `search` in name order: one page, or
-/// all with `page = None`.
-fn ids(
-    conn: &mut DbConn,
-    roots: &[i64],
-    search: &Search,
-    page: Option<i64>,
-) -> AppResult<Vec<i64>> {
-    let mut query = matching(roots, search);
-    if let Some(page) = page {
-        query = query.limit(PAGE_SIZE).offset(page.max(0) * PAGE_SIZE);
-    }
-    // Within one group a member has one row, so the index order is the
-    // answer; under several roots a member may appear twice.
-    if let [_] = roots {
-        Ok(query
-            .order((member_scopes::sort_key, member_scopes::member_id))
-            .select(member_scopes::member_id)
-            .load(conn)?)
-    } else {
-        Ok(query
-            .select((member_scopes::sort_key, member_scopes::member_id))
-            .distinct()
-            .order((member_scopes::sort_key, member_scopes::member_id))
-            .load::<(String, i64)>(conn)?
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect())
-    }
-}
 
 /// Members by id, in the order of `ids`, with their chapter's name.
 fn load_in_order(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<(Member, String)>> {
@@ -205,15 +254,12 @@ pub fn page(
     page: i64,
 ) -> AppResult<(Vec<ListRow>, i64)> {
     let roots = roots(conn, scope, group)?;
-    let search = Search::parse(text);
-    let total: i64 = if let [_] = roots.as_slice() {
-        matching(&roots, &search).count().get_result(conn)?
-    } else {
-        matching(&roots, &search)
-            .select(diesel::dsl::count(member_scopes::member_id).aggregate_distinct())
-            .get_result(conn)?
-    };
-    let ids = ids(conn, &roots, &search, Some(page))?;
+    let ranges = ranges(conn, &Search::parse(text))?;
+    let mut total = 0;
+    for range in &ranges {
+        total += count(conn, &roots, range)?;
+    }
+    let ids = ids(conn, &roots, &ranges, Some(page))?;
     Ok((
         load_in_order(conn, &ids)?
             .into_iter()
@@ -253,7 +299,8 @@ pub fn all_matching(
     text: &str,
 ) -> AppResult<Vec<Member>> {
     let roots = roots(conn, scope, group)?;
-    let ids = ids(conn, &roots, &Search::parse(text), None)?;
+    let ranges = ranges(conn, &Search::parse(text))?;
+    let ids = ids(conn, &roots, &ranges, None)?;
     Ok(load_in_order(conn, &ids)?
         .into_iter()
         .map(|(m, _)| m)
@@ -262,10 +309,7 @@ pub fn all_matching(
 
 /// How many members a group holds, its sub-groups and working groups included.
 pub fn count_in_group(conn: &mut DbConn, group: i64) -> AppResult<i64> {
-    Ok(member_scopes::table
-        .filter(member_scopes::group_id.eq(group))
-        .count()
-        .get_result(conn)?)
+    count(conn, &[group], &Range::All)
 }
 
 #[cfg(test)]

@@ -130,9 +130,16 @@ fn ranges(conn: &mut DbConn, search: &Search) -> AppResult<Vec<Range>> {
 
 /// Scope rows under `roots` within one range.
 fn matching<'a>(roots: &'a [i64], range: &'a Range) -> BoxedScopes<'a> {
-    let query = member_scopes::table
-        .filter(member_scopes::group_id.eq_any(roots))
-        .into_boxed();
+    // One root as `=`: PostgreSQL plans `= ANY(array)` as possibly many
+    // values and sorts instead of walking the index in order.
+    let query = match roots {
+        [root] => member_scopes::table
+            .filter(member_scopes::group_id.eq(*root))
+            .into_boxed(),
+        _ => member_scopes::table
+            .filter(member_scopes::group_id.eq_any(roots))
+            .into_boxed(),
+    };
     match range {
         Range::All => query,
         Range::Member(id) => query.filter(member_scopes::member_id.eq(*id)),

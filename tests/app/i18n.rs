@@ -101,3 +101,33 @@ both_backends!(browser_language_is_the_default, |app: TestApp| {
         .unwrap()
         .contains("<html lang=\"en\">"));
 });
+
+both_backends!(translated_placeholders_are_escaped, |app: TestApp| {
+    use diesel::prelude::*;
+    use votum::db::schema::members;
+    let org = app.with_org();
+    diesel::update(members::table.find(org.member_a1.id))
+        .set(members::first_name.eq("<script>alert(1)</script>"))
+        .execute(&mut *app.conn())
+        .unwrap();
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    for path in ["/", "/profile"] {
+        let (_, body) = app.get(path);
+        assert!(!body.contains("<script>alert(1)"), "{path}: {body}");
+        assert!(body.contains("&lt;script&gt;alert(1)"), "{path}");
+    }
+});
+
+#[test]
+fn no_template_renders_unescaped() {
+    let mut files = Vec::new();
+    template_files(std::path::Path::new("templates"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !text.contains("{{{"),
+            "{} uses {{{{{{ }}}}}}",
+            file.display()
+        );
+    }
+}

@@ -181,10 +181,11 @@ fn create_user(login: &str, admin: bool, member: Option<&str>) -> Result<ExitCod
             false,
         )
     };
-    if password.expose().chars().count() < 10 {
-        return Err(AppError::BadRequest(
-            "the password must have at least 10 characters".into(),
-        ));
+    if password.expose().chars().count() < crate::login::MIN_PASSWORD_LEN {
+        return Err(AppError::BadRequest(format!(
+            "the password must have at least {} characters",
+            crate::login::MIN_PASSWORD_LEN
+        )));
     }
     let (_, db) = open_db()?;
     let mut conn = db.get()?;

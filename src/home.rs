@@ -8,13 +8,12 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
-use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::CurrentUser;
-use crate::db::models::{Account, Group, Member, Office};
-use crate::db::schema::{accounts, group_memberships, groups, members, offices};
+use crate::db::models::{Account, Member};
+use crate::db::schema::{accounts, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, CsrfForm, Page};
@@ -24,51 +23,21 @@ pub fn routes() -> Vec<Route> {
     routes![dashboard, profile, change_password]
 }
 
-#[derive(Serialize)]
-struct OfficeView {
-    role_key: String,
-    group: String,
-    slug: String,
-    starts_on: String,
-    ends_on: Option<String>,
-    current: bool,
-}
-
-/// A member's home chapter, offices and working groups.
-fn belonging(
+/// The signed-in member's record with chapter, offices and working groups.
+fn own_record(
     conn: &mut DbConn,
-    member: &Member,
+    member_id: i64,
     today: chrono::NaiveDate,
 ) -> AppResult<serde_json::Value> {
-    let chapter_path: Vec<Group> = crate::groups::path(conn, member.chapter_id)?;
-    let held: Vec<(Office, Group)> = offices::table
-        .inner_join(groups::table)
-        .filter(offices::member_id.eq(member.id))
-        .order(offices::starts_on.desc())
-        .select((Office::as_select(), Group::as_select()))
-        .load(conn)?;
-    let working_groups: Vec<Group> = group_memberships::table
-        .inner_join(groups::table.on(groups::id.eq(group_memberships::group_id)))
-        .filter(group_memberships::member_id.eq(member.id))
-        .select(Group::as_select())
-        .load(conn)?;
-    let offices: Vec<OfficeView> = held
-        .into_iter()
-        .map(|(o, g)| OfficeView {
-            current: o.is_current(today),
-            role_key: format!("role.{}", o.role),
-            group: g.name,
-            slug: g.slug,
-            starts_on: o.starts_on.to_string(),
-            ends_on: o.ends_on.map(|d| d.to_string()),
-        })
-        .collect();
-    Ok(json!({
-        "chapter_path": chapter_path,
-        "chapter": chapter_path.last(),
-        "offices": offices,
-        "working_groups": working_groups,
-    }))
+    let member: Member = members::table
+        .find(member_id)
+        .select(Member::as_select())
+        .first(conn)?;
+    let mut context = crate::members::belonging(conn, &member, today)?;
+    if let Some(map) = context.as_object_mut() {
+        map.insert("member".into(), json!(member));
+    }
+    Ok(context)
 }
 
 #[get("/")]
@@ -77,19 +46,9 @@ async fn dashboard(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResul
     let member_id = user.member_id;
     let context = app
         .db
-        .run(move |conn| {
-            let Some(id) = member_id else {
-                return Ok(json!({}));
-            };
-            let member: Member = members::table
-                .find(id)
-                .select(Member::as_select())
-                .first(conn)?;
-            let mut context = belonging(conn, &member, today)?;
-            if let Some(map) = context.as_object_mut() {
-                map.insert("member".into(), json!(member));
-            }
-            Ok(context)
+        .run(move |conn| match member_id {
+            Some(id) => own_record(conn, id, today),
+            None => Ok(json!({})),
         })
         .await?;
     Ok(page.render("dashboard", context))
@@ -105,11 +64,7 @@ async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
             let Some(id) = member_id else {
                 return Ok(json!({}));
             };
-            let member: Member = members::table
-                .find(id)
-                .select(Member::as_select())
-                .first(conn)?;
-            let mut context = belonging(conn, &member, today)?;
+            let mut context = own_record(conn, id, today)?;
             // Views by others only: a member reading their own data is not news.
             let views: Vec<serde_json::Value> = audit::about_member(conn, id, 100)?
                 .into_iter()
@@ -122,7 +77,6 @@ async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
                 })
                 .collect();
             if let Some(map) = context.as_object_mut() {
-                map.insert("member".into(), json!(member));
                 map.insert("views".into(), json!(views));
             }
             Ok(context)
@@ -169,8 +123,7 @@ async fn change_password(
     let current = SecretString::new(form.current);
     let new = SecretString::new(form.password);
     let now = app.clock.now();
-    let too_short = new.expose().chars().count() < 10;
-    let mismatch = new.expose() != form.repeat;
+    let problem = crate::login::password_problem(new.expose(), &form.repeat);
     let account_id = user.account_id;
     let digest = user.session_digest().to_owned();
     let error = app
@@ -183,11 +136,8 @@ async fn change_password(
             if !votum_crypto::password::verify(&current, &account.password_hash)? {
                 return Ok(Some("password.current_wrong"));
             }
-            if too_short {
-                return Ok(Some("password.too_short"));
-            }
-            if mismatch {
-                return Ok(Some("password.mismatch"));
+            if problem.is_some() {
+                return Ok(problem);
             }
             let hash = votum_crypto::password::hash(&new)?;
             diesel::update(accounts::table.find(account_id))

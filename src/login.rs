@@ -35,7 +35,19 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-const MIN_PASSWORD_LEN: usize = 10;
+/// Shortest password accepted anywhere (NIST SP 800-63B asks for at least 8).
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Why a new password (typed twice) is refused, as a catalogue key.
+pub fn password_problem(password: &str, repeat: &str) -> Option<&'static str> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        Some("password.too_short")
+    } else if password != repeat {
+        Some("password.mismatch")
+    } else {
+        None
+    }
+}
 const RESET_LINK_HOURS: i64 = 2;
 
 /// Only same-site paths are followed after login (no open redirect).
@@ -382,13 +394,7 @@ async fn reset(
     form: CsrfForm<ResetForm>,
 ) -> AppResult<Result<Flash<Redirect>, (Status, Template)>> {
     let form = form.0;
-    let error = if form.password.chars().count() < MIN_PASSWORD_LEN {
-        Some("password.too_short")
-    } else if form.password != form.repeat {
-        Some("password.mismatch")
-    } else {
-        None
-    };
+    let error = password_problem(&form.password, &form.repeat);
     if let Some(error) = error {
         return Ok(Err((
             Status::UnprocessableEntity,

@@ -15,8 +15,9 @@ use serde_json::json;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Board;
-use crate::db::models::{Group, Office};
+use crate::db::models::{Group, Member, Office};
 use crate::db::schema::{group_memberships, groups, offices};
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
 use crate::web::{AppState, Page};
@@ -105,6 +106,45 @@ struct OfficeView {
     slug: String,
     starts_on: String,
     ends_on: Option<String>,
+    current: bool,
+}
+
+/// A member's home chapter (with its path), offices and working groups,
+/// for the pages that show a member record.
+pub fn belonging(
+    conn: &mut DbConn,
+    member: &Member,
+    today: chrono::NaiveDate,
+) -> AppResult<serde_json::Value> {
+    let chapter_path: Vec<Group> = group_tree::path(conn, member.chapter_id)?;
+    let held: Vec<(Office, Group)> = offices::table
+        .inner_join(groups::table)
+        .filter(offices::member_id.eq(member.id))
+        .order(offices::starts_on.desc())
+        .select((Office::as_select(), Group::as_select()))
+        .load(conn)?;
+    let working_groups: Vec<Group> = group_memberships::table
+        .inner_join(groups::table.on(groups::id.eq(group_memberships::group_id)))
+        .filter(group_memberships::member_id.eq(member.id))
+        .select(Group::as_select())
+        .load(conn)?;
+    let offices: Vec<OfficeView> = held
+        .into_iter()
+        .map(|(o, g)| OfficeView {
+            current: o.is_current(today),
+            role_key: format!("role.{}", o.role),
+            group: g.name,
+            slug: g.slug,
+            starts_on: o.starts_on.to_string(),
+            ends_on: o.ends_on.map(|d| d.to_string()),
+        })
+        .collect();
+    Ok(json!({
+        "chapter_path": chapter_path,
+        "chapter": chapter_path.last(),
+        "offices": offices,
+        "working_groups": working_groups,
+    }))
 }
 
 #[get("/members/<id>")]
@@ -116,18 +156,6 @@ async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResu
         .db
         .run(move |conn| {
             let member = query::find_visible(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let chapter_path: Vec<Group> = group_tree::path(conn, member.chapter_id)?;
-            let held: Vec<(Office, Group)> = offices::table
-                .inner_join(groups::table)
-                .filter(offices::member_id.eq(member.id))
-                .order(offices::starts_on.desc())
-                .select((Office::as_select(), Group::as_select()))
-                .load(conn)?;
-            let working_groups: Vec<Group> = group_memberships::table
-                .inner_join(groups::table.on(groups::id.eq(group_memberships::group_id)))
-                .filter(group_memberships::member_id.eq(member.id))
-                .select(Group::as_select())
-                .load(conn)?;
             audit::record(
                 conn,
                 now,
@@ -139,22 +167,11 @@ async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResu
                     detail: "",
                 },
             )?;
-            let offices: Vec<OfficeView> = held
-                .into_iter()
-                .map(|(o, g)| OfficeView {
-                    role_key: format!("role.{}", o.role),
-                    group: g.name,
-                    slug: g.slug,
-                    starts_on: o.starts_on.to_string(),
-                    ends_on: o.ends_on.map(|d| d.to_string()),
-                })
-                .collect();
-            Ok(json!({
-                "member": member,
-                "chapter_path": chapter_path,
-                "offices": offices,
-                "working_groups": working_groups,
-            }))
+            let mut context = belonging(conn, &member, now.date())?;
+            if let Some(map) = context.as_object_mut() {
+                map.insert("member".into(), json!(member));
+            }
+            Ok(context)
         })
         .await?;
     Ok(view.render("members/detail", context))

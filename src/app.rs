@@ -13,6 +13,7 @@ pub struct App {
     pub db: Db,
     pub clock: SharedClock,
     pub key: votum_crypto::MacKey,
+    pub sealing: Arc<votum_crypto::seal::SealingKey>,
     pub settings: Settings,
     pub catalogues: Arc<Catalogues>,
     pub mailer: Mailer,

@@ -18,7 +18,14 @@ pub struct Settings {
     /// Base64 of at least 32 random bytes. Instances behind one load balancer
     /// must share it. Empty: read or create `<data_dir>/secret.key`.
     pub secret_key: String,
-    /// Where the SQLite file and the generated secret key live.
+    /// Base64 of 32 random bytes; seals secrets at rest (ballot box keys).
+    /// Empty: read or create `<data_dir>/sealing.key`. Losing it makes
+    /// sealed data unreadable: back it up apart from the database.
+    pub sealing_key: String,
+    /// Name of the sealing key, stored with everything it seals so keys can
+    /// be rotated.
+    pub sealing_key_id: String,
+    /// Where the SQLite file and the generated keys live.
     pub data_dir: String,
     /// Public base URL, used in mailed links.
     pub public_url: String,
@@ -41,6 +48,8 @@ impl Default for Settings {
             database_url: "data/votum.sqlite".into(),
             database_pool_size: 16,
             secret_key: String::new(),
+            sealing_key: String::new(),
+            sealing_key_id: "k1".into(),
             data_dir: "data".into(),
             public_url: "http://127.0.0.1:8000".into(),
             smtp_url: String::new(),
@@ -70,6 +79,10 @@ pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(Settings::default()))
         .merge(("ident", "Votum"))
+        // Rocket's "normal" level logs every request line, and a ballot link
+        // carries its voting code in the query: codes must never reach a
+        // log. "critical" keeps launch information, warnings and errors.
+        .merge(("log_level", "critical"))
         .merge(Toml::file(file))
         .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global())
 }
@@ -84,19 +97,34 @@ pub fn settings(figment: &Figment) -> Result<Settings, AppError> {
 /// The configured secret key, or one kept in `<data_dir>/secret.key`
 /// (created on first start with owner-only permissions).
 pub fn secret_key(settings: &Settings) -> Result<votum_crypto::MacKey, AppError> {
-    let bad = |e: votum_crypto::CryptoError| AppError::Internal(format!("secret key: {e}"));
-    if !settings.secret_key.is_empty() {
-        return votum_crypto::MacKey::from_base64(&settings.secret_key).map_err(bad);
+    let encoded = key_material(settings, &settings.secret_key, "secret.key")?;
+    votum_crypto::MacKey::from_base64(&encoded)
+        .map_err(|e| AppError::Internal(format!("secret key: {e}")))
+}
+
+/// The sealing key, configured or kept in `<data_dir>/sealing.key`.
+pub fn sealing_key(settings: &Settings) -> Result<votum_crypto::seal::SealingKey, AppError> {
+    let encoded = key_material(settings, &settings.sealing_key, "sealing.key")?;
+    votum_crypto::seal::SealingKey::from_base64(&settings.sealing_key_id, &encoded)
+        .map_err(|e| AppError::Internal(format!("sealing key: {e}")))
+}
+
+/// Base64 key material: the configured value, else the content of
+/// `<data_dir>/<file>`, made from 32 random bytes on first use.
+fn key_material(settings: &Settings, configured: &str, file: &str) -> Result<String, AppError> {
+    if !configured.is_empty() {
+        return Ok(configured.trim().to_owned());
     }
-    let path = std::path::Path::new(&settings.data_dir).join("secret.key");
+    let path = std::path::Path::new(&settings.data_dir).join(file);
     if let Ok(stored) = std::fs::read_to_string(&path) {
-        return votum_crypto::MacKey::from_base64(&stored).map_err(bad);
+        return Ok(stored.trim().to_owned());
     }
-    let (key, encoded) = votum_crypto::MacKey::generate().map_err(bad)?;
+    let (_, encoded) = votum_crypto::MacKey::generate()
+        .map_err(|e| AppError::Internal(format!("key generation: {e}")))?;
     let io = |e: std::io::Error| AppError::Internal(format!("{}: {e}", path.display()));
     std::fs::create_dir_all(&settings.data_dir).map_err(io)?;
     write_private(&path, &encoded).map_err(io)?;
-    Ok(key)
+    Ok(encoded)
 }
 
 #[cfg(unix)]

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod ballots;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -48,6 +49,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
     let settings = config::settings(&figment)?;
     let db = db::Db::open(&settings.database_url, settings.database_pool_size)?;
     let key = config::secret_key(&settings)?;
+    let sealing = Arc::new(config::sealing_key(&settings)?);
     let catalogues = Arc::new(i18n::Catalogues::load().map_err(AppError::Internal)?);
     let mailer = mail::Mailer::new(&settings.smtp_url, &settings.mail_from)?;
     let figment = figment.merge(("template_dir", settings.template_dir.clone()));
@@ -58,6 +60,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
             db,
             clock,
             key,
+            sealing,
             settings,
             catalogues,
             mailer,
@@ -91,6 +94,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", groups::routes())
         .mount("/", members::routes())
         .mount("/", admin::routes())
+        .mount("/", ballots::vote::routes())
         .mount("/static", FileServer::from(static_dir))
         .register(
             "/",

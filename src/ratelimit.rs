@@ -26,6 +26,12 @@ pub const LOGIN_PER_ADDRESS: Limit = Limit {
     max: 30,
     window: Duration::minutes(15),
 };
+/// Wrong voting codes per client address: the check symbol already catches
+/// typos, so repeated unknown codes look like guessing.
+pub const CODE_ENTRY: Limit = Limit {
+    max: 20,
+    window: Duration::minutes(15),
+};
 /// Password-reset mails per address and per client.
 pub const RESET_REQUESTS: Limit = Limit {
     max: 5,

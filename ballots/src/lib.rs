@@ -9,12 +9,16 @@
 //!
 //! The entry points are [`Question::check`] (before a ballot opens),
 //! [`validate`] (for each cast choice) and [`tally`] (after close).
+//! [`record`] holds the public election record and its verifier
+//! ([`verify`], [`verify_receipt`]), specified in
+//! `docs/election-record.md`.
 
 #![warn(missing_docs)]
 
 pub mod approval;
 pub mod choice;
 pub mod question;
+pub mod record;
 pub mod result;
 pub mod schulze;
 pub mod single;
@@ -27,6 +31,7 @@ pub use choice::{validate, Choice, ChoiceError, ChoiceKind, SingleVote, YesNoVot
 pub use question::{
     BallotOption, MajorityRule, OptionId, Question, QuestionError, QuestionKind, Ratio,
 };
+pub use record::{verify, verify_receipt, ElectionRecord, RecordError, VerifiedResult};
 pub use result::{BallotCounts, OptionCount, Outcome, QuestionResult};
 pub use schulze::SchulzeResult;
 pub use single::{Runoff, SingleResult};

@@ -2,16 +2,31 @@
 //! this crate only chooses parameters and encodings and keeps secrets out of
 //! logs.
 //!
+//! Signatures are ed25519 from `ed25519-dalek`.
+//!
 //! Modules: [`password`] (Argon2id hashes), [`token`] (random tokens and their
 //! stored digests), [`mac`] (keyed tags such as CSRF tokens), [`secret`]
-//! (a zeroizing, redacted wrapper for secret strings).
+//! (a zeroizing, redacted wrapper for secret strings), [`credential`]
+//! (voting codes and the credential keys derived from them), [`ballot_box`]
+//! (what voters sign, ballot hashes, the hash chain, receipts, the lot),
+//! [`seal`] (AEAD for secrets at rest), [`base64url`] (the byte encoding of
+//! every public artefact). The ballot protocol is specified in
+//! `docs/election-record.md`.
 
+pub mod ballot_box;
+pub mod base64url;
+pub mod credential;
+mod ed25519;
 pub mod mac;
 pub mod password;
+pub mod seal;
 pub mod secret;
 pub mod token;
 
+pub use ballot_box::{BoxKey, BoxPublicKey, Receipt};
+pub use credential::{Code, CodeError, CredentialKey, PublicCredential, Signature};
 pub use mac::MacKey;
+pub use seal::SealingKey;
 pub use secret::SecretString;
 pub use token::Token;
 
@@ -30,6 +45,13 @@ pub enum CryptoError {
     /// A key had the wrong length or encoding.
     #[error("invalid key: {0}")]
     InvalidKey(&'static str),
+    /// Text that should hold bytes (base64url, a fixed-size value) did not.
+    #[error("malformed encoding: {0}")]
+    Encoding(&'static str),
+    /// A sealed value could not be opened: another key id, another context,
+    /// or altered text.
+    #[error("sealed value cannot be opened with this key and context")]
+    Unseal,
 }
 
 /// Fills `dest` from the operating system's CSPRNG (ring's `SystemRandom`).

@@ -139,6 +139,76 @@ diesel::joinable!(member_scopes -> members (member_id));
 diesel::joinable!(accounts -> members (member_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
+diesel::table! {
+    ballots (id) {
+        id -> Text,
+        group_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        cutoff_date -> Date,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        revote_allowed -> Bool,
+        shuffle_options -> Bool,
+        status -> Text,
+        box_public_key -> Text,
+        box_key_sealed -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ballot_questions (ballot_id, position) {
+        ballot_id -> Text,
+        position -> Integer,
+        definition -> Text,
+    }
+}
+
+diesel::table! {
+    electors (ballot_id, member_id) {
+        ballot_id -> Text,
+        member_id -> BigInt,
+        channel -> Text,
+        issued -> Bool,
+    }
+}
+
+diesel::table! {
+    credentials (ballot_id, public_key) {
+        ballot_id -> Text,
+        public_key -> Text,
+        origin -> Text,
+        revoked -> Bool,
+        used -> Text,
+    }
+}
+
+diesel::table! {
+    ballot_boxes (ballot_id) {
+        ballot_id -> Text,
+        head -> Text,
+        length -> BigInt,
+    }
+}
+
+diesel::table! {
+    box_entries (ballot_id, position) {
+        ballot_id -> Text,
+        position -> BigInt,
+        credential -> Text,
+        choices -> Text,
+        signature -> Text,
+        hash -> Text,
+        chain -> Text,
+    }
+}
+
+diesel::joinable!(ballots -> groups (group_id));
+diesel::joinable!(ballot_questions -> ballots (ballot_id));
+diesel::joinable!(electors -> ballots (ballot_id));
+diesel::joinable!(electors -> members (member_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -152,4 +222,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limits,
     audit_log,
     outbox,
+    ballots,
+    ballot_questions,
+    electors,
+    credentials,
+    ballot_boxes,
+    box_entries,
 );

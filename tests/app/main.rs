@@ -8,6 +8,7 @@ mod support;
 
 mod admin;
 mod auth;
+mod ballot_box;
 mod cli;
 mod demo;
 mod i18n;
@@ -15,3 +16,4 @@ mod import;
 mod mail;
 mod members;
 mod migrations;
+mod vote;

@@ -66,9 +66,13 @@ pub fn test_now() -> NaiveDateTime {
 
 pub struct TestApp {
     pub client: Client,
+    /// The database URL, for tests that open their own pools.
+    pub url: String,
     pub db: Db,
     pub clock: FixedClock,
     pub backend: Backend,
+    /// The app's key for secrets at rest (ballot box keys).
+    pub sealing: Arc<votum_crypto::seal::SealingKey>,
     _store: Store,
 }
 
@@ -110,8 +114,10 @@ impl TestApp {
         };
         prepare(&url);
         let data_dir = tempfile::tempdir().unwrap();
+        let sealing_key = base64_key();
         let mut settings = Settings {
             database_url: url.clone(),
+            sealing_key: sealing_key.clone(),
             database_pool_size: 8,
             data_dir: data_dir.path().display().to_string(),
             ..Settings::default()
@@ -129,9 +135,13 @@ impl TestApp {
         std::mem::forget(data_dir);
         Some(TestApp {
             client,
+            url,
             db,
             clock,
             backend,
+            sealing: Arc::new(
+                votum_crypto::seal::SealingKey::from_base64("k1", &sealing_key).unwrap(),
+            ),
             _store: store,
         })
     }

@@ -1,0 +1,259 @@
+//! What can be wrong with an election record, a cast ballot or a receipt.
+//! Each error says what failed and where (position in the chain, index in a
+//! list, question number), so a verifier's output points at the evidence.
+
+use crate::choice::ChoiceError;
+use crate::question::QuestionError;
+use crate::record::ActKind;
+
+/// Why a cast `choices` text is not acceptable for a ballot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CastError {
+    /// Not a JSON array of choices.
+    #[error("the choices are not a JSON array of choices: {0}")]
+    Malformed(String),
+    /// Valid choices, but not in canonical JSON form.
+    #[error("the choices are not in canonical JSON form")]
+    NotCanonical,
+    /// Not one choice per question.
+    #[error("{found} choices for {expected} questions")]
+    WrongCount {
+        /// Questions on the ballot.
+        expected: usize,
+        /// Choices given.
+        found: usize,
+    },
+    /// A choice is not valid for its question.
+    #[error("choice for question {question}: {error}")]
+    Invalid {
+        /// 0-based question index.
+        question: usize,
+        /// What is wrong with it.
+        error: ChoiceError,
+    },
+}
+
+/// Why an election record (or a receipt checked against one) fails
+/// verification. Positions are 0-based chain positions, indexes 0-based
+/// places in the named list, questions 0-based question indexes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// The text is not JSON of the record's shape.
+    #[error("not an election record: {0}")]
+    Parse(String),
+    /// The file is not the canonical serialisation of its content.
+    #[error("the record is not in canonical form")]
+    NotCanonical,
+    /// Another format name or an unknown version.
+    #[error("unsupported record format {format:?} version {version}")]
+    UnsupportedFormat {
+        /// Stated format.
+        format: String,
+        /// Stated version.
+        version: u32,
+    },
+    /// The record signature is missing or does not verify under `box_key`.
+    #[error("the box key's signature over the record is missing or invalid")]
+    RecordSignature,
+    /// The ballot id is empty or contains a NUL character.
+    #[error("the ballot id is empty or contains NUL")]
+    BadBallotId,
+    /// A question definition fails `Question::check`.
+    #[error("question {question} is ill-defined: {error}")]
+    BadQuestion {
+        /// Question index.
+        question: usize,
+        /// The definition error.
+        error: QuestionError,
+    },
+    /// The credential list is not strictly ascending at `index` (equal: a
+    /// duplicate).
+    #[error("credential {index} is out of order or repeated")]
+    CredentialsNotSorted {
+        /// Index in `credentials`.
+        index: usize,
+    },
+    /// `electorate.credentials_issued` differs from the list length.
+    #[error("{stated} credentials stated as issued, {listed} listed")]
+    CredentialCountMismatch {
+        /// Stated count.
+        stated: u64,
+        /// Listed credentials.
+        listed: u64,
+    },
+    /// More credentials in force than electors.
+    #[error("{active} credentials in force for an electorate of {electorate}")]
+    TooManyCredentials {
+        /// Credentials not revoked.
+        active: u64,
+        /// Electorate size.
+        electorate: u64,
+    },
+    /// Revoked credentials and `reissue_credential` acts differ in number.
+    #[error("{revoked} revoked credentials but {reissue_acts} reissue acts")]
+    RevocationCount {
+        /// Revoked credentials.
+        revoked: u64,
+        /// `reissue_credential` acts.
+        reissue_acts: u64,
+    },
+    /// The ballot at `index` states another position.
+    #[error("ballot {index} states position {found}")]
+    PositionMismatch {
+        /// Index in `ballots`.
+        index: usize,
+        /// Stated position.
+        found: u64,
+    },
+    /// The ballot's credential is not in the credential list.
+    #[error("ballot {position} uses a credential that was not issued")]
+    UnknownCredential {
+        /// Chain position.
+        position: u64,
+    },
+    /// The ballot's credential was revoked.
+    #[error("ballot {position} uses a revoked credential")]
+    RevokedCredential {
+        /// Chain position.
+        position: u64,
+    },
+    /// The ballot's choices are malformed or invalid.
+    #[error("ballot {position}: {error}")]
+    InvalidChoices {
+        /// Chain position.
+        position: u64,
+        /// What is wrong.
+        error: CastError,
+    },
+    /// The credential's signature on the ballot does not verify.
+    #[error("ballot {position} has an invalid signature")]
+    BadBallotSignature {
+        /// Chain position.
+        position: u64,
+    },
+    /// The stated ballot hash is not the hash of the ballot.
+    #[error("ballot {position} states a wrong hash")]
+    BallotHashMismatch {
+        /// Chain position.
+        position: u64,
+    },
+    /// The stated chain value after the ballot is wrong.
+    #[error("the chain breaks at ballot {position}")]
+    ChainMismatch {
+        /// Chain position.
+        position: u64,
+    },
+    /// A second ballot of a credential where re-voting is not allowed.
+    #[error("ballot {position} repeats the credential of ballot {first} without re-voting")]
+    DuplicateBallot {
+        /// Chain position of the second ballot.
+        position: u64,
+        /// Chain position of the first.
+        first: u64,
+    },
+    /// `chain_head` is not the chain value after the last ballot.
+    #[error("the stated chain head is not the end of the chain")]
+    ChainHeadMismatch,
+    /// The postal list is not strictly ascending at `index` (equal: two
+    /// postal votes of one credential).
+    #[error("postal vote {index} is out of order or repeated")]
+    PostalNotSorted {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// A postal vote's credential is not in the list.
+    #[error("postal vote {index} uses a credential that was not issued")]
+    PostalUnknownCredential {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// A postal vote's credential was revoked.
+    #[error("postal vote {index} uses a revoked credential")]
+    PostalRevokedCredential {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// A counted postal vote without one choice per question, or a void
+    /// one with choices.
+    #[error("postal vote {index} has the wrong number of choices for its status")]
+    PostalChoiceCount {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// A counted postal vote whose credential also voted online.
+    #[error("postal vote {index} is counted although its credential voted online")]
+    PostalAndOnline {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// A postal vote voided as used online whose credential has no online
+    /// ballot.
+    #[error("postal vote {index} is void although its credential never voted online")]
+    PostalVoidWithoutOnline {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// An officer label is empty, or an act needing two officers lacks a
+    /// second, different one.
+    #[error("officer act {index} lacks its officers")]
+    ActUnconfirmed {
+        /// Index in `officer_acts`.
+        index: usize,
+    },
+    /// An act time not of the form `YYYY-MM-DDTHH:MM:SSZ`.
+    #[error("officer act {index} has a malformed time")]
+    ActTime {
+        /// Index in `officer_acts`.
+        index: usize,
+    },
+    /// An act earlier than the one before it.
+    #[error("officer act {index} is earlier than the act before it")]
+    ActsOutOfOrder {
+        /// Index in `officer_acts`.
+        index: usize,
+    },
+    /// A required act (open, close, tally) is missing.
+    #[error("the record has no {act:?} act")]
+    MissingAct {
+        /// The missing act.
+        act: ActKind,
+    },
+    /// Not one result per question.
+    #[error("{found} results for {expected} questions")]
+    ResultCount {
+        /// Questions.
+        expected: usize,
+        /// Stated results.
+        found: usize,
+    },
+    /// The stated result differs from the recount.
+    #[error("the stated result of question {question} differs from the recount")]
+    ResultMismatch {
+        /// Question index.
+        question: usize,
+    },
+    /// The receipt is for another ballot.
+    #[error("the receipt is for another ballot")]
+    ReceiptBallot,
+    /// The box key's signature on the receipt does not verify.
+    #[error("the receipt's signature is invalid")]
+    ReceiptSignature,
+    /// The receipt's position is beyond the end of the chain.
+    #[error("the record has no ballot at the receipt's position {position}")]
+    ReceiptPosition {
+        /// Stated position.
+        position: u64,
+    },
+    /// The ballot at the receipt's position has another hash.
+    #[error("the ballot at position {position} is not the receipted one")]
+    ReceiptHash {
+        /// Stated position.
+        position: u64,
+    },
+    /// The chain up to the receipt's position ends in another value.
+    #[error("the chain up to position {position} differs from the receipt")]
+    ReceiptChain {
+        /// Stated position.
+        position: u64,
+    },
+}

@@ -1,0 +1,131 @@
+//! The ed25519 plumbing shared by credentials and ballot boxes: signatures,
+//! public keys with their text form, and strict verification.
+//!
+//! Verification is `verify_strict` from `ed25519-dalek`: it refuses
+//! non-canonical signatures and small-order (weak) public keys, so one signed
+//! message has exactly one accepted signature per key and nobody can make a
+//! key under which many messages verify.
+
+use crate::{base64url, CryptoError};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An ed25519 signature (64 bytes), by a credential key or a ballot box key.
+/// Text form: URL-safe base64 without padding (86 characters).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature(pub [u8; 64]);
+
+impl Signature {
+    /// URL-safe base64 without padding.
+    pub fn to_base64(&self) -> String {
+        base64url::encode(&self.0)
+    }
+
+    /// Reads the form written by [`Signature::to_base64`]. Whether the bytes
+    /// are a valid signature is only known when verifying.
+    pub fn from_base64(text: &str) -> Result<Self, CryptoError> {
+        base64url::decode_array(text).map(Signature)
+    }
+
+    /// The raw 64 bytes.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Signature({})", self.to_base64())
+    }
+}
+
+impl Serialize for Signature {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_base64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Signature {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Signature::from_base64(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Signs `message` with the key whose seed is `key`.
+pub(crate) fn sign(key: &SigningKey, message: &[u8]) -> Signature {
+    Signature(key.sign(message).to_bytes())
+}
+
+/// Strict ed25519 verification of `signature` on `message` under `public`.
+pub(crate) fn verify(public: &[u8; 32], message: &[u8], signature: &Signature) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(public) else {
+        return false;
+    };
+    let signature = ed25519_dalek::Signature::from_bytes(&signature.0);
+    key.verify_strict(message, &signature).is_ok()
+}
+
+/// Checks that 32 bytes are the encoding of a curve point, i.e. could be a
+/// public key at all.
+pub(crate) fn check_point(public: &[u8; 32]) -> Result<(), CryptoError> {
+    VerifyingKey::from_bytes(public)
+        .map(|_| ())
+        .map_err(|_| CryptoError::InvalidKey("not an ed25519 public key"))
+}
+
+/// Defines a 32-byte ed25519 public key type with its text form, strict
+/// verification, serde as a base64url string, and ordering.
+macro_rules! public_key_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub [u8; 32]);
+
+        impl $name {
+            /// URL-safe base64 without padding (43 characters).
+            pub fn to_base64(&self) -> String {
+                $crate::base64url::encode(&self.0)
+            }
+
+            /// Reads the form written by `to_base64`; refuses anything that
+            /// is not canonical base64url of 32 bytes encoding a curve point.
+            pub fn from_base64(text: &str) -> Result<Self, $crate::CryptoError> {
+                let bytes = $crate::base64url::decode_array(text)?;
+                $crate::ed25519::check_point(&bytes)?;
+                Ok($name(bytes))
+            }
+
+            /// The raw 32 bytes.
+            pub fn as_bytes(&self) -> &[u8; 32] {
+                &self.0
+            }
+
+            /// Whether `signature` is a valid signature of `message` under
+            /// this key (strict ed25519 verification).
+            pub fn verify(&self, message: &[u8], signature: &$crate::ed25519::Signature) -> bool {
+                $crate::ed25519::verify(&self.0, message, signature)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.to_base64())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.to_base64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $name::from_base64(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use public_key_type;

@@ -1,0 +1,270 @@
+//! The ballot box: checks a signed ballot, appends it to the box's hash
+//! chain and returns a receipt, exactly once per credential under any
+//! concurrency and across app instances.
+//!
+//! Appends serialise on the box row in the database: every append (and
+//! every status change) begins by updating that row, which takes
+//! PostgreSQL's row lock and SQLite's write lock before anything is read.
+//! The receipt is made only after the transaction has committed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use votum_ballots::{validate, Choice, Question};
+use votum_crypto::ballot_box::{ballot_hash, cast_message, chain_next, BoxKey, Receipt};
+use votum_crypto::credential::{PublicCredential, Signature};
+use votum_crypto::seal::SealingKey;
+
+use super::setup::{b64, box_key_context};
+use crate::db::schema::{ballot_boxes, ballot_questions, ballots, box_entries, credentials};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+
+/// What a voter signs besides ballot id and credential: the choices, one
+/// per question, and a random nonce, so that a re-vote with the same
+/// choices is a new ballot while a replayed ballot is recognised as one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CastContent {
+    pub nonce: String,
+    pub choices: Vec<Choice>,
+}
+
+impl CastContent {
+    /// Content with a fresh 128-bit nonce.
+    pub fn new(choices: Vec<Choice>) -> AppResult<CastContent> {
+        let mut nonce = [0u8; 16];
+        votum_crypto::fill_random(&mut nonce)?;
+        Ok(CastContent {
+            nonce: b64(&nonce),
+            choices,
+        })
+    }
+
+    /// The JSON that is signed and stored verbatim.
+    pub fn to_json(&self) -> AppResult<String> {
+        serde_json::to_string(self).map_err(|e| AppError::Internal(format!("ballot json: {e}")))
+    }
+}
+
+/// A ballot as the voter's device sends it.
+#[derive(Debug, Clone)]
+pub struct SignedBallot {
+    pub ballot_id: String,
+    pub credential: PublicCredential,
+    /// [`CastContent`] as JSON; signed and stored verbatim.
+    pub choices_json: String,
+    pub signature: Signature,
+}
+
+/// Why a ballot was not put in the box. Each has a message for the voter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownBallot,
+    NotYetOpen,
+    Closed,
+    UnknownCredential,
+    RevokedCredential,
+    AlreadyVoted,
+    /// This very ballot (same signature, same nonce) is already in the box.
+    Replayed,
+    UsedByPost,
+    BadSignature,
+    InvalidChoice(String),
+}
+
+impl Refusal {
+    /// The catalogue key of the voter's message.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Refusal::UnknownBallot => "vote.unknown_ballot",
+            Refusal::NotYetOpen => "vote.not_yet_open",
+            Refusal::Closed => "vote.closed",
+            Refusal::UnknownCredential => "vote.unknown_code",
+            Refusal::RevokedCredential => "vote.revoked_code",
+            Refusal::AlreadyVoted => "vote.already_voted",
+            Refusal::Replayed => "vote.replayed",
+            Refusal::UsedByPost => "vote.used_by_post",
+            Refusal::BadSignature => "vote.bad_signature",
+            Refusal::InvalidChoice(_) => "vote.invalid_choice",
+        }
+    }
+}
+
+/// Takes the box lock for the rest of the transaction.
+pub fn lock(conn: &mut DbConn, ballot_id: &str) -> AppResult<bool> {
+    let locked = diesel::update(ballot_boxes::table.find(ballot_id))
+        .set(ballot_boxes::length.eq(ballot_boxes::length))
+        .execute(conn)?;
+    Ok(locked == 1)
+}
+
+/// The questions of a ballot, in order.
+pub fn questions(conn: &mut DbConn, ballot_id: &str) -> AppResult<Vec<Question>> {
+    ballot_questions::table
+        .filter(ballot_questions::ballot_id.eq(ballot_id))
+        .order(ballot_questions::position)
+        .select(ballot_questions::definition)
+        .load::<String>(conn)?
+        .iter()
+        .map(|json| {
+            serde_json::from_str(json)
+                .map_err(|e| AppError::Internal(format!("stored question: {e}")))
+        })
+        .collect()
+}
+
+/// Checks the choices against the questions: one valid choice per question.
+pub fn check_choices(questions: &[Question], choices_json: &str) -> Result<(), Refusal> {
+    let content: CastContent = serde_json::from_str(choices_json)
+        .map_err(|e| Refusal::InvalidChoice(format!("not a ballot's content: {e}")))?;
+    let choices = content.choices;
+    if choices.len() != questions.len() {
+        return Err(Refusal::InvalidChoice(format!(
+            "{} choices for {} questions",
+            choices.len(),
+            questions.len()
+        )));
+    }
+    for (n, (question, choice)) in questions.iter().zip(&choices).enumerate() {
+        validate(question, choice)
+            .map_err(|e| Refusal::InvalidChoice(format!("question {}: {e}", n + 1)))?;
+    }
+    Ok(())
+}
+
+struct Appended {
+    hash: [u8; 32],
+    position: u64,
+    head: [u8; 32],
+}
+
+/// Casts a signed ballot. `Ok(Err(_))` is a refusal the voter is told
+/// about; `Err(_)` an internal failure. Nothing is stored on refusal.
+pub fn cast(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    now: NaiveDateTime,
+    ballot: &SignedBallot,
+) -> AppResult<Result<Receipt, Refusal>> {
+    // The expensive checks run before the lock is taken.
+    let message = cast_message(&ballot.ballot_id, &ballot.credential, &ballot.choices_json);
+    if !ballot.credential.verify(&message, &ballot.signature) {
+        return Ok(Err(Refusal::BadSignature));
+    }
+    let found: Option<(String, NaiveDateTime, NaiveDateTime, bool, String)> = ballots::table
+        .find(&ballot.ballot_id)
+        .select((
+            ballots::status,
+            ballots::opens_at,
+            ballots::closes_at,
+            ballots::revote_allowed,
+            ballots::box_key_sealed,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((_, opens_at, closes_at, revote_allowed, sealed)) = found else {
+        return Ok(Err(Refusal::UnknownBallot));
+    };
+    if now < opens_at {
+        return Ok(Err(Refusal::NotYetOpen));
+    }
+    if now >= closes_at {
+        return Ok(Err(Refusal::Closed));
+    }
+    if let Err(refusal) = check_choices(&questions(conn, &ballot.ballot_id)?, &ballot.choices_json)
+    {
+        return Ok(Err(refusal));
+    }
+    let seed = sealing.open(&sealed, &box_key_context(&ballot.ballot_id))?;
+    let seed: [u8; 32] = seed
+        .as_slice()
+        .try_into()
+        .map_err(|_| AppError::Internal("box key seed has the wrong length".into()))?;
+    let box_key = BoxKey::from_seed(&seed);
+    let credential = ballot.credential.to_base64();
+
+    let appended = conn.transaction(|conn| {
+        if !lock(conn, &ballot.ballot_id)? {
+            return Ok(Err(Refusal::UnknownBallot));
+        }
+        // Status is read under the lock, so a close that committed first wins.
+        let status: String = ballots::table
+            .find(&ballot.ballot_id)
+            .select(ballots::status)
+            .first(conn)?;
+        match status.as_str() {
+            "open" => {}
+            "draft" => return Ok(Err(Refusal::NotYetOpen)),
+            _ => return Ok(Err(Refusal::Closed)),
+        }
+        let row: Option<(bool, String)> = credentials::table
+            .find((&ballot.ballot_id, &credential))
+            .select((credentials::revoked, credentials::used))
+            .first(conn)
+            .optional()?;
+        match row {
+            None => return Ok(Err(Refusal::UnknownCredential)),
+            Some((true, _)) => return Ok(Err(Refusal::RevokedCredential)),
+            Some((_, used)) if used == "post" => return Ok(Err(Refusal::UsedByPost)),
+            Some((_, used)) if used == "online" && !revote_allowed => {
+                return Ok(Err(Refusal::AlreadyVoted))
+            }
+            Some(_) => {}
+        }
+        diesel::update(credentials::table.find((&ballot.ballot_id, &credential)))
+            .set(credentials::used.eq("online"))
+            .execute(conn)?;
+        let (head, length): (String, i64) = ballot_boxes::table
+            .find(&ballot.ballot_id)
+            .select((ballot_boxes::head, ballot_boxes::length))
+            .first(conn)?;
+        let previous = decode32(&head)?;
+        let hash = ballot_hash(
+            &ballot.ballot_id,
+            &ballot.credential,
+            &ballot.choices_json,
+            &ballot.signature,
+        );
+        let replayed: i64 = box_entries::table
+            .filter(box_entries::ballot_id.eq(&ballot.ballot_id))
+            .filter(box_entries::hash.eq(b64(&hash)))
+            .count()
+            .get_result(conn)?;
+        if replayed > 0 {
+            return Ok(Err(Refusal::Replayed));
+        }
+        let next = chain_next(&previous, &hash);
+        diesel::insert_into(box_entries::table)
+            .values((
+                box_entries::ballot_id.eq(&ballot.ballot_id),
+                box_entries::position.eq(length),
+                box_entries::credential.eq(&credential),
+                box_entries::choices.eq(&ballot.choices_json),
+                box_entries::signature.eq(ballot.signature.to_base64()),
+                box_entries::hash.eq(b64(&hash)),
+                box_entries::chain.eq(b64(&next)),
+            ))
+            .execute(conn)?;
+        diesel::update(ballot_boxes::table.find(&ballot.ballot_id))
+            .set((
+                ballot_boxes::head.eq(b64(&next)),
+                ballot_boxes::length.eq(length + 1),
+            ))
+            .execute(conn)?;
+        Ok::<_, AppError>(Ok(Appended {
+            hash,
+            position: u64::try_from(length).unwrap_or_default(),
+            head: next,
+        }))
+    })?;
+    // Committed: only now is there something to give a receipt for.
+    Ok(appended.map(|a| Receipt::issue(&box_key, &ballot.ballot_id, a.hash, a.position, a.head)))
+}
+
+fn decode32(text: &str) -> AppResult<[u8; 32]> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .ok_or_else(|| AppError::Internal("stored chain value is malformed".into()))
+}

@@ -1,0 +1,7 @@
+//! Membership ballots (protocol version 1, see `docs/election-record.md`):
+//! set-up, the electorate and its credentials, and the ballot box.
+
+pub mod ballot_box;
+pub mod form;
+pub mod setup;
+pub mod vote;

@@ -1,0 +1,171 @@
+//! Creating a ballot and registering public credentials.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use votum_ballots::Question;
+use votum_crypto::credential::PublicCredential;
+use votum_crypto::seal::SealingKey;
+
+use crate::db::schema::{ballot_boxes, ballot_questions, ballots, credentials};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+
+/// Where a credential was made: by the server (portal, or letters printed by
+/// the server) or by a separate credential authority whose codes the server
+/// never sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Server,
+    Authority,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Server => "server",
+            Origin::Authority => "authority",
+        }
+    }
+}
+
+/// What a returning officer sets up.
+#[derive(Debug, Clone)]
+pub struct NewBallot {
+    pub group_id: i64,
+    pub title: String,
+    pub description: String,
+    pub cutoff_date: NaiveDate,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub revote_allowed: bool,
+    pub shuffle_options: bool,
+    pub questions: Vec<Question>,
+}
+
+/// The context a box key is sealed under, so a sealed seed cannot be moved
+/// to another ballot.
+pub fn box_key_context(ballot_id: &str) -> Vec<u8> {
+    format!("votum-box-key:{ballot_id}").into_bytes()
+}
+
+/// Stores a new ballot with a fresh box key and an empty ballot box.
+pub fn create(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot: &NewBallot,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    if ballot.questions.is_empty() {
+        return Err(AppError::BadRequest("a ballot needs a question".into()));
+    }
+    if ballot.closes_at <= ballot.opens_at {
+        return Err(AppError::BadRequest(
+            "the ballot closes before it opens".into(),
+        ));
+    }
+    for question in &ballot.questions {
+        question
+            .check()
+            .map_err(|e| AppError::BadRequest(format!("question {:?}: {e}", question.text)))?;
+    }
+    let id = new_ballot_id()?;
+    let key = votum_crypto::ballot_box::BoxKey::generate()?;
+    let sealed = sealing.seal(key.seed(), &box_key_context(&id))?;
+    conn.transaction(|conn| {
+        diesel::insert_into(ballots::table)
+            .values((
+                ballots::id.eq(&id),
+                ballots::group_id.eq(ballot.group_id),
+                ballots::title.eq(&ballot.title),
+                ballots::description.eq(&ballot.description),
+                ballots::cutoff_date.eq(ballot.cutoff_date),
+                ballots::opens_at.eq(ballot.opens_at),
+                ballots::closes_at.eq(ballot.closes_at),
+                ballots::revote_allowed.eq(ballot.revote_allowed),
+                ballots::shuffle_options.eq(ballot.shuffle_options),
+                ballots::status.eq("draft"),
+                ballots::box_public_key.eq(key.public().to_base64()),
+                ballots::box_key_sealed.eq(&sealed),
+                ballots::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        for (position, question) in ballot.questions.iter().enumerate() {
+            let definition = serde_json::to_string(question)
+                .map_err(|e| AppError::Internal(format!("question json: {e}")))?;
+            diesel::insert_into(ballot_questions::table)
+                .values((
+                    ballot_questions::ballot_id.eq(&id),
+                    ballot_questions::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                    ballot_questions::definition.eq(definition),
+                ))
+                .execute(conn)?;
+        }
+        diesel::insert_into(ballot_boxes::table)
+            .values((
+                ballot_boxes::ballot_id.eq(&id),
+                ballot_boxes::head.eq(b64(&votum_crypto::ballot_box::chain_genesis(&id))),
+                ballot_boxes::length.eq(0),
+            ))
+            .execute(conn)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(id)
+}
+
+/// A ballot id: 80 random bits in hexadecimal, unguessable and safe in
+/// URLs and file names.
+fn new_ballot_id() -> AppResult<String> {
+    let mut bytes = [0u8; 10];
+    votum_crypto::fill_random(&mut bytes)?;
+    Ok(votum_crypto::hex(&bytes))
+}
+
+/// URL-safe base64 without padding, the encoding of every byte string in
+/// the ballot tables and the record.
+pub fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Registers public credentials. They are inserted sorted by the public
+/// key itself, a random value, so the storage order is a random permutation
+/// unrelated to the electorate's order.
+pub fn add_credentials(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    public: &[PublicCredential],
+    origin: Origin,
+) -> AppResult<()> {
+    let mut keys: Vec<String> = public.iter().map(PublicCredential::to_base64).collect();
+    keys.sort_unstable();
+    for chunk in keys.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|key| {
+                (
+                    credentials::ballot_id.eq(ballot_id),
+                    credentials::public_key.eq(key),
+                    credentials::origin.eq(origin.as_str()),
+                    credentials::revoked.eq(false),
+                    credentials::used.eq("no"),
+                )
+            })
+            .collect();
+        crate::insert_batch!(conn, credentials::table, &rows)?;
+    }
+    Ok(())
+}
+
+/// Opens a ballot for casting (the four-eyes step that leads here comes
+/// with the officer pages).
+pub fn set_status(conn: &mut DbConn, ballot_id: &str, status: &str) -> AppResult<()> {
+    // Taking the box lock first orders this change against running casts:
+    // no ballot is appended after a close commits.
+    conn.transaction(|conn| {
+        crate::ballots::ballot_box::lock(conn, ballot_id)?;
+        diesel::update(ballots::table.find(ballot_id))
+            .set(ballots::status.eq(status))
+            .execute(conn)?;
+        Ok(())
+    })
+}

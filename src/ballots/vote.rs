@@ -1,0 +1,506 @@
+//! The voter's pages: the ballot (reached from a letter's QR code, by typing
+//! the code, or after login), a confirmation step, the cast and its receipt,
+//! and "check my receipt". Plain HTML forms; no JavaScript needed.
+//!
+//! Without JavaScript the browser cannot sign, so the server derives the
+//! credential key from the code in the submitted form, signs, casts and
+//! forgets the code. Codes are never stored or logged.
+
+use std::net::IpAddr;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rocket::form::{self, FromForm, ValueField};
+use rocket::http::Status;
+use rocket::{get, post, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::{json, Value};
+use votum_ballots::question::QuestionKind;
+use votum_ballots::Question;
+use votum_crypto::credential::{Code, CodeError, CredentialKey};
+
+use super::ballot_box::{self, Refusal, SignedBallot};
+use super::form::{choices, FieldError};
+use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::ratelimit;
+use crate::web::{AppState, CsrfForm, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![ballot_page, review, cast, check]
+}
+
+/// Every field of a form as (name, value) pairs, decoded: the voting form's
+/// field names depend on the ballot's questions.
+pub struct Fields(pub Vec<(String, String)>);
+
+#[rocket::async_trait]
+impl<'r> FromForm<'r> for Fields {
+    type Context = Vec<(String, String)>;
+
+    fn init(_: form::Options) -> Self::Context {
+        Vec::new()
+    }
+
+    fn push_value(ctxt: &mut Self::Context, field: ValueField<'r>) {
+        ctxt.push((field.name.source().to_string(), field.value.to_string()));
+    }
+
+    async fn push_data(_: &mut Self::Context, _: form::DataField<'r, '_>) {}
+
+    fn finalize(ctxt: Self::Context) -> form::Result<'r, Self> {
+        Ok(Fields(ctxt))
+    }
+}
+
+impl Fields {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the voter's pages show of a ballot.
+struct BallotInfo {
+    id: String,
+    title: String,
+    description: String,
+    status: String,
+    opens_at: NaiveDateTime,
+    closes_at: NaiveDateTime,
+    revote_allowed: bool,
+    questions: Vec<Question>,
+}
+
+fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
+    let (title, description, status, opens_at, closes_at, revote_allowed): (
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        NaiveDateTime,
+        bool,
+    ) = ballots::table
+        .find(id)
+        .select((
+            ballots::title,
+            ballots::description,
+            ballots::status,
+            ballots::opens_at,
+            ballots::closes_at,
+            ballots::revote_allowed,
+        ))
+        .first(conn)?;
+    Ok(BallotInfo {
+        id: id.to_owned(),
+        title,
+        description,
+        status,
+        opens_at,
+        closes_at,
+        revote_allowed,
+        questions: ballot_box::questions(conn, id)?,
+    })
+}
+
+impl BallotInfo {
+    /// Why nobody can vote now, if so.
+    fn closed_reason(&self, now: NaiveDateTime) -> Option<Refusal> {
+        if self.status == "draft" || now < self.opens_at {
+            Some(Refusal::NotYetOpen)
+        } else if self.status != "open" || now >= self.closes_at {
+            Some(Refusal::Closed)
+        } else {
+            None
+        }
+    }
+
+    /// The questions for the form, with the voter's earlier answers and
+    /// the problems found with them.
+    fn form_view(&self, fields: &Fields, errors: &[FieldError]) -> Vec<Value> {
+        self.questions
+            .iter()
+            .enumerate()
+            .map(|(n, question)| {
+                let name = format!("q{n}");
+                let chosen: Vec<&str> = fields
+                    .0
+                    .iter()
+                    .filter(|(k, _)| *k == name)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                let options: Vec<Value> = question
+                    .options()
+                    .iter()
+                    .map(|o| {
+                        let id = o.id.0.to_string();
+                        json!({
+                            "id": id,
+                            "label": o.label,
+                            "chosen": chosen.contains(&id.as_str()),
+                            "rank": fields.get(&format!("q{n}-o{id}")).unwrap_or(""),
+                        })
+                    })
+                    .collect();
+                let (kind, min, max) = match &question.kind {
+                    QuestionKind::YesNoAbstain { .. } => ("yes_no", 0, 0),
+                    QuestionKind::SingleChoice { .. } => ("single", 0, 0),
+                    QuestionKind::Approval {
+                        min_marks,
+                        max_marks,
+                        ..
+                    } => ("approval", *min_marks, *max_marks),
+                    QuestionKind::RankedSchulze { .. } => ("ranked", 0, 0),
+                    QuestionKind::RankedStv { seats, .. } => ("ranked", 0, *seats),
+                };
+                json!({
+                    "index": n,
+                    "number": n + 1,
+                    "text": question.text,
+                    "kind": kind,
+                    "min": min,
+                    "max": max,
+                    "options": options,
+                    "yes": chosen == ["yes"],
+                    "no": chosen == ["no"],
+                    "abstain": chosen == ["abstain"],
+                    "error": errors.iter().find(|e| e.question == n).map(|e| e.key),
+                })
+            })
+            .collect()
+    }
+
+    fn summary(&self) -> Value {
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "closes_at": self.closes_at.format("%d.%m.%Y %H:%M").to_string(),
+            "revote_allowed": self.revote_allowed,
+        })
+    }
+}
+
+/// The ballot page. `code` comes from the letter's QR code.
+#[get("/vote/<id>?<code>")]
+async fn ballot_page(
+    app: AppState<'_>,
+    page: Page,
+    id: String,
+    code: Option<String>,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let ballot = app.db.run(move |conn| load(conn, &id)).await?;
+    let fields = Fields(Vec::new());
+    Ok(page.render(
+        "ballots/vote",
+        json!({
+            "ballot": ballot.summary(),
+            "questions": ballot.form_view(&fields, &[]),
+            "code": code.unwrap_or_default(),
+            "closed_key": ballot.closed_reason(now).map(|r| r.message_key()),
+        }),
+    ))
+}
+
+/// Checks a typed or scanned code against the ballot: the key it derives,
+/// or the message for the voter.
+fn credential_for(
+    conn: &mut DbConn,
+    ballot: &BallotInfo,
+    code: &str,
+) -> AppResult<Result<CredentialKey, &'static str>> {
+    let code = match Code::parse(code) {
+        Ok(code) => code,
+        Err(CodeError::Empty) => return Ok(Err("vote.code_missing")),
+        Err(CodeError::CheckFailed) => return Ok(Err("vote.code_mistyped")),
+        Err(_) => return Ok(Err("vote.code_malformed")),
+    };
+    let key = CredentialKey::derive(&code, &ballot.id);
+    let row: Option<(bool, String)> = credentials::table
+        .find((&ballot.id, key.public().to_base64()))
+        .select((credentials::revoked, credentials::used))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        None => Err("vote.code_other_ballot"),
+        Some((true, _)) => Err(Refusal::RevokedCredential.message_key()),
+        Some((_, used)) if used == "post" => Err(Refusal::UsedByPost.message_key()),
+        Some((_, used)) if used == "online" && !ballot.revote_allowed => {
+            Err(Refusal::AlreadyVoted.message_key())
+        }
+        Some(_) => Ok(key),
+    })
+}
+
+/// Everything the review and cast steps check, in one place.
+enum Checked {
+    Ready(BallotInfo, CredentialKey, String),
+    Refused(BallotInfo, Fields, Option<&'static str>, Vec<FieldError>),
+}
+
+fn check_submission(
+    conn: &mut DbConn,
+    id: &str,
+    fields: Fields,
+    now: NaiveDateTime,
+    client: &str,
+) -> AppResult<Checked> {
+    let ballot = load(conn, id)?;
+    if let Some(reason) = ballot.closed_reason(now) {
+        return Ok(Checked::Refused(
+            ballot,
+            fields,
+            Some(reason.message_key()),
+            Vec::new(),
+        ));
+    }
+    let bucket = format!("code-ip:{client}");
+    if !ratelimit::allows(conn, now, &bucket, ratelimit::CODE_ENTRY)? {
+        return Ok(Checked::Refused(
+            ballot,
+            fields,
+            Some("vote.rate_limited"),
+            Vec::new(),
+        ));
+    }
+    let key = match credential_for(conn, &ballot, fields.get("code").unwrap_or(""))? {
+        Ok(key) => Some(key),
+        Err(message) => {
+            ratelimit::hit(conn, now, &bucket, ratelimit::CODE_ENTRY)?;
+            return Ok(Checked::Refused(ballot, fields, Some(message), Vec::new()));
+        }
+    };
+    match (choices(&ballot.questions, &fields.0), key) {
+        (Ok(choices), Some(key)) => {
+            let json = ballot_box::CastContent::new(choices)?.to_json()?;
+            Ok(Checked::Ready(ballot, key, json))
+        }
+        (Err(errors), _) => Ok(Checked::Refused(ballot, fields, None, errors)),
+        (Ok(_), None) => Ok(Checked::Refused(
+            ballot,
+            fields,
+            Some("vote.code_missing"),
+            Vec::new(),
+        )),
+    }
+}
+
+fn refused_page(
+    page: &Page,
+    ballot: &BallotInfo,
+    fields: &Fields,
+    message: Option<&str>,
+    errors: &[FieldError],
+) -> (Status, Template) {
+    (
+        Status::UnprocessableEntity,
+        page.render(
+            "ballots/vote",
+            json!({
+                "ballot": ballot.summary(),
+                "questions": ballot.form_view(fields, errors),
+                "code": fields.get("code").unwrap_or(""),
+                "error_key": message,
+                "has_field_errors": !errors.is_empty(),
+            }),
+        ),
+    )
+}
+
+#[post("/vote/<id>/review", data = "<form>")]
+async fn review(
+    app: AppState<'_>,
+    page: Page,
+    client: Option<IpAddr>,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<(Status, Template)> {
+    let now = app.clock.now();
+    let client = client.map(|c| c.to_string()).unwrap_or_default();
+    let fields = form.0;
+    // The fields travel on as hidden inputs: the cast step checks them again.
+    let hidden: Vec<Value> = fields
+        .0
+        .iter()
+        .filter(|(name, _)| name != "csrf" && name != "edit")
+        .map(|(name, value)| json!({"name": name, "value": value}))
+        .collect();
+    if fields.get("edit").is_some() {
+        let ballot = app.db.run(move |conn| load(conn, &id)).await?;
+        return Ok((
+            Status::Ok,
+            page.render(
+                "ballots/vote",
+                json!({
+                    "ballot": ballot.summary(),
+                    "questions": ballot.form_view(&fields, &[]),
+                    "code": fields.get("code").unwrap_or(""),
+                }),
+            ),
+        ));
+    }
+    let checked = app
+        .db
+        .run(move |conn| check_submission(conn, &id, fields, now, &client))
+        .await?;
+    Ok(match checked {
+        Checked::Refused(ballot, fields, message, errors) => {
+            refused_page(&page, &ballot, &fields, message, &errors)
+        }
+        Checked::Ready(ballot, _, choices_json) => {
+            let answers = describe(&ballot.questions, &choices_json);
+            (
+                Status::Ok,
+                page.render(
+                    "ballots/review",
+                    json!({
+                        "ballot": ballot.summary(),
+                        "answers": answers,
+                        "hidden": hidden,
+                    }),
+                ),
+            )
+        }
+    })
+}
+
+/// The voter's choices in words, for the confirmation step.
+fn describe(questions: &[Question], choices_json: &str) -> Vec<Value> {
+    use votum_ballots::{Choice, SingleVote, YesNoVote};
+    let choices: Vec<Choice> = serde_json::from_str::<ballot_box::CastContent>(choices_json)
+        .map(|c| c.choices)
+        .unwrap_or_default();
+    questions
+        .iter()
+        .zip(choices)
+        .map(|(question, choice)| {
+            let label = |id: votum_ballots::question::OptionId| {
+                question
+                    .options()
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map_or_else(String::new, |o| o.label.clone())
+            };
+            let (key, labels): (&str, Vec<String>) = match choice {
+                Choice::YesNo(YesNoVote::Yes) => ("vote.yes", vec![]),
+                Choice::YesNo(YesNoVote::No) => ("vote.no", vec![]),
+                Choice::YesNo(YesNoVote::Abstain) | Choice::Single(SingleVote::Abstain) => {
+                    ("vote.abstain", vec![])
+                }
+                Choice::Single(SingleVote::For(id)) => ("vote.for", vec![label(id)]),
+                Choice::Approval(ids) if ids.is_empty() => ("vote.no_marks", vec![]),
+                Choice::Approval(ids) => ("vote.marked", ids.into_iter().map(label).collect()),
+                Choice::Ranked(ids) => ("vote.ranked", ids.into_iter().map(label).collect()),
+            };
+            json!({"text": question.text, "key": key, "labels": labels})
+        })
+        .collect()
+}
+
+#[post("/vote/<id>/cast", data = "<form>")]
+async fn cast(
+    app: AppState<'_>,
+    page: Page,
+    client: Option<IpAddr>,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<(Status, Template)> {
+    let now = app.clock.now();
+    let client = client.map(|c| c.to_string()).unwrap_or_default();
+    let fields = form.0;
+    let sealing = app.sealing.clone();
+    let outcome = app
+        .db
+        .run(move |conn| {
+            let (ballot, key, choices_json) =
+                match check_submission(conn, &id, fields, now, &client)? {
+                    Checked::Ready(ballot, key, json) => (ballot, key, json),
+                    Checked::Refused(ballot, fields, message, errors) => {
+                        return Ok(Err((ballot, fields, message, errors)))
+                    }
+                };
+            let credential = key.public();
+            let message =
+                votum_crypto::ballot_box::cast_message(&ballot.id, &credential, &choices_json);
+            let signed = SignedBallot {
+                ballot_id: ballot.id.clone(),
+                credential,
+                signature: key.sign(&message),
+                choices_json,
+            };
+            match ballot_box::cast(conn, &sealing, now, &signed)? {
+                Ok(receipt) => Ok(Ok((ballot, receipt))),
+                Err(refusal) => Ok(Err((
+                    ballot,
+                    Fields(Vec::new()),
+                    Some(refusal.message_key()),
+                    Vec::new(),
+                ))),
+            }
+        })
+        .await?;
+    Ok(match outcome {
+        Ok((ballot, receipt)) => {
+            let receipt_json = serde_json::to_string_pretty(&receipt)
+                .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?;
+            (
+                Status::Ok,
+                page.render(
+                    "ballots/receipt",
+                    json!({
+                        "ballot": ballot.summary(),
+                        "tracking": super::setup::b64(&receipt.ballot_hash),
+                        "position": receipt.position,
+                        "receipt": receipt_json,
+                    }),
+                ),
+            )
+        }
+        Err((ballot, fields, message, errors)) => {
+            refused_page(&page, &ballot, &fields, message, &errors)
+        }
+    })
+}
+
+/// "Is my ballot in the box?" by tracking code.
+#[get("/vote/<id>/check?<tracking>")]
+async fn check(
+    app: AppState<'_>,
+    page: Page,
+    id: String,
+    tracking: Option<String>,
+) -> AppResult<Template> {
+    let lookup = tracking.clone().map(|t| t.trim().to_owned());
+    let (ballot, found) = app
+        .db
+        .run(move |conn| {
+            let ballot = load(conn, &id)?;
+            let found: Option<(i64, i64)> = match &lookup {
+                Some(hash) if !hash.is_empty() => box_entries::table
+                    .inner_join(
+                        ballot_boxes::table.on(ballot_boxes::ballot_id.eq(box_entries::ballot_id)),
+                    )
+                    .filter(box_entries::ballot_id.eq(&id))
+                    .filter(box_entries::hash.eq(hash))
+                    .select((box_entries::position, ballot_boxes::length))
+                    .first(conn)
+                    .optional()?,
+                _ => None,
+            };
+            Ok((ballot, found))
+        })
+        .await?;
+    Ok(page.render(
+        "ballots/check",
+        json!({
+            "ballot": ballot.summary(),
+            "tracking": tracking,
+            "found": found.map(|(position, length)| json!({"position": position, "length": length})),
+            "asked": tracking.is_some_and(|t| !t.trim().is_empty()),
+        }),
+    ))
+}

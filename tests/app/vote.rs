@@ -1,0 +1,149 @@
+//! Voting through the web pages, as a member with a letter would: QR link,
+//! check page, cast, receipt; and every bad input with its message.
+
+use rocket::http::Status;
+
+use crate::ballot_box::open_ballot;
+use crate::support::TestApp;
+
+fn box_length(app: &TestApp, ballot: &str) -> i64 {
+    use diesel::prelude::*;
+    use votum::db::schema::ballot_boxes;
+    ballot_boxes::table
+        .find(ballot)
+        .select(ballot_boxes::length)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+/// Submits the ballot form of `ballot` with `fields` to `step`.
+fn submit(app: &TestApp, ballot: &str, step: &str, fields: &[(&str, &str)]) -> (Status, String) {
+    let response = app.post_form(
+        &format!("/vote/{ballot}"),
+        &format!("/vote/{ballot}/{step}"),
+        fields,
+    );
+    let status = response.status();
+    (status, response.into_string().unwrap_or_default())
+}
+
+crate::both_backends!(
+    vote_from_the_letter_link_and_check_the_receipt,
+    |app: TestApp| {
+        let ballot = open_ballot(&app, 2, false);
+        let code = ballot.codes[0].display();
+        let (status, page) = app.get(&format!("/vote/{}?code={}", ballot.id, code));
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains(&format!("value=\"{code}\"")),
+            "the QR code's code is filled in"
+        );
+        assert!(page.contains("Soll der Vorstand entlastet werden?"));
+
+        let (status, review) = submit(
+            &app,
+            &ballot.id,
+            "review",
+            &[("code", &code), ("q0", "yes")],
+        );
+        assert_eq!(status, Status::Ok, "{review}");
+        assert!(review.contains("Bitte prüfen Sie Ihre Stimme"));
+        assert_eq!(box_length(&app, &ballot.id), 0, "review must not cast");
+
+        let (status, receipt) = submit(&app, &ballot.id, "cast", &[("code", &code), ("q0", "yes")]);
+        assert_eq!(status, Status::Ok, "{receipt}");
+        assert!(receipt.contains("Ihre Stimme ist abgegeben"));
+        assert_eq!(box_length(&app, &ballot.id), 1);
+        let start = receipt.find("<code class=\"tracking\">").unwrap() + 23;
+        let tracking = &receipt[start..start + receipt[start..].find('<').unwrap()];
+
+        let (_, check) = app.get(&format!("/vote/{}/check?tracking={tracking}", ballot.id));
+        assert!(
+            check.contains("Ihre Stimme liegt in der Urne, auf Platz 0 von 1"),
+            "{check}"
+        );
+        let (_, check) = app.get(&format!("/vote/{}/check?tracking=AAAA", ballot.id));
+        assert!(check.contains("keine Stimme in der Urne"));
+
+        // The same code again: refused with its message, nothing stored.
+        let (status, again) = submit(&app, &ballot.id, "cast", &[("code", &code), ("q0", "no")]);
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(again.contains("Mit diesem Code wurde bereits abgestimmt"));
+        assert_eq!(box_length(&app, &ballot.id), 1);
+    }
+);
+
+crate::both_backends!(bad_codes_and_answers_get_their_messages, |app: TestApp| {
+    let ballot = open_ballot(&app, 2, false);
+    let code = ballot.codes[1].display();
+    // One symbol changed: the check character catches it.
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[0] = if typo[0] == 'A' { 'B' } else { 'A' };
+    let typo: String = typo.into_iter().collect();
+    let other = votum_crypto::credential::Code::generate()
+        .unwrap()
+        .display();
+    let cases: [(&[(&str, &str)], &str); 6] = [
+        (&[("code", &typo), ("q0", "yes")], "vermutlich vertippt"),
+        (
+            &[("code", &other), ("q0", "yes")],
+            "gehört nicht zu dieser Abstimmung",
+        ),
+        (
+            &[("code", "hello"), ("q0", "yes")],
+            "kein gültiger Abstimmungscode",
+        ),
+        (
+            &[("code", ""), ("q0", "yes")],
+            "Bitte geben Sie Ihren Abstimmungscode ein",
+        ),
+        (&[("code", &code)], "Bitte wählen Sie eine Antwort"),
+        (
+            &[("code", &code), ("q0", "perhaps")],
+            "Diese Antwort ist nicht möglich",
+        ),
+    ];
+    for (fields, message) in cases {
+        for step in ["review", "cast"] {
+            let (status, page) = submit(&app, &ballot.id, step, fields);
+            assert_eq!(status, Status::UnprocessableEntity, "{step} {fields:?}");
+            assert!(
+                page.contains(message),
+                "{step} {fields:?}: expected {message:?}"
+            );
+            // What the voter typed is kept.
+            if let Some((_, typed)) = fields.iter().find(|(k, _)| *k == "code") {
+                assert!(page.contains(&format!("value=\"{typed}\"")));
+            }
+        }
+    }
+    assert_eq!(box_length(&app, &ballot.id), 0);
+});
+
+crate::both_backends!(
+    closed_and_unopened_ballots_refuse_with_a_message,
+    |app: TestApp| {
+        let ballot = open_ballot(&app, 1, false);
+        let code = ballot.codes[0].display();
+        app.clock.advance(chrono::Duration::days(8));
+        let (_, page) = app.get(&format!("/vote/{}", ballot.id));
+        assert!(page.contains("Die Abstimmung ist beendet"));
+        // The closed page has no form; any page's token will do.
+        let response = app.post_form(
+            "/login",
+            &format!("/vote/{}/cast", ballot.id),
+            &[("code", &code), ("q0", "yes")],
+        );
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        assert!(response
+            .into_string()
+            .unwrap()
+            .contains("Die Abstimmung ist beendet"));
+        assert_eq!(box_length(&app, &ballot.id), 0);
+        // Before opening.
+        app.clock.advance(chrono::Duration::days(-10));
+        let (_, page) = app.get(&format!("/vote/{}", ballot.id));
+        assert!(page.contains("Die Abstimmung hat noch nicht begonnen"));
+        assert_eq!(app.get("/vote/unknown-ballot").0, Status::NotFound);
+    }
+);

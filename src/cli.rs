@@ -48,6 +48,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Re-check an election record: every signature, the chain, the
+    /// credential list, every ballot and the tally. Exits non-zero on the
+    /// first mismatch.
+    Verify {
+        /// The record file (JSON, as downloaded from the result page).
+        record: PathBuf,
+    },
     /// Member register tasks.
     Members {
         #[command(subcommand)]
@@ -150,6 +157,7 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
         Command::Members {
             command: MembersCommand::Import { file, skip_invalid },
         } => import(&file, skip_invalid),
+        Command::Verify { record } => verify(&record),
     }
 }
 
@@ -237,4 +245,45 @@ fn import(file: &std::path::Path, skip_invalid: bool) -> Result<ExitCode, AppErr
         report.inserted, report.updated, report.unchanged, report.skipped
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn verify(path: &std::path::Path) -> Result<ExitCode, AppError> {
+    use votum_ballots::record::{verify, ElectionRecord};
+    let bytes = std::fs::read(path)
+        .map_err(|e| AppError::BadRequest(format!("{}: {e}", path.display())))?;
+    let checked =
+        ElectionRecord::from_json(&bytes).and_then(|record| verify(&record).map(|v| (record, v)));
+    match checked {
+        Ok((record, verified)) => {
+            println!("{}: the record verifies.", path.display());
+            println!(
+                "  ballot      {} ({})",
+                record.ballot.title, verified.ballot_id
+            );
+            println!("  record hash {}", votum_crypto::hex(&verified.record_hash));
+            println!(
+                "  chain head  {}",
+                votum_crypto::base64url::encode(&verified.chain_head)
+            );
+            println!(
+                "  ballots     {} in the chain, {} counted online, {} replaced by a re-vote",
+                verified.ballots_in_chain, verified.counted_online, verified.superseded_online
+            );
+            println!(
+                "  postal      {} counted, {} void (used online)",
+                verified.counted_postal, verified.void_postal
+            );
+            for (question, result) in record.ballot.questions.iter().zip(&verified.results) {
+                println!(
+                    "  result      {}: {} valid of {} cast",
+                    question.text, result.ballots.valid, result.ballots.cast
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: the record does NOT verify: {e}", path.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

@@ -95,6 +95,9 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", members::routes())
         .mount("/", admin::routes())
         .mount("/", ballots::vote::routes())
+        .mount("/", ballots::officer::routes())
+        .mount("/", ballots::postal::routes())
+        .mount("/", ballots::record::routes())
         .mount("/static", FileServer::from(static_dir))
         .register(
             "/",

@@ -5,7 +5,7 @@
 
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::form::{Form, FromForm};
+use rocket::form::{self, Form, FromForm, ValueField};
 use rocket::http::{Cookie, CookieJar, RawStr, SameSite, Status};
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use rocket::response::Response;
@@ -182,6 +182,39 @@ where
                 ))
             }
         }
+    }
+}
+
+/// Every field of a form as (name, value) pairs, decoded, for forms whose
+/// field names depend on data (a ballot's questions, question slots).
+pub struct Fields(pub Vec<(String, String)>);
+
+#[rocket::async_trait]
+impl<'r> FromForm<'r> for Fields {
+    type Context = Vec<(String, String)>;
+
+    fn init(_: form::Options) -> Self::Context {
+        Vec::new()
+    }
+
+    fn push_value(ctxt: &mut Self::Context, field: ValueField<'r>) {
+        ctxt.push((field.name.source().to_string(), field.value.to_string()));
+    }
+
+    async fn push_data(_: &mut Self::Context, _: form::DataField<'r, '_>) {}
+
+    fn finalize(ctxt: Self::Context) -> form::Result<'r, Self> {
+        Ok(Fields(ctxt))
+    }
+}
+
+impl Fields {
+    /// The first value of the field `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -13,6 +13,8 @@
 //! every public artefact). The ballot protocol is specified in
 //! `docs/election-record.md`.
 
+#![warn(missing_docs)]
+
 pub mod ballot_box;
 pub mod base64url;
 pub mod credential;

@@ -9,7 +9,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use votum_ballots::{validate, Choice, Question};
+use votum_ballots::{Choice, Question};
 use votum_crypto::ballot_box::{ballot_hash, cast_message, chain_next, BoxKey, Receipt};
 use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::seal::SealingKey;
@@ -19,30 +19,13 @@ use crate::db::schema::{ballot_boxes, ballot_questions, ballots, box_entries, cr
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
-/// What a voter signs besides ballot id and credential: the choices, one
-/// per question, and a random nonce, so that a re-vote with the same
-/// choices is a new ballot while a replayed ballot is recognised as one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CastContent {
-    pub nonce: String,
-    pub choices: Vec<Choice>,
-}
-
-impl CastContent {
-    /// Content with a fresh 128-bit nonce.
-    pub fn new(choices: Vec<Choice>) -> AppResult<CastContent> {
-        let mut nonce = [0u8; 16];
-        votum_crypto::fill_random(&mut nonce)?;
-        Ok(CastContent {
-            nonce: b64(&nonce),
-            choices,
-        })
-    }
-
-    /// The JSON that is signed and stored verbatim.
-    pub fn to_json(&self) -> AppResult<String> {
-        serde_json::to_string(self).map_err(|e| AppError::Internal(format!("ballot json: {e}")))
-    }
+/// The text a voter signs for `choices`, with a fresh random nonce (see
+/// `votum_ballots::record::CastContent`): a re-vote with the same choices is
+/// a new ballot, a replayed one is recognised by its hash.
+pub fn cast_text(choices: &[Choice]) -> AppResult<String> {
+    let mut nonce = [0u8; 16];
+    votum_crypto::fill_random(&mut nonce)?;
+    Ok(votum_ballots::record::cast_text(choices, &nonce))
 }
 
 /// A ballot as the voter's device sends it.
@@ -50,7 +33,7 @@ impl CastContent {
 pub struct SignedBallot {
     pub ballot_id: String,
     pub credential: PublicCredential,
-    /// [`CastContent`] as JSON; signed and stored verbatim.
+    /// The cast text ([`cast_text`]); signed and stored verbatim.
     pub choices_json: String,
     pub signature: Signature,
 }
@@ -112,23 +95,18 @@ pub fn questions(conn: &mut DbConn, ballot_id: &str) -> AppResult<Vec<Question>>
         .collect()
 }
 
-/// Checks the choices against the questions: one valid choice per question.
-pub fn check_choices(questions: &[Question], choices_json: &str) -> Result<(), Refusal> {
-    let content: CastContent = serde_json::from_str(choices_json)
-        .map_err(|e| Refusal::InvalidChoice(format!("not a ballot's content: {e}")))?;
-    let choices = content.choices;
-    if choices.len() != questions.len() {
-        return Err(Refusal::InvalidChoice(format!(
-            "{} choices for {} questions",
-            choices.len(),
-            questions.len()
-        )));
-    }
-    for (n, (question, choice)) in questions.iter().zip(&choices).enumerate() {
-        validate(question, choice)
-            .map_err(|e| Refusal::InvalidChoice(format!("question {}: {e}", n + 1)))?;
-    }
-    Ok(())
+/// Checks a cast text against the questions exactly as the record's
+/// verifier will: canonical form, one valid choice per question.
+pub fn check_choices(questions: &[Question], text: &str) -> Result<(), Refusal> {
+    let definition = votum_ballots::record::BallotDefinition {
+        id: String::new(),
+        title: String::new(),
+        questions: questions.to_vec(),
+        revoting: false,
+    };
+    votum_ballots::record::check_cast(&definition, text)
+        .map(|_| ())
+        .map_err(|e| Refusal::InvalidChoice(e.to_string()))
 }
 
 struct Appended {

@@ -3,5 +3,9 @@
 
 pub mod ballot_box;
 pub mod form;
+pub mod officer;
+pub mod postal;
+pub mod questions;
+pub mod record;
 pub mod setup;
 pub mod vote;

@@ -10,7 +10,6 @@ use std::net::IpAddr;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use rocket::form::{self, FromForm, ValueField};
 use rocket::http::Status;
 use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
@@ -21,61 +20,30 @@ use votum_crypto::credential::{Code, CodeError, CredentialKey};
 
 use super::ballot_box::{self, Refusal, SignedBallot};
 use super::form::{choices, FieldError};
-use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials};
+use crate::auth::CurrentUser;
+use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials, electors};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ratelimit;
-use crate::web::{AppState, CsrfForm, Page};
+use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![ballot_page, review, cast, check]
-}
-
-/// Every field of a form as (name, value) pairs, decoded: the voting form's
-/// field names depend on the ballot's questions.
-pub struct Fields(pub Vec<(String, String)>);
-
-#[rocket::async_trait]
-impl<'r> FromForm<'r> for Fields {
-    type Context = Vec<(String, String)>;
-
-    fn init(_: form::Options) -> Self::Context {
-        Vec::new()
-    }
-
-    fn push_value(ctxt: &mut Self::Context, field: ValueField<'r>) {
-        ctxt.push((field.name.source().to_string(), field.value.to_string()));
-    }
-
-    async fn push_data(_: &mut Self::Context, _: form::DataField<'r, '_>) {}
-
-    fn finalize(ctxt: Self::Context) -> form::Result<'r, Self> {
-        Ok(Fields(ctxt))
-    }
-}
-
-impl Fields {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
+    routes![ballot_page, review, cast, check, portal_code]
 }
 
 /// What the voter's pages show of a ballot.
-struct BallotInfo {
-    id: String,
+pub(crate) struct BallotInfo {
+    pub(crate) id: String,
     title: String,
     description: String,
-    status: String,
+    pub(crate) status: String,
     opens_at: NaiveDateTime,
     closes_at: NaiveDateTime,
     revote_allowed: bool,
-    questions: Vec<Question>,
+    pub(crate) questions: Vec<Question>,
 }
 
-fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
+pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
     let (title, description, status, opens_at, closes_at, revote_allowed): (
         String,
         String,
@@ -120,7 +88,7 @@ impl BallotInfo {
 
     /// The questions for the form, with the voter's earlier answers and
     /// the problems found with them.
-    fn form_view(&self, fields: &Fields, errors: &[FieldError]) -> Vec<Value> {
+    pub(crate) fn form_view(&self, fields: &Fields, errors: &[FieldError]) -> Vec<Value> {
         self.questions
             .iter()
             .enumerate()
@@ -173,7 +141,7 @@ impl BallotInfo {
             .collect()
     }
 
-    fn summary(&self) -> Value {
+    pub(crate) fn summary(&self) -> Value {
         json!({
             "id": self.id,
             "title": self.title,
@@ -182,6 +150,22 @@ impl BallotInfo {
             "revote_allowed": self.revote_allowed,
         })
     }
+}
+
+/// A signed-in member's standing in a ballot's electorate.
+fn elector_state(
+    conn: &mut DbConn,
+    ballot: &str,
+    member: Option<i64>,
+) -> AppResult<Option<(String, bool)>> {
+    let Some(member) = member else {
+        return Ok(None);
+    };
+    Ok(electors::table
+        .find((ballot, member))
+        .select((electors::channel, electors::issued))
+        .first(conn)
+        .optional()?)
 }
 
 /// The ballot page. `code` comes from the letter's QR code.
@@ -193,17 +177,106 @@ async fn ballot_page(
     code: Option<String>,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let ballot = app.db.run(move |conn| load(conn, &id)).await?;
+    let member = page.user.as_ref().and_then(|u| u.member_id);
+    let (ballot, elector) = app
+        .db
+        .run(move |conn| Ok((load(conn, &id)?, elector_state(conn, &id, member)?)))
+        .await?;
     let fields = Fields(Vec::new());
+    let closed = ballot.closed_reason(now);
     Ok(page.render(
         "ballots/vote",
         json!({
             "ballot": ballot.summary(),
             "questions": ballot.form_view(&fields, &[]),
             "code": code.unwrap_or_default(),
-            "closed_key": ballot.closed_reason(now).map(|r| r.message_key()),
+            "closed_key": closed.as_ref().map(Refusal::message_key),
+            "portal_code_available": closed.is_none()
+                && matches!(&elector, Some((channel, false)) if channel == "portal"),
+            "portal_code_used": matches!(&elector, Some((channel, true)) if channel == "portal"),
+            "letter_elector": matches!(&elector, Some((channel, _)) if channel == "letter"),
         }),
     ))
+}
+
+/// Makes the signed-in member's portal code: shown once, never stored.
+/// Only the public credential is kept, and the elector row records only
+/// that a credential went out, in the same transaction.
+#[post("/vote/<id>/portal-code", data = "<_form>")]
+async fn portal_code(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+    _form: CsrfForm<Fields>,
+) -> AppResult<(Status, Template)> {
+    let now = app.clock.now();
+    let member = user.member_id.ok_or(AppError::Forbidden)?;
+    let (ballot, code) = app
+        .db
+        .run(move |conn| {
+            let ballot = load(conn, &id)?;
+            if ballot.closed_reason(now).is_some() {
+                return Ok((ballot, Err("vote.closed")));
+            }
+            let code = Code::generate()?;
+            let public = CredentialKey::derive(&code, &ballot.id).public();
+            let issued = conn.transaction(|conn| {
+                let claimed = diesel::update(
+                    electors::table
+                        .find((&ballot.id, member))
+                        .filter(electors::channel.eq("portal"))
+                        .filter(electors::issued.eq(false)),
+                )
+                .set(electors::issued.eq(true))
+                .execute(conn)?;
+                if claimed != 1 {
+                    return Ok::<_, AppError>(false);
+                }
+                super::setup::add_credentials(
+                    conn,
+                    &ballot.id,
+                    &[public],
+                    super::setup::Origin::Server,
+                )?;
+                Ok(true)
+            })?;
+            Ok((
+                ballot,
+                if issued {
+                    Ok(code.display())
+                } else {
+                    Err("vote.portal_code_taken")
+                },
+            ))
+        })
+        .await?;
+    let fields = Fields(Vec::new());
+    Ok(match code {
+        Ok(code) => (
+            Status::Ok,
+            page.render(
+                "ballots/vote",
+                json!({
+                    "ballot": ballot.summary(),
+                    "questions": ballot.form_view(&fields, &[]),
+                    "code": code,
+                    "new_portal_code": code,
+                }),
+            ),
+        ),
+        Err(key) => (
+            Status::Conflict,
+            page.render(
+                "ballots/vote",
+                json!({
+                    "ballot": ballot.summary(),
+                    "questions": ballot.form_view(&fields, &[]),
+                    "error_key": key,
+                }),
+            ),
+        ),
+    })
 }
 
 /// Checks a typed or scanned code against the ballot: the key it derives,
@@ -276,7 +349,7 @@ fn check_submission(
     };
     match (choices(&ballot.questions, &fields.0), key) {
         (Ok(choices), Some(key)) => {
-            let json = ballot_box::CastContent::new(choices)?.to_json()?;
+            let json = ballot_box::cast_text(&choices)?;
             Ok(Checked::Ready(ballot, key, json))
         }
         (Err(errors), _) => Ok(Checked::Refused(ballot, fields, None, errors)),
@@ -371,9 +444,10 @@ async fn review(
 /// The voter's choices in words, for the confirmation step.
 fn describe(questions: &[Question], choices_json: &str) -> Vec<Value> {
     use votum_ballots::{Choice, SingleVote, YesNoVote};
-    let choices: Vec<Choice> = serde_json::from_str::<ballot_box::CastContent>(choices_json)
-        .map(|c| c.choices)
-        .unwrap_or_default();
+    let choices: Vec<Choice> =
+        serde_json::from_str::<votum_ballots::record::CastContent>(choices_json)
+            .map(|c| c.choices)
+            .unwrap_or_default();
     questions
         .iter()
         .zip(choices)

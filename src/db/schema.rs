@@ -209,6 +209,39 @@ diesel::joinable!(ballot_questions -> ballots (ballot_id));
 diesel::joinable!(electors -> ballots (ballot_id));
 diesel::joinable!(electors -> members (member_id));
 
+diesel::table! {
+    officer_acts (id) {
+        id -> BigInt,
+        ballot_id -> Text,
+        act -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ballot_results (ballot_id) {
+        ballot_id -> Text,
+        lot_seed -> Text,
+        result -> Text,
+        record -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    postal_votes (ballot_id, credential) {
+        ballot_id -> Text,
+        credential -> Text,
+        choices -> Text,
+        status -> Text,
+    }
+}
+
+diesel::joinable!(officer_acts -> ballots (ballot_id));
+diesel::joinable!(ballot_results -> ballots (ballot_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -228,4 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credentials,
     ballot_boxes,
     box_entries,
+    officer_acts,
+    ballot_results,
+    postal_votes,
 );

@@ -28,6 +28,7 @@ fn yes_no() -> Question {
 
 /// An open yes/no ballot of the federal group with `voters` credentials.
 pub struct OpenBallot {
+    pub org: crate::support::Org,
     pub id: String,
     pub codes: Vec<Code>,
     pub keys: Vec<CredentialKey>,
@@ -64,6 +65,7 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
     setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
     setup::set_status(&mut conn, &id, "open").unwrap();
     OpenBallot {
+        org,
         id,
         codes,
         keys,
@@ -72,10 +74,7 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
 }
 
 pub fn signed(ballot: &str, key: &CredentialKey, choices: &[Choice]) -> SignedBallot {
-    let choices_json = votum::ballots::ballot_box::CastContent::new(choices.to_vec())
-        .unwrap()
-        .to_json()
-        .unwrap();
+    let choices_json = votum::ballots::ballot_box::cast_text(choices).unwrap();
     let credential = key.public();
     let message = votum_crypto::ballot_box::cast_message(ballot, &credential, &choices_json);
     SignedBallot {

@@ -41,6 +41,7 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "audit_log",
             "ballot_boxes",
             "ballot_questions",
+            "ballot_results",
             "ballots",
             "box_entries",
             "credentials",
@@ -50,9 +51,11 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "groups",
             "member_scopes",
             "members",
+            "officer_acts",
             "offices",
             "outbox",
             "password_resets",
+            "postal_votes",
             "rate_limits",
             "sessions"
         ]

@@ -345,6 +345,49 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Two returning officers of the federal group, with accounts
+    /// "officer-1" and "officer-2".
+    pub fn with_officers(&self, org: &Org) {
+        use diesel::prelude::*;
+        use votum::db::schema::offices;
+        let mut conn = self.conn();
+        let conn = &mut *conn;
+        let now = test_now();
+        let password = votum_crypto::SecretString::new(PASSWORD.into());
+        for (n, id) in [(1, 200), (2, 201)] {
+            let m = member(
+                id,
+                &format!("1000{id}"),
+                "Olga",
+                &format!("Wahlleitung{n}"),
+                org.chapter_b1.id,
+            );
+            votum::members::import::insert_members(conn, &[m]).unwrap();
+            diesel::insert_into(offices::table)
+                .values(Office {
+                    id: 600 + id,
+                    member_id: id,
+                    group_id: org.federal.id,
+                    role: "returning_officer".into(),
+                    starts_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                    ends_on: None,
+                })
+                .execute(conn)
+                .unwrap();
+            votum::auth::create_account(
+                conn,
+                &format!("officer-{n}"),
+                Some(id),
+                &password,
+                false,
+                now,
+            )
+            .unwrap();
+        }
+    }
+}
+
 /// Runs a test body once on SQLite and once on PostgreSQL:
 /// `both_backends!(name, |app: TestApp| { ... });`
 #[macro_export]

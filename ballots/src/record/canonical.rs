@@ -11,8 +11,22 @@ use serde_json::Value;
 
 /// Canonical bytes of a value of this crate's record types.
 pub(crate) fn to_canonical<T: Serialize>(value: &T) -> Vec<u8> {
+    value_to_canonical(&to_value(value))
+}
+
+/// Canonical bytes of a record type serialised as an object, leaving out
+/// the member `omit` (the record hash leaves out `signature`).
+pub(crate) fn to_canonical_without<T: Serialize>(value: &T, omit: &str) -> Vec<u8> {
+    let mut value = to_value(value);
+    if let Value::Object(map) = &mut value {
+        map.remove(omit);
+    }
+    value_to_canonical(&value)
+}
+
+fn to_value<T: Serialize>(value: &T) -> Value {
     match serde_json::to_value(value) {
-        Ok(value) => value_to_canonical(&value),
+        Ok(value) => value,
         // serde_json fails only on maps with non-string keys or a failing
         // `Serialize` impl; the record types have neither (structs, enums,
         // strings, integers, and base64 writers that cannot fail).

@@ -9,8 +9,8 @@ use crate::record::ActKind;
 /// Why a cast `choices` text is not acceptable for a ballot.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CastError {
-    /// Not a JSON array of choices.
-    #[error("the choices are not a JSON array of choices: {0}")]
+    /// Not the JSON of a cast (choices and nonce).
+    #[error("the cast is not a JSON object of choices and nonce: {0}")]
     Malformed(String),
     /// Valid choices, but not in canonical JSON form.
     #[error("the choices are not in canonical JSON form")]
@@ -149,6 +149,14 @@ pub enum RecordError {
         /// Chain position of the second ballot.
         position: u64,
         /// Chain position of the first.
+        first: u64,
+    },
+    /// The same ballot (same hash) a second time: a replay.
+    #[error("ballot {position} replays ballot {first}")]
+    ReplayedBallot {
+        /// Chain position of the replay.
+        position: u64,
+        /// Chain position of the original.
         first: u64,
     },
     /// `chain_head` is not the chain value after the last ballot.

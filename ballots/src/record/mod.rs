@@ -210,11 +210,7 @@ impl ElectionRecord {
     /// The canonical serialisation without the `signature` member: the
     /// bytes whose SHA-256 is the record hash.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        let unsigned = ElectionRecord {
-            signature: None,
-            ..self.clone()
-        };
-        canonical::to_canonical(&unsigned)
+        canonical::to_canonical_without(self, "signature")
     }
 
     /// SHA-256 of [`ElectionRecord::canonical_bytes`].
@@ -224,9 +220,7 @@ impl ElectionRecord {
 
     /// The message the box key signs: [`RECORD_TAG`] || record hash.
     pub fn signed_message(&self) -> Vec<u8> {
-        let mut message = RECORD_TAG.to_vec();
-        message.extend_from_slice(&self.record_hash());
-        message
+        signed_message(&self.record_hash())
     }
 
     /// Signs the record with the box key, replacing any earlier signature.
@@ -255,30 +249,55 @@ impl ElectionRecord {
     }
 }
 
-/// The choices text a voter signs: the canonical JSON of `choices` (one per
-/// question, in question order).
-pub fn choices_json(choices: &[Choice]) -> String {
-    String::from_utf8_lossy(&canonical::to_canonical(&choices)).into_owned()
+/// [`RECORD_TAG`] || `record_hash`.
+pub(crate) fn signed_message(record_hash: &[u8; 32]) -> Vec<u8> {
+    let mut message = RECORD_TAG.to_vec();
+    message.extend_from_slice(record_hash);
+    message
 }
 
-/// Checks a submitted choices text for `ballot` as the server must before
-/// accepting it, and as the verifier does for every recorded ballot: a
-/// canonical JSON array with one valid choice per question. Returns the
-/// parsed choices.
+/// What a voter signs besides ballot id and credential (§3.4): the choices,
+/// one per question, and 16 random bytes. The nonce makes a re-vote with
+/// the same choices a new ballot and a replayed ballot recognisable by its
+/// hash, which no record may contain twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CastContent {
+    /// One choice per question, in question order.
+    pub choices: Vec<Choice>,
+    /// Random bytes chosen by the voter's side for this cast.
+    #[serde(with = "base64url::array")]
+    pub nonce: [u8; 16],
+}
+
+/// The canonical text of a cast (§3.4) that the voter signs and the record
+/// stores verbatim.
+pub fn cast_text(choices: &[Choice], nonce: &[u8; 16]) -> String {
+    let content = CastContent {
+        choices: choices.to_vec(),
+        nonce: *nonce,
+    };
+    String::from_utf8_lossy(&canonical::to_canonical(&content)).into_owned()
+}
+
+/// Checks a submitted cast text for `ballot` as the server must before
+/// accepting it, and as the verifier does for every recorded ballot: the
+/// canonical JSON of a [`CastContent`] with one valid choice per question.
+/// Returns the parsed choices.
 pub fn check_cast(ballot: &BallotDefinition, choices_json: &str) -> Result<Vec<Choice>, CastError> {
     let value: serde_json::Value =
         serde_json::from_str(choices_json).map_err(|e| CastError::Malformed(e.to_string()))?;
-    let choices: Vec<Choice> = serde_json::from_value(value.clone())
-        .map_err(|e| CastError::Malformed(e.to_string()))?;
-    // Compare the parsed value too: a member the choice types ignore would
+    let content: CastContent =
+        serde_json::from_value(value.clone()).map_err(|e| CastError::Malformed(e.to_string()))?;
+    // Compare the parsed value too: a member the types ignore would
     // otherwise pass unseen.
     if canonical::value_to_canonical(&value) != choices_json.as_bytes()
-        || canonical::to_canonical(&choices) != choices_json.as_bytes()
+        || canonical::to_canonical(&content) != choices_json.as_bytes()
     {
         return Err(CastError::NotCanonical);
     }
-    check_choices(&ballot.questions, &choices)?;
-    Ok(choices)
+    check_choices(&ballot.questions, &content.choices)?;
+    Ok(content.choices)
 }
 
 /// One valid choice per question.
@@ -328,36 +347,50 @@ mod tests {
     }
 
     #[test]
-    fn choices_json_is_canonical_and_checked() {
+    fn cast_text_is_canonical_and_checked() {
         let choices = vec![
             Choice::Single(SingleVote::For(OptionId(1))),
             Choice::YesNo(YesNoVote::Abstain),
         ];
-        let text = choices_json(&choices);
+        let nonce = [7u8; 16];
+        let text = cast_text(&choices, &nonce);
         assert_eq!(
             text,
-            r#"[{"kind":"single","value":{"for":1}},{"kind":"yes_no","value":"abstain"}]"#
+            r#"{"choices":[{"kind":"single","value":{"for":1}},{"kind":"yes_no","value":"abstain"}],"nonce":"BwcHBwcHBwcHBwcHBwcHBw"}"#
         );
         assert_eq!(check_cast(&ballot(), &text).unwrap(), choices);
         let spaced = text.replace(',', ", ");
         assert_eq!(check_cast(&ballot(), &spaced), Err(CastError::NotCanonical));
         let extra = text.replacen("{\"kind\"", "{\"extra\":1,\"kind\"", 1);
         assert_eq!(check_cast(&ballot(), &extra), Err(CastError::NotCanonical));
-        assert!(matches!(
-            check_cast(&ballot(), "[1]"),
-            Err(CastError::Malformed(_))
-        ));
+        for malformed in [
+            "[1]",
+            r#"{"choices":[]}"#,
+            r#"{"choices":[],"nonce":"short"}"#,
+            r#"{"choices":[],"nonce":"BwcHBwcHBwcHBwcHBwcHBw","x":1}"#,
+        ] {
+            assert!(
+                matches!(
+                    check_cast(&ballot(), malformed),
+                    Err(CastError::Malformed(_))
+                ),
+                "{malformed}"
+            );
+        }
         assert_eq!(
-            check_cast(&ballot(), &choices_json(&choices[..1])),
+            check_cast(&ballot(), &cast_text(&choices[..1], &nonce)),
             Err(CastError::WrongCount {
                 expected: 2,
                 found: 1
             })
         );
-        let wrong = choices_json(&[
-            Choice::Single(SingleVote::For(OptionId(9))),
-            Choice::YesNo(YesNoVote::Yes),
-        ]);
+        let wrong = cast_text(
+            &[
+                Choice::Single(SingleVote::For(OptionId(9))),
+                Choice::YesNo(YesNoVote::Yes),
+            ],
+            &nonce,
+        );
         assert!(matches!(
             check_cast(&ballot(), &wrong),
             Err(CastError::Invalid { question: 0, .. })

@@ -3,8 +3,8 @@
 
 use super::canonical::to_canonical;
 use super::{
-    check_cast, ActKind, CredentialEntry, ElectionRecord, PostalStatus, RecordError, FORMAT,
-    VERSION,
+    check_cast, signed_message, ActKind, CredentialEntry, ElectionRecord, PostalStatus,
+    RecordError, FORMAT, VERSION,
 };
 use crate::choice::Choice;
 use crate::question::OptionId;
@@ -49,10 +49,11 @@ pub fn verify(record: &ElectionRecord) -> Result<VerifiedResult, RecordError> {
         });
     }
     let record_hash = record.record_hash();
-    let signed = record
-        .signature
-        .as_ref()
-        .is_some_and(|signature| record.box_key.verify(&record.signed_message(), signature));
+    let signed = record.signature.as_ref().is_some_and(|signature| {
+        record
+            .box_key
+            .verify(&signed_message(&record_hash), signature)
+    });
     if !signed {
         return Err(RecordError::RecordSignature);
     }
@@ -149,7 +150,10 @@ fn check_credentials(record: &ElectionRecord) -> Result<u64, RecordError> {
 }
 
 /// A credential's entry in the (sorted, checked) list.
-fn find<'a>(record: &'a ElectionRecord, credential: &PublicCredential) -> Option<&'a CredentialEntry> {
+fn find<'a>(
+    record: &'a ElectionRecord,
+    credential: &PublicCredential,
+) -> Option<&'a CredentialEntry> {
     let list = &record.credentials;
     list.binary_search_by(|entry| entry.credential.cmp(credential))
         .ok()
@@ -166,6 +170,7 @@ fn check_ballots(record: &ElectionRecord) -> Result<Online, RecordError> {
     let id = &record.ballot.id;
     let mut chain = chain_genesis(id);
     let mut counted: BTreeMap<PublicCredential, (u64, Vec<Choice>)> = BTreeMap::new();
+    let mut seen: BTreeMap<[u8; 32], u64> = BTreeMap::new();
     for (index, entry) in record.ballots.iter().enumerate() {
         let position = crate::to_u64(index);
         if entry.position != position {
@@ -190,6 +195,9 @@ fn check_ballots(record: &ElectionRecord) -> Result<Online, RecordError> {
         let hash = ballot_hash(id, &entry.credential, &entry.choices, &entry.signature);
         if hash != entry.hash {
             return Err(RecordError::BallotHashMismatch { position });
+        }
+        if let Some(first) = seen.insert(hash, position) {
+            return Err(RecordError::ReplayedBallot { position, first });
         }
         chain = chain_next(&chain, &hash);
         if chain != entry.chain {
@@ -217,7 +225,10 @@ struct Postal<'a> {
     void: u64,
 }
 
-fn check_postal<'a>(record: &'a ElectionRecord, online: &Online) -> Result<Postal<'a>, RecordError> {
+fn check_postal<'a>(
+    record: &'a ElectionRecord,
+    online: &Online,
+) -> Result<Postal<'a>, RecordError> {
     let mut postal = Postal {
         counted: Vec::new(),
         void: 0,
@@ -327,7 +338,11 @@ pub fn count(record: &ElectionRecord) -> Result<Vec<QuestionResult>, RecordError
     Ok(tally_all(record, &online, &postal.counted))
 }
 
-fn tally_all(record: &ElectionRecord, online: &Online, postal: &[&[Choice]]) -> Vec<QuestionResult> {
+fn tally_all(
+    record: &ElectionRecord,
+    online: &Online,
+    postal: &[&[Choice]],
+) -> Vec<QuestionResult> {
     // Online ballots in chain order, then postal votes in list order.
     let mut online_votes: Vec<&(u64, Vec<Choice>)> = online.counted.values().collect();
     online_votes.sort_by_key(|(position, _)| *position);

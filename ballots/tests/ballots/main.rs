@@ -4,5 +4,7 @@
 
 mod common;
 mod properties;
+mod record;
+mod record_errors;
 mod scale;
 mod stv_examples;

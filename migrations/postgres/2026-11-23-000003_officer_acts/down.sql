@@ -1,0 +1,3 @@
+DROP TABLE postal_votes;
+DROP TABLE ballot_results;
+DROP TABLE officer_acts;

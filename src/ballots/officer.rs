@@ -1,0 +1,609 @@
+//! The returning officers' side: setting up a ballot, the four-eyes acts
+//! (one officer requests, another confirms, and only then it happens) and
+//! freezing the electorate when the ballot opens.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::{json, Value};
+
+use super::questions::{self, SlotError};
+use super::setup::{self, NewBallot};
+use crate::auth::{CurrentUser, Scope};
+use crate::db::schema::{ballots, credentials, electors, groups, officer_acts};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Fields, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![index, new_form, create, manage, request, confirm]
+}
+
+/// An act that needs two officers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Open,
+    Close,
+    Tally,
+    Publish,
+}
+
+impl Act {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Act::Open => "open",
+            Act::Close => "close",
+            Act::Tally => "tally",
+            Act::Publish => "publish",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Act> {
+        match text {
+            "open" => Some(Act::Open),
+            "close" => Some(Act::Close),
+            "tally" => Some(Act::Tally),
+            "publish" => Some(Act::Publish),
+            _ => None,
+        }
+    }
+
+    /// The ballot status the act needs before and sets after.
+    fn transition(self) -> (&'static str, &'static str) {
+        match self {
+            Act::Open => ("draft", "open"),
+            Act::Close => ("open", "closed"),
+            Act::Tally => ("closed", "tallied"),
+            Act::Publish => ("tallied", "published"),
+        }
+    }
+}
+
+/// Whether the user is a returning officer for `group` (an office in the
+/// group or above it).
+pub fn is_officer_for(conn: &mut DbConn, user: &CurrentUser, group: i64) -> AppResult<bool> {
+    if user.officer_groups.is_empty() {
+        return Ok(false);
+    }
+    crate::groups::in_scope(conn, &Scope::Groups(user.officer_groups.clone()), group)
+}
+
+fn ballot_group(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, String)> {
+    Ok(ballots::table
+        .find(ballot)
+        .select((ballots::group_id, ballots::status))
+        .first(conn)?)
+}
+
+/// Records a request for `act`; fails with a conflict if one is pending.
+pub fn request_act(
+    conn: &mut DbConn,
+    ballot: &str,
+    act: Act,
+    officer: i64,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    let id = votum_crypto::random_id()?;
+    diesel::insert_into(officer_acts::table)
+        .values((
+            officer_acts::id.eq(id),
+            officer_acts::ballot_id.eq(ballot),
+            officer_acts::act.eq(act.as_str()),
+            officer_acts::requested_by.eq(officer),
+            officer_acts::requested_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict("act already requested".into()),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+/// Why a confirmation was refused, as a message key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActRefusal {
+    NotPending,
+    SameOfficer,
+    WrongStatus,
+}
+
+impl ActRefusal {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ActRefusal::NotPending => "officer.not_pending",
+            ActRefusal::SameOfficer => "officer.same_officer",
+            ActRefusal::WrongStatus => "officer.wrong_status",
+        }
+    }
+}
+
+/// Confirms a pending act by a second officer and carries it out, in one
+/// transaction that holds the ballot box lock.
+pub fn confirm_act(
+    conn: &mut DbConn,
+    sealing: &votum_crypto::seal::SealingKey,
+    ballot: &str,
+    act_id: i64,
+    officer: i64,
+    now: NaiveDateTime,
+) -> AppResult<Result<Act, ActRefusal>> {
+    conn.transaction(|conn| {
+        if !super::ballot_box::lock(conn, ballot)? {
+            return Err(AppError::NotFound);
+        }
+        let pending: Option<(String, i64)> = officer_acts::table
+            .find(act_id)
+            .filter(officer_acts::ballot_id.eq(ballot))
+            .filter(officer_acts::confirmed_by.is_null())
+            .select((officer_acts::act, officer_acts::requested_by))
+            .first(conn)
+            .optional()?;
+        let Some((act, requested_by)) = pending else {
+            return Ok(Err(ActRefusal::NotPending));
+        };
+        if requested_by == officer {
+            return Ok(Err(ActRefusal::SameOfficer));
+        }
+        let act =
+            Act::parse(&act).ok_or_else(|| AppError::Internal(format!("unknown act {act}")))?;
+        let (_, status) = ballot_group(conn, ballot)?;
+        let (before, after) = act.transition();
+        if status != before {
+            return Ok(Err(ActRefusal::WrongStatus));
+        }
+        let pending = super::record::PendingAct {
+            act: match act {
+                Act::Open => votum_ballots::record::ActKind::Open,
+                Act::Close => votum_ballots::record::ActKind::Close,
+                Act::Tally => votum_ballots::record::ActKind::Tally,
+                Act::Publish => votum_ballots::record::ActKind::Publish,
+            },
+            requested_by,
+            confirmed_by: officer,
+            at: now,
+        };
+        match act {
+            Act::Open => {
+                freeze_electorate(conn, ballot)?;
+            }
+            Act::Close => {}
+            Act::Tally => {
+                super::record::tally(conn, ballot, &pending)?;
+            }
+            Act::Publish => {
+                super::record::publish(conn, sealing, ballot, &pending)?;
+            }
+        }
+        diesel::update(ballots::table.find(ballot))
+            .set(ballots::status.eq(after))
+            .execute(conn)?;
+        diesel::update(officer_acts::table.find(act_id))
+            .set((
+                officer_acts::confirmed_by.eq(officer),
+                officer_acts::confirmed_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(Ok(act))
+    })
+}
+
+/// Writes the electorate: active members of the ballot's group and its
+/// sub-groups who joined on or before the cut-off date, each with the
+/// channel their credential goes out by. Runs once, when the ballot opens.
+pub fn freeze_electorate(conn: &mut DbConn, ballot: &str) -> AppResult<usize> {
+    let (group, cutoff): (i64, NaiveDate) = ballots::table
+        .find(ballot)
+        .select((ballots::group_id, ballots::cutoff_date))
+        .first(conn)?;
+    Ok(diesel::sql_query(
+        "INSERT INTO electors (ballot_id, member_id, channel, issued) \
+         SELECT $1, m.id, CASE WHEN m.channel = 'paper' THEN 'letter' ELSE 'portal' END, FALSE \
+         FROM member_scopes s JOIN members m ON m.id = s.member_id \
+         WHERE s.group_id = $2 AND m.status = 'active' AND m.join_date <= $3",
+    )
+    .bind::<Text, _>(ballot)
+    .bind::<BigInt, _>(group)
+    .bind::<Date, _>(cutoff)
+    .execute(conn)?)
+}
+
+/// Electors, issued credentials and public credentials of a ballot. The
+/// invariant "credentials issued = electors issued" holds when the last
+/// two are equal.
+pub fn counts(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, i64, i64)> {
+    let electorate: i64 = electors::table
+        .filter(electors::ballot_id.eq(ballot))
+        .count()
+        .get_result(conn)?;
+    let issued: i64 = electors::table
+        .filter(electors::ballot_id.eq(ballot))
+        .filter(electors::issued.eq(true))
+        .count()
+        .get_result(conn)?;
+    let credentials: i64 = credentials::table
+        .filter(credentials::ballot_id.eq(ballot))
+        .filter(credentials::revoked.eq(false))
+        .count()
+        .get_result(conn)?;
+    Ok((electorate, issued, credentials))
+}
+
+#[get("/ballots")]
+async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
+    let member = user.member_id;
+    let officer_groups = user.officer_groups.clone();
+    let (mine, managed) = app
+        .db
+        .run(move |conn| {
+            let mine: Vec<(String, String, String)> = match member {
+                Some(member) => electors::table
+                    .inner_join(ballots::table)
+                    .filter(electors::member_id.eq(member))
+                    .select((ballots::id, ballots::title, ballots::status))
+                    .load(conn)?,
+                None => Vec::new(),
+            };
+            let managed: Vec<(String, String, String, String)> = if officer_groups.is_empty() {
+                Vec::new()
+            } else {
+                let below = crate::db::schema::group_tree::table
+                    .filter(crate::db::schema::group_tree::ancestor_id.eq_any(officer_groups))
+                    .select(crate::db::schema::group_tree::group_id);
+                ballots::table
+                    .inner_join(groups::table)
+                    .filter(ballots::group_id.eq_any(below))
+                    .order(ballots::opens_at.desc())
+                    .select((ballots::id, ballots::title, ballots::status, groups::name))
+                    .load(conn)?
+            };
+            Ok((mine, managed))
+        })
+        .await?;
+    let mine: Vec<Value> = mine
+        .into_iter()
+        .map(|(id, title, status)| json!({"id": id, "title": title, "status_key": format!("ballot_status.{status}")}))
+        .collect();
+    let managed: Vec<Value> = managed
+        .into_iter()
+        .map(|(id, title, status, group)| {
+            json!({"id": id, "title": title, "group": group, "status_key": format!("ballot_status.{status}")})
+        })
+        .collect();
+    Ok(page.render(
+        "ballots/list",
+        json!({"mine": mine, "managed": managed, "is_officer": !user.officer_groups.is_empty()}),
+    ))
+}
+
+fn require_officer(user: &CurrentUser) -> AppResult<()> {
+    if user.officer_groups.is_empty() {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
+fn slot_views(fields: &Fields, errors: &[SlotError]) -> Vec<Value> {
+    (0..questions::SLOTS)
+        .map(|n| {
+            let get = |name: &str| fields.get(&format!("q{n}_{name}")).unwrap_or("").to_owned();
+            json!({
+                "n": n,
+                "number": n + 1,
+                "text": get("text"),
+                "kind": get("kind"),
+                "options": get("options"),
+                "min": get("min"),
+                "max": get("max"),
+                "seats": get("seats"),
+                "quorum": get("quorum"),
+                "majority": get("majority"),
+                "runoff": get("runoff") == "on",
+                "error": errors.iter().find(|e| e.slot == n).map(|e| e.key),
+            })
+        })
+        .collect()
+}
+
+#[get("/ballots/new")]
+async fn new_form(page: Page, user: CurrentUser) -> AppResult<Template> {
+    require_officer(&user)?;
+    let fields = Fields(Vec::new());
+    Ok(page.render(
+        "ballots/new",
+        json!({"slots": slot_views(&fields, &[]), "values": {}}),
+    ))
+}
+
+/// The set-up form's fields other than the questions, checked.
+/// The set-up form's fields other than the questions.
+struct Basics {
+    group_id: i64,
+    title: String,
+    description: String,
+    cutoff_date: NaiveDate,
+    opens_at: NaiveDateTime,
+    closes_at: NaiveDateTime,
+}
+
+fn ballot_fields(
+    conn: &mut DbConn,
+    fields: &Fields,
+) -> Result<Basics, Vec<(&'static str, &'static str)>> {
+    let mut errors = Vec::new();
+    let title = fields.get("title").unwrap_or("").trim().to_owned();
+    if title.is_empty() {
+        errors.push(("title", "setup.title_missing"));
+    }
+    let group = fields.get("group").unwrap_or("").trim();
+    let group_id: Option<i64> = groups::table
+        .filter(groups::slug.eq(group))
+        .select(groups::id)
+        .first(conn)
+        .optional()
+        .ok()
+        .flatten();
+    if group_id.is_none() {
+        errors.push(("group", "setup.group_unknown"));
+    }
+    let date = |name: &str| {
+        NaiveDate::parse_from_str(fields.get(name).unwrap_or("").trim(), "%Y-%m-%d").ok()
+    };
+    let time =
+        |name: &str| NaiveTime::parse_from_str(fields.get(name).unwrap_or("").trim(), "%H:%M").ok();
+    let cutoff = date("cutoff");
+    if cutoff.is_none() {
+        errors.push(("cutoff", "setup.date_invalid"));
+    }
+    let opens = date("opens_date")
+        .zip(time("opens_time"))
+        .map(|(d, t)| d.and_time(t));
+    let closes = date("closes_date")
+        .zip(time("closes_time"))
+        .map(|(d, t)| d.and_time(t));
+    if opens.is_none() {
+        errors.push(("opens", "setup.date_invalid"));
+    }
+    if closes.is_none() {
+        errors.push(("closes", "setup.date_invalid"));
+    }
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            errors.push(("closes", "setup.closes_before_opens"));
+        }
+    }
+    match (group_id, cutoff, opens, closes, errors.is_empty()) {
+        (Some(group_id), Some(cutoff_date), Some(opens_at), Some(closes_at), true) => Ok(Basics {
+            group_id,
+            title,
+            description: fields.get("description").unwrap_or("").trim().to_owned(),
+            cutoff_date,
+            opens_at,
+            closes_at,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[post("/ballots/new", data = "<form>")]
+async fn create(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    form: CsrfForm<Fields>,
+) -> AppResult<Result<Redirect, (Status, Template)>> {
+    require_officer(&user)?;
+    let fields = form.0;
+    let now = app.clock.now();
+    let sealing = app.sealing.clone();
+    let outcome = app
+        .db
+        .run(move |conn| {
+            let parsed_questions = questions::parse(&fields.0);
+            let basics = ballot_fields(conn, &fields);
+            match (basics, parsed_questions) {
+                (Ok(basics), Ok(questions)) => {
+                    if !is_officer_for(conn, &user, basics.group_id)? {
+                        return Ok(Err((
+                            fields,
+                            vec![("group", "setup.group_not_yours")],
+                            Vec::new(),
+                        )));
+                    }
+                    let ballot = NewBallot {
+                        group_id: basics.group_id,
+                        title: basics.title,
+                        description: basics.description,
+                        cutoff_date: basics.cutoff_date,
+                        opens_at: basics.opens_at,
+                        closes_at: basics.closes_at,
+                        revote_allowed: fields.get("revote") == Some("on"),
+                        shuffle_options: fields.get("shuffle") == Some("on"),
+                        questions,
+                    };
+                    Ok(Ok(setup::create(conn, &sealing, &ballot, now)?))
+                }
+                (basics, questions) => Ok(Err((
+                    fields,
+                    basics.err().unwrap_or_default(),
+                    questions.err().unwrap_or_default(),
+                ))),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(id) => Ok(Ok(Redirect::to(format!("/ballots/{id}/manage")))),
+        Err((fields, errors, slot_errors)) => {
+            let values: serde_json::Map<String, Value> = fields
+                .0
+                .iter()
+                .filter(|(k, _)| !k.starts_with('q') && k != "csrf")
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            let errors: serde_json::Map<String, Value> = errors
+                .into_iter()
+                .map(|(field, key)| (field.to_owned(), json!(key)))
+                .collect();
+            Ok(Err((
+                Status::UnprocessableEntity,
+                page.render(
+                    "ballots/new",
+                    json!({
+                        "slots": slot_views(&fields, &slot_errors),
+                        "values": values,
+                        "errors": errors,
+                        "has_errors": true,
+                    }),
+                ),
+            )))
+        }
+    }
+}
+
+/// One officer act as listed on the manage page.
+#[derive(Queryable)]
+struct ActRow(
+    i64,
+    String,
+    i64,
+    NaiveDateTime,
+    Option<i64>,
+    Option<NaiveDateTime>,
+);
+
+#[get("/ballots/<id>/manage")]
+async fn manage(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let account = user.account_id;
+    let context = app
+        .db
+        .run(move |conn| {
+            let (group, status) = ballot_group(conn, &id)?;
+            if !is_officer_for(conn, &user, group)? {
+                return Err(AppError::Forbidden);
+            }
+            let (title, opens_at, closes_at): (String, NaiveDateTime, NaiveDateTime) = ballots::table
+                .find(&id)
+                .select((ballots::title, ballots::opens_at, ballots::closes_at))
+                .first(conn)?;
+            let (electorate, issued, credentials) = counts(conn, &id)?;
+            let acts: Vec<ActRow> = officer_acts::table
+                .filter(officer_acts::ballot_id.eq(&id))
+                .order(officer_acts::requested_at)
+                .select((
+                    officer_acts::id,
+                    officer_acts::act,
+                    officer_acts::requested_by,
+                    officer_acts::requested_at,
+                    officer_acts::confirmed_by,
+                    officer_acts::confirmed_at,
+                ))
+                .load(conn)?;
+            let acts: Vec<Value> = acts
+                .into_iter()
+                .map(|ActRow(act_id, act, by, at, confirmed_by, confirmed_at)| {
+                    json!({
+                        "id": act_id.to_string(),
+                        "act_key": format!("officer.act_{act}"),
+                        "requested_at": at.format("%Y-%m-%d %H:%M").to_string(),
+                        "mine": by == account,
+                        "pending": confirmed_by.is_none(),
+                        "confirmed_at": confirmed_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+                    })
+                })
+                .collect();
+            let next = match status.as_str() {
+                "draft" => Some("open"),
+                "open" => Some("close"),
+                "closed" => Some("tally"),
+                "tallied" => Some("publish"),
+                _ => None,
+            };
+            Ok(json!({
+                "ballot": {"id": id, "title": title, "status_key": format!("ballot_status.{status}"),
+                           "opens_at": opens_at.format("%Y-%m-%d %H:%M").to_string(),
+                           "closes_at": closes_at.format("%Y-%m-%d %H:%M").to_string()},
+                "electorate": electorate,
+                "issued": issued,
+                "credentials": credentials,
+                "invariant_holds": issued == credentials,
+                "acts": acts,
+                "next_act": next,
+                "next_act_key": next.map(|a| format!("officer.act_{a}")),
+                "has_result": status == "tallied" || status == "published",
+                "published": status == "published",
+            }))
+        })
+        .await?;
+    Ok(page.render("ballots/manage", context))
+}
+
+#[post("/ballots/<id>/request", data = "<form>")]
+async fn request(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let act = form
+        .0
+        .get("act")
+        .and_then(Act::parse)
+        .ok_or(AppError::BadRequest("unknown act".into()))?;
+    let now = app.clock.now();
+    let target = format!("/ballots/{id}/manage");
+    let outcome = app
+        .db
+        .run(move |conn| {
+            let (group, _) = ballot_group(conn, &id)?;
+            if !is_officer_for(conn, &user, group)? {
+                return Err(AppError::Forbidden);
+            }
+            request_act(conn, &id, act, user.account_id, now)
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(Flash::success(Redirect::to(target), "officer.requested")),
+        Err(AppError::Conflict(_)) => Ok(Flash::error(
+            Redirect::to(target),
+            "officer.already_requested",
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[post("/ballots/<id>/confirm/<act>", data = "<_form>")]
+async fn confirm(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+    act: i64,
+    _form: CsrfForm<Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let now = app.clock.now();
+    let target = format!("/ballots/{id}/manage");
+    let sealing = app.sealing.clone();
+    let outcome = app
+        .db
+        .run(move |conn| {
+            let (group, _) = ballot_group(conn, &id)?;
+            if !is_officer_for(conn, &user, group)? {
+                return Err(AppError::Forbidden);
+            }
+            confirm_act(conn, &sealing, &id, act, user.account_id, now)
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(_) => Flash::success(Redirect::to(target), "officer.confirmed"),
+        Err(refusal) => Flash::error(Redirect::to(target), refusal.message_key()),
+    })
+}

@@ -1,0 +1,386 @@
+//! Tally and publication: the election record built from the database
+//! (docs/election-record.md), counted by votum-ballots, signed by the box
+//! key; the result page and the record download.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rocket::http::ContentType;
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::{json, Value};
+use votum_ballots::question::QuestionKind;
+use votum_ballots::record::{
+    count, ActKind, BallotDefinition, CastBallot, CredentialEntry, CredentialOrigin,
+    ElectionRecord, Electorate, OfficerAct, PostalStatus, PostalVote, FORMAT, VERSION,
+};
+use votum_ballots::{Outcome, QuestionResult};
+use votum_crypto::ballot_box::{BoxKey, BoxPublicKey};
+use votum_crypto::credential::{PublicCredential, Signature};
+use votum_crypto::seal::SealingKey;
+
+use super::setup::{b64, box_key_context};
+use crate::db::schema::{
+    ballot_boxes, ballot_results, ballots, box_entries, credentials, electors, officer_acts,
+    postal_votes,
+};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![result_page, record_download]
+}
+
+fn bad(what: &str) -> AppError {
+    AppError::Internal(format!("stored {what} is malformed"))
+}
+
+fn bytes32(text: &str, what: &str) -> AppResult<[u8; 32]> {
+    votum_crypto::base64url::decode_array::<32>(text).map_err(|_| bad(what))
+}
+
+/// An act about to be confirmed, to include in the record it produces.
+pub struct PendingAct {
+    pub act: ActKind,
+    pub requested_by: i64,
+    pub confirmed_by: i64,
+    pub at: NaiveDateTime,
+}
+
+fn act_kind(text: &str) -> AppResult<ActKind> {
+    Ok(match text {
+        "open" => ActKind::Open,
+        "close" => ActKind::Close,
+        "tally" => ActKind::Tally,
+        "publish" => ActKind::Publish,
+        other => return Err(AppError::Internal(format!("unknown act {other}"))),
+    })
+}
+
+/// The record of a ballot as stored, without results and signature.
+/// Officers appear as "officer-1", "officer-2", … in order of first act.
+pub fn build(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    lot_seed: &[u8],
+    pending: Option<&PendingAct>,
+) -> AppResult<ElectionRecord> {
+    let (title, revoting, box_key): (String, bool, String) = ballots::table
+        .find(ballot_id)
+        .select((
+            ballots::title,
+            ballots::revote_allowed,
+            ballots::box_public_key,
+        ))
+        .first(conn)?;
+    let questions = super::ballot_box::questions(conn, ballot_id)?;
+    let size: i64 = electors::table
+        .filter(electors::ballot_id.eq(ballot_id))
+        .count()
+        .get_result(conn)?;
+    let mut credential_list: Vec<CredentialEntry> = credentials::table
+        .filter(credentials::ballot_id.eq(ballot_id))
+        .select((
+            credentials::public_key,
+            credentials::origin,
+            credentials::revoked,
+        ))
+        .load::<(String, String, bool)>(conn)?
+        .into_iter()
+        .map(|(key, origin, revoked)| {
+            Ok(CredentialEntry {
+                credential: PublicCredential::from_base64(&key).map_err(|_| bad("credential"))?,
+                origin: if origin == "authority" {
+                    CredentialOrigin::Authority
+                } else {
+                    CredentialOrigin::Server
+                },
+                revoked,
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    credential_list.sort_by_key(|c| c.credential);
+    let cast: Vec<CastBallot> = box_entries::table
+        .filter(box_entries::ballot_id.eq(ballot_id))
+        .order(box_entries::position)
+        .select((
+            box_entries::position,
+            box_entries::credential,
+            box_entries::choices,
+            box_entries::signature,
+            box_entries::hash,
+            box_entries::chain,
+        ))
+        .load::<(i64, String, String, String, String, String)>(conn)?
+        .into_iter()
+        .map(|(position, credential, choices, signature, hash, chain)| {
+            Ok(CastBallot {
+                position: u64::try_from(position).map_err(|_| bad("position"))?,
+                credential: PublicCredential::from_base64(&credential)
+                    .map_err(|_| bad("credential"))?,
+                choices,
+                signature: Signature::from_base64(&signature).map_err(|_| bad("signature"))?,
+                hash: bytes32(&hash, "ballot hash")?,
+                chain: bytes32(&chain, "chain")?,
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    let head: String = ballot_boxes::table
+        .find(ballot_id)
+        .select(ballot_boxes::head)
+        .first(conn)?;
+    let mut postal: Vec<PostalVote> = postal_votes::table
+        .filter(postal_votes::ballot_id.eq(ballot_id))
+        .select((
+            postal_votes::credential,
+            postal_votes::choices,
+            postal_votes::status,
+        ))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(credential, choices, status)| {
+            Ok(PostalVote {
+                credential: PublicCredential::from_base64(&credential)
+                    .map_err(|_| bad("credential"))?,
+                choices: serde_json::from_str(&choices).map_err(|_| bad("postal choices"))?,
+                status: if status == "counted" {
+                    PostalStatus::Counted
+                } else {
+                    PostalStatus::VoidUsedOnline
+                },
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    postal.sort_by_key(|p| p.credential);
+    let mut acts: Vec<(String, i64, i64, NaiveDateTime)> = officer_acts::table
+        .filter(officer_acts::ballot_id.eq(ballot_id))
+        .filter(officer_acts::confirmed_by.is_not_null())
+        .select((
+            officer_acts::act,
+            officer_acts::requested_by,
+            officer_acts::confirmed_by.assume_not_null(),
+            officer_acts::confirmed_at.assume_not_null(),
+        ))
+        .load(conn)?;
+    if let Some(p) = pending {
+        let name = match p.act {
+            ActKind::Tally => "tally",
+            ActKind::Publish => "publish",
+            ActKind::Close => "close",
+            _ => "open",
+        };
+        acts.push((name.to_owned(), p.requested_by, p.confirmed_by, p.at));
+    }
+    acts.sort_by_key(|a| a.3);
+    let mut officers: Vec<i64> = Vec::new();
+    let mut label = |account: i64| {
+        let n = officers
+            .iter()
+            .position(|&o| o == account)
+            .unwrap_or_else(|| {
+                officers.push(account);
+                officers.len() - 1
+            });
+        format!("officer-{}", n + 1)
+    };
+    let officer_acts = acts
+        .into_iter()
+        .map(|(act, by, confirmed, at)| {
+            Ok(OfficerAct {
+                act: act_kind(&act)?,
+                requested_by: label(by),
+                confirmed_by: Some(label(confirmed)),
+                at: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(ElectionRecord {
+        format: FORMAT.into(),
+        version: VERSION,
+        ballot: BallotDefinition {
+            id: ballot_id.to_owned(),
+            title,
+            questions,
+            revoting,
+        },
+        box_key: BoxPublicKey::from_base64(&box_key).map_err(|_| bad("box key"))?,
+        electorate: Electorate {
+            size: u64::try_from(size).unwrap_or_default(),
+            credentials_issued: credential_list.len() as u64,
+        },
+        credentials: credential_list,
+        ballots: cast,
+        chain_head: bytes32(&head, "chain head")?,
+        postal,
+        officer_acts,
+        lot_seed: lot_seed.to_vec(),
+        results: Vec::new(),
+        signature: None,
+    })
+}
+
+/// Counts the ballot (within the confirming transaction) and stores the
+/// result with a fresh lot seed.
+pub fn tally(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    act: &PendingAct,
+) -> AppResult<Vec<QuestionResult>> {
+    let mut seed = [0u8; 32];
+    votum_crypto::fill_random(&mut seed)?;
+    let record = build(conn, ballot_id, &seed, Some(act))?;
+    let results = count(&record)
+        .map_err(|e| AppError::Internal(format!("the stored ballots do not verify: {e}")))?;
+    let json = serde_json::to_string(&results)
+        .map_err(|e| AppError::Internal(format!("result json: {e}")))?;
+    diesel::insert_into(ballot_results::table)
+        .values((
+            ballot_results::ballot_id.eq(ballot_id),
+            ballot_results::lot_seed.eq(b64(&seed)),
+            ballot_results::result.eq(json),
+        ))
+        .execute(conn)?;
+    Ok(results)
+}
+
+/// Builds, counts and signs the full record and stores it for download.
+pub fn publish(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+    act: &PendingAct,
+) -> AppResult<ElectionRecord> {
+    let (seed, sealed): (String, String) = ballot_results::table
+        .inner_join(ballots::table)
+        .filter(ballot_results::ballot_id.eq(ballot_id))
+        .select((ballot_results::lot_seed, ballots::box_key_sealed))
+        .first(conn)?;
+    let seed = votum_crypto::base64url::decode(&seed).map_err(|_| bad("lot seed"))?;
+    let mut record = build(conn, ballot_id, &seed, Some(act))?;
+    record.results = count(&record)
+        .map_err(|e| AppError::Internal(format!("the stored ballots do not verify: {e}")))?;
+    let box_key = BoxKey::from_seed_bytes(&sealing.open(&sealed, &box_key_context(ballot_id))?)?;
+    record.sign(&box_key);
+    diesel::update(ballot_results::table.find(ballot_id))
+        .set(ballot_results::record.eq(record.to_json()))
+        .execute(conn)?;
+    Ok(record)
+}
+
+/// Result figures for the page: per question, rows with a share for the
+/// bar chart and the outcome in words.
+fn result_view(questions: &[votum_ballots::Question], results: &[QuestionResult]) -> Vec<Value> {
+    questions
+        .iter()
+        .zip(results)
+        .map(|(question, result)| {
+            let label = |id: votum_ballots::question::OptionId| {
+                question
+                    .options()
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map_or_else(|| id.to_string(), |o| o.label.clone())
+            };
+            let (rows, summary): (Vec<(String, u64)>, Value) = match &result.outcome {
+                Outcome::YesNo(r) => (
+                    vec![("yes".into(), r.yes), ("no".into(), r.no), ("abstain".into(), r.abstain)],
+                    json!({"key": if r.accepted { "result.accepted" } else { "result.rejected" },
+                           "quorum_key": if r.quorum_reached { "result.quorum_reached" } else { "result.quorum_missed" }}),
+                ),
+                Outcome::Single(r) => (
+                    r.counts.iter().map(|c| (label(c.option), c.votes)).collect(),
+                    json!({"key": "result.winners", "names": r.winner.map(label).into_iter().collect::<Vec<_>>()}),
+                ),
+                Outcome::Approval(r) => (
+                    r.counts.iter().map(|c| (label(c.option), c.votes)).collect(),
+                    json!({"key": "result.winners", "names": r.winner.map(label).into_iter().collect::<Vec<_>>()}),
+                ),
+                Outcome::Schulze(_) | Outcome::Stv(_) => (
+                    Vec::new(),
+                    json!({"key": "result.winners", "names": result.winners().into_iter().map(label).collect::<Vec<_>>()}),
+                ),
+            };
+            let yes_no = matches!(question.kind, QuestionKind::YesNoAbstain { .. });
+            let total: u64 = rows.iter().map(|(_, v)| v).sum::<u64>().max(1);
+            let bars: Vec<Value> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(n, (name, votes))| {
+                    let percent = votes * 1000 / total;
+                    json!({
+                        "label": if yes_no { Value::Null } else { json!(name) },
+                        "label_key": if yes_no { json!(format!("vote.{name}")) } else { Value::Null },
+                        "votes": votes,
+                        "percent": format!("{},{}", percent / 10, percent % 10),
+                        "width": percent * 300 / 1000,
+                        "y": n * 32,
+                    })
+                })
+                .collect();
+            json!({
+                "text": question.text,
+                "bars": bars,
+                "chart_height": bars.len() * 32,
+                "summary": summary,
+                "cast": result.ballots.cast,
+                "valid": result.ballots.valid,
+                "invalid": result.ballots.invalid,
+                "electorate": result.electorate,
+            })
+        })
+        .collect()
+}
+
+/// The result of a tallied or published ballot, for members.
+#[get("/ballots/<id>/result")]
+async fn result_page(
+    app: AppState<'_>,
+    page: Page,
+    _user: crate::auth::CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let context = app
+        .db
+        .run(move |conn| {
+            let (title, status): (String, String) = ballots::table
+                .find(&id)
+                .select((ballots::title, ballots::status))
+                .first(conn)?;
+            let stored: Option<(String, Option<String>)> = ballot_results::table
+                .find(&id)
+                .select((ballot_results::result, ballot_results::record))
+                .first(conn)
+                .optional()?;
+            let Some((result, record)) = stored else {
+                return Err(AppError::NotFound);
+            };
+            let results: Vec<QuestionResult> = serde_json::from_str(&result).map_err(|_| bad("result"))?;
+            let questions = super::ballot_box::questions(conn, &id)?;
+            Ok(json!({
+                "ballot": {"id": id, "title": title, "status_key": format!("ballot_status.{status}")},
+                "questions": result_view(&questions, &results),
+                "published": record.is_some(),
+            }))
+        })
+        .await?;
+    Ok(page.render("ballots/result", context))
+}
+
+/// The signed election record, public once published.
+#[get("/ballots/<id>/record.json")]
+async fn record_download(app: AppState<'_>, id: String) -> AppResult<(ContentType, String)> {
+    let record: Option<String> = app
+        .db
+        .run(move |conn| {
+            Ok(ballot_results::table
+                .find(&id)
+                .select(ballot_results::record)
+                .first::<Option<String>>(conn)
+                .optional()?
+                .flatten())
+        })
+        .await?;
+    record
+        .map(|r| (ContentType::JSON, r))
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,233 @@
+//! A ballot from set-up to a verified election record, through the pages
+//! and `votum verify`; and the tables afterwards hold nothing that links a
+//! ballot to a member.
+
+use rocket::http::Status;
+
+use crate::support::{TestApp, PASSWORD};
+
+fn form(
+    app: &TestApp,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (Status, Option<String>, String) {
+    let response = app.post_form(page, action, fields);
+    let status = response.status();
+    let location = response.headers().get_one("Location").map(String::from);
+    (status, location, response.into_string().unwrap_or_default())
+}
+
+/// Officer 1 requests `act`, officer 2 confirms it.
+fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
+    use diesel::prelude::*;
+    use votum::db::schema::officer_acts;
+    let manage = format!("/ballots/{ballot}/manage");
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    form(
+        app,
+        &manage,
+        &format!("/ballots/{ballot}/request"),
+        &[("act", act)],
+    );
+    app.logout();
+    let id: i64 = officer_acts::table
+        .filter(officer_acts::ballot_id.eq(ballot))
+        .filter(officer_acts::confirmed_by.is_null())
+        .select(officer_acts::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+    form(
+        app,
+        &manage,
+        &format!("/ballots/{ballot}/confirm/{id}"),
+        &[],
+    );
+    let (_, page) = app.get(&manage);
+    assert!(page.contains("Der Schritt ist bestätigt"), "{act}: {page}");
+    app.logout();
+}
+
+/// A member makes a portal code and casts `choice` on question 0 and the
+/// given marks on question 1.
+fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> String {
+    assert_eq!(app.login(login, PASSWORD), Status::SeeOther);
+    let page = format!("/vote/{ballot}");
+    let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);
+    assert_eq!(response.status(), Status::Ok);
+    let body = response.into_string().unwrap();
+    let start = body.find("<code class=\"tracking\">").unwrap() + 23;
+    let code = body[start..start + body[start..].find('<').unwrap()].to_owned();
+    let mut fields = vec![("code", code.as_str())];
+    fields.extend_from_slice(answers);
+    let (status, _, receipt) = form(app, &page, &format!("/vote/{ballot}/cast"), &fields);
+    assert_eq!(status, Status::Ok, "{receipt}");
+    app.logout();
+    code
+}
+
+fn votum(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_votum"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+crate::both_backends!(full_lifecycle_to_a_verified_record, |app: TestApp| {
+    let org = app.with_org();
+    app.with_officers(&org);
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let fields = [
+        ("title", "Mitgliederentscheid 2026"),
+        ("description", "Satzung und Beisitz"),
+        ("group", "bund"),
+        ("cutoff", "2026-11-01"),
+        ("opens_date", "2026-11-23"),
+        ("opens_time", "08:00"),
+        ("closes_date", "2026-11-30"),
+        ("closes_time", "18:00"),
+        ("revote", "on"),
+        ("q0_text", "Soll die Satzung geändert werden?"),
+        ("q0_kind", "yes_no"),
+        ("q0_quorum", "20"),
+        ("q0_majority", "two_thirds"),
+        ("q1_text", "Beisitz"),
+        ("q1_kind", "approval"),
+        ("q1_options", "Anna\nBen\nCem"),
+        ("q1_max", "2"),
+    ];
+    let (status, location, _) = form(&app, "/ballots/new", "/ballots/new", &fields);
+    assert_eq!(status, Status::SeeOther);
+    let ballot = location
+        .unwrap()
+        .trim_start_matches("/ballots/")
+        .trim_end_matches("/manage")
+        .to_owned();
+    app.logout();
+    four_eyes(&app, &ballot, "open");
+
+    let chair_code = vote(
+        &app,
+        "chair-a1",
+        &ballot,
+        &[("q0", "yes"), ("q1", "1"), ("q1", "2")],
+    );
+    vote(&app, "member-a1", &ballot, &[("q0", "yes"), ("q1", "1")]);
+    let b1_code = vote(&app, "member-b1", &ballot, &[("q0", "no"), ("q1", "3")]);
+    // member-b1 also sends a postal slip: void, the code was used online.
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let postal = format!("/ballots/{ballot}/postal");
+    let (status, _, body) = form(&app, &postal, &postal, &[("code", &b1_code), ("q0", "yes")]);
+    assert_eq!(status, Status::Ok);
+    assert!(body.contains("bereits online abgestimmt"));
+    app.logout();
+    // The chair votes again (re-voting allowed): the last ballot counts.
+    assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+    let (status, _, _) = form(
+        &app,
+        &format!("/vote/{ballot}"),
+        &format!("/vote/{ballot}/cast"),
+        &[("code", &chair_code), ("q0", "no"), ("q1", "3")],
+    );
+    assert_eq!(status, Status::Ok);
+    app.logout();
+
+    four_eyes(&app, &ballot, "close");
+    four_eyes(&app, &ballot, "tally");
+    four_eyes(&app, &ballot, "publish");
+
+    // The result: 1 yes, 2 no of 3; two thirds not reached.
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    let (status, page) = app.get(&format!("/ballots/{ballot}/result"));
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("Abgelehnt"), "{page}");
+    assert!(
+        page.contains("<th scope=\"row\">Cem</th><td>2</td>"),
+        "{page}"
+    );
+    let (status, record) = app.get(&format!("/ballots/{ballot}/record.json"));
+    assert_eq!(status, Status::Ok);
+
+    let parsed = votum_ballots::record::ElectionRecord::from_json(record.as_bytes()).unwrap();
+    let verified = votum_ballots::record::verify(&parsed).unwrap();
+    assert_eq!(verified.ballots_in_chain, 4);
+    assert_eq!(verified.counted_online, 3);
+    assert_eq!(verified.superseded_online, 1);
+    assert_eq!(verified.void_postal, 1);
+
+    // The command line agrees, and any changed byte makes it fail.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("record.json");
+    std::fs::write(&file, &record).unwrap();
+    let out = votum(&["verify", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("the record verifies"));
+    let mut bytes = record.into_bytes();
+    for position in [10, bytes.len() / 3, bytes.len() / 2, bytes.len() - 5] {
+        let mut flipped = bytes.clone();
+        flipped[position] ^= 0x01;
+        std::fs::write(&file, &flipped).unwrap();
+        let out = votum(&["verify", file.to_str().unwrap()]);
+        assert!(!out.status.success(), "flip at {position} went unnoticed");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("does NOT verify"));
+    }
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&file, &bytes).unwrap();
+    assert!(!votum(&["verify", file.to_str().unwrap()]).status.success());
+});
+
+crate::both_backends!(no_table_links_a_ballot_to_a_member, |app: TestApp| {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let columns = |table: &str| -> Vec<String> {
+        let sql = match app.backend {
+            votum::db::Backend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}')"),
+            votum::db::Backend::Postgres => format!(
+                "SELECT column_name::text AS name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = '{table}'"
+            ),
+        };
+        diesel::sql_query(sql)
+            .load::<Column>(&mut *app.conn())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    };
+    // The tables a ballot lives in: no member, account, time or sequence
+    // column; order comes only from the chain position, which is public.
+    for table in ["credentials", "box_entries", "ballot_boxes", "postal_votes"] {
+        let names = columns(table);
+        assert!(!names.is_empty(), "{table} has no columns?");
+        for name in &names {
+            for forbidden in [
+                "member", "account", "created", "_at", "time", "date", "officer", "id",
+            ] {
+                let allowed = name == "ballot_id";
+                assert!(
+                    allowed || !name.contains(forbidden),
+                    "{table}.{name} could link a ballot to a person or a moment"
+                );
+            }
+        }
+    }
+    // The electorate says who may vote and whether a credential went out,
+    // never which one.
+    assert_eq!(columns("electors").len(), 4);
+    for name in columns("electors") {
+        assert!(
+            ["ballot_id", "member_id", "channel", "issued"].contains(&name.as_str()),
+            "electors.{name}"
+        );
+    }
+});

@@ -48,6 +48,15 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Issue voting letters: a code for every letter elector of an open
+    /// ballot not yet issued, written only into the PDF for the print shop.
+    Letters {
+        /// The ballot id.
+        ballot: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Re-check an election record: every signature, the chain, the
     /// credential list, every ballot and the tally. Exits non-zero on the
     /// first mismatch.
@@ -158,6 +167,7 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
             command: MembersCommand::Import { file, skip_invalid },
         } => import(&file, skip_invalid),
         Command::Verify { record } => verify(&record),
+        Command::Letters { ballot, out } => letters(&ballot, &out),
     }
 }
 
@@ -284,6 +294,36 @@ fn verify(path: &std::path::Path) -> Result<ExitCode, AppError> {
         Err(e) => {
             eprintln!("{}: the record does NOT verify: {e}", path.display());
             Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {
+    let (settings, db) = open_db()?;
+    let catalogues = crate::i18n::Catalogues::load().map_err(AppError::Internal)?;
+    // Written beside the target and renamed only when every letter is out
+    // and the credentials are committed: a half-written file never looks
+    // finished.
+    let partial = out.with_extension("pdf.partial");
+    let io = |e: std::io::Error| AppError::Internal(format!("{}: {e}", partial.display()));
+    let file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(io)?);
+    let started = std::time::Instant::now();
+    let mut conn = db.get()?;
+    match crate::ballots::letters::issue(&mut conn, &catalogues, &settings.public_url, ballot, file)
+    {
+        Ok(issued) => {
+            std::fs::rename(&partial, out).map_err(io)?;
+            println!(
+                "{}: {} letters in {:.1} s",
+                out.display(),
+                issued.letters,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
         }
     }
 }

@@ -143,3 +143,16 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
 fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_log_level_keeps_codes_out_of_logs() {
+        // A ballot link carries its code in the query; Rocket logs request
+        // lines from level "normal" up.
+        let level: String = super::figment()
+            .extract_inner("log_level")
+            .unwrap_or_default();
+        assert_eq!(level, "critical");
+    }
+}

@@ -45,6 +45,8 @@
 //!
 //! See the [`layout`] module for every position in millimetres.
 
+#![warn(missing_docs)]
+
 pub mod layout;
 mod metrics;
 mod qr;
@@ -159,7 +161,7 @@ pub enum LetterError {
     /// A field is missing or malformed.
     #[error("{field}: {reason}")]
     Invalid {
-        /// The field of [`Letter`] (or `title`).
+        /// The field of [`Letter`], or `letters` for a limit of the whole file.
         field: &'static str,
         /// What is wrong with it.
         reason: &'static str,

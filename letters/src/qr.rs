@@ -44,16 +44,22 @@ pub(crate) struct Matrix {
 /// holds it, refusing versions above [`QR_VERSION_MAX`].
 pub(crate) fn encode(url: &str) -> Result<Matrix, LetterError> {
     if url.trim().is_empty() {
-        return Err(LetterError::Invalid { field: "vote_url", reason: "empty" });
+        return Err(LetterError::Invalid {
+            field: "vote_url",
+            reason: "empty",
+        });
     }
     let too_long = || LetterError::QrTooLong { bytes: url.len() };
     let bits = encode_auto(url.as_bytes(), EC_LEVEL).map_err(|_| too_long())?;
     let version = bits.version();
     let width = match version {
-        Version::Normal(number) if number <= QR_VERSION_MAX => usize::from(version.width().unsigned_abs()),
+        Version::Normal(number) if number <= QR_VERSION_MAX => {
+            usize::from(version.width().unsigned_abs())
+        }
         _ => return Err(too_long()),
     };
-    let (data, ec) = construct_codewords(&bits.into_bytes(), version, EC_LEVEL).map_err(|_| too_long())?;
+    let (data, ec) =
+        construct_codewords(&bits.into_bytes(), version, EC_LEVEL).map_err(|_| too_long())?;
     let mut canvas = Canvas::new(version, EC_LEVEL);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
@@ -62,7 +68,11 @@ pub(crate) fn encode(url: &str) -> Result<Matrix, LetterError> {
     for mask in MASKS {
         let mut masked = canvas.clone();
         masked.apply_mask(mask);
-        let dark: Vec<bool> = masked.into_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let dark: Vec<bool> = masked
+            .into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
         let score = penalty(&dark, width);
         if best.as_ref().is_none_or(|(lowest, _)| score < *lowest) {
             best = Some((score, dark));
@@ -88,7 +98,11 @@ fn penalty(dark: &[bool], width: usize) -> u32 {
             }
         }
     }
-    let lines: u32 = rows.iter().chain(&columns).map(|&line| line_penalty(line, width)).sum();
+    let lines: u32 = rows
+        .iter()
+        .chain(&columns)
+        .map(|&line| line_penalty(line, width))
+        .sum();
 
     let mask = (1u128 << width.saturating_sub(1)) - 1;
     let blocks: u32 = rows
@@ -140,7 +154,11 @@ fn line_penalty(line: u128, width: usize) -> u32 {
         let mut found = starts;
         for bit in 0..11 {
             let shifted = padded >> bit;
-            found &= if pattern >> bit & 1 == 1 { shifted } else { !shifted };
+            found &= if pattern >> bit & 1 == 1 {
+                shifted
+            } else {
+                !shifted
+            };
         }
         score += found.count_ones() * 40;
     }
@@ -186,8 +204,17 @@ mod tests {
     fn versions_above_the_maximum_are_refused() {
         // Version 12 at level M holds 287 bytes in byte mode.
         assert_eq!(encode(&"a".repeat(280)).unwrap().width, 17 + 4 * 12);
-        assert!(matches!(encode(&"a".repeat(300)), Err(LetterError::QrTooLong { bytes: 300 })));
-        assert!(matches!(encode(""), Err(LetterError::Invalid { field: "vote_url", .. })));
+        assert!(matches!(
+            encode(&"a".repeat(300)),
+            Err(LetterError::QrTooLong { bytes: 300 })
+        ));
+        assert!(matches!(
+            encode(""),
+            Err(LetterError::Invalid {
+                field: "vote_url",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -205,7 +232,10 @@ mod tests {
         let mut score = 0;
         let mut x = 0;
         while x < width {
-            let run = modules[x..].iter().take_while(|&&m| m == modules[x]).count();
+            let run = modules[x..]
+                .iter()
+                .take_while(|&&m| m == modules[x])
+                .count();
             if run >= 5 {
                 score += 3 + run as u32 - 5;
             }
@@ -245,7 +275,11 @@ mod tests {
                     1 => a << 64 | b | (a >> 5),
                     _ => a << 64 | b,
                 } & ((1 << width) - 1);
-                assert_eq!(line_penalty(line, width), naive_line_penalty(line, width), "{line:b}");
+                assert_eq!(
+                    line_penalty(line, width),
+                    naive_line_penalty(line, width),
+                    "{line:b}"
+                );
             }
         }
     }
@@ -253,7 +287,9 @@ mod tests {
     #[test]
     fn penalty_of_a_checkerboard_is_only_its_balance() {
         let width = 21;
-        let dark: Vec<bool> = (0..width * width).map(|i| (i / width + i % width) % 2 == 0).collect();
+        let dark: Vec<bool> = (0..width * width)
+            .map(|i| (i / width + i % width) % 2 == 0)
+            .collect();
         assert_eq!(penalty(&dark, width), 0);
     }
 }

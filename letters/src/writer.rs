@@ -80,17 +80,20 @@ struct Deflate {
 impl Deflate {
     fn new() -> Self {
         let flags = create_comp_flags_from_zip_params(COMPRESSION_LEVEL.into(), 1, 0);
-        Deflate { compressor: Box::new(CompressorOxide::new(flags)) }
+        Deflate {
+            compressor: Box::new(CompressorOxide::new(flags)),
+        }
     }
 
     /// `data` as a zlib stream (`/FlateDecode`).
     fn compress(&mut self, data: &[u8]) -> Vec<u8> {
         self.compressor.reset();
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        let (status, _) = compress_to_output(&mut self.compressor, data, TDEFLFlush::Finish, |bytes| {
-            out.extend_from_slice(bytes);
-            true
-        });
+        let (status, _) =
+            compress_to_output(&mut self.compressor, data, TDEFLFlush::Finish, |bytes| {
+                out.extend_from_slice(bytes);
+                true
+            });
         if status == TDEFLStatus::Done {
             out
         } else {
@@ -332,12 +335,16 @@ impl<W: Write> LetterWriter<W> {
             .map_err(|error| LetterError::Io(error.into_error()))
     }
 
-    /// A fresh object id.
+    /// A fresh object id. Running out of ids (2^31, a billion pages) breaks
+    /// the writer, since ids may already be referenced.
     fn allocate(&mut self) -> Result<Ref, LetterError> {
-        let id = i32::try_from(self.offsets.len()).map_err(|_| LetterError::Invalid {
-            field: "letters",
-            reason: "too many objects for one PDF file",
-        })?;
+        let Ok(id) = i32::try_from(self.offsets.len()) else {
+            self.broken = true;
+            return Err(LetterError::Invalid {
+                field: "letters",
+                reason: "too many objects for one PDF file",
+            });
+        };
         self.offsets.push(0);
         Ok(Ref::new(id.max(1)))
     }

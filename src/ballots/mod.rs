@@ -3,6 +3,7 @@
 
 pub mod ballot_box;
 pub mod form;
+pub mod letters;
 pub mod officer;
 pub mod postal;
 pub mod questions;

@@ -496,6 +496,12 @@ async fn manage(
                 .select((ballots::title, ballots::opens_at, ballots::closes_at))
                 .first(conn)?;
             let (electorate, issued, credentials) = counts(conn, &id)?;
+            let letters_pending: i64 = electors::table
+                .filter(electors::ballot_id.eq(&id))
+                .filter(electors::channel.eq("letter"))
+                .filter(electors::issued.eq(false))
+                .count()
+                .get_result(conn)?;
             let acts: Vec<ActRow> = officer_acts::table
                 .filter(officer_acts::ballot_id.eq(&id))
                 .order(officer_acts::requested_at)
@@ -540,6 +546,8 @@ async fn manage(
                 "next_act": next,
                 "next_act_key": next.map(|a| format!("officer.act_{a}")),
                 "has_result": status == "tallied" || status == "published",
+                "letters_open": status == "open",
+                "letters_pending": letters_pending,
                 "published": status == "published",
             }))
         })

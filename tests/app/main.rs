@@ -13,6 +13,7 @@ mod cli;
 mod demo;
 mod i18n;
 mod import;
+mod letters;
 mod lifecycle;
 mod mail;
 mod members;

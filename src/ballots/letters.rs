@@ -1,0 +1,270 @@
+//! Voting letters: a credential for every letter elector of a ballot,
+//! written straight into the letter stream for the print shop. The codes
+//! exist only in that stream; the database receives the public credentials
+//! (in the random order of the keys) and, per elector, only that a letter
+//! went out. Memory stays flat: members are read in pages, and only the
+//! 32-byte public keys are held until the final transaction.
+
+use std::io::Write;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use votum_crypto::credential::{Code, CredentialKey, PublicCredential};
+use votum_letters::{Letter, LetterWriter};
+
+use crate::db::models::Language;
+use crate::db::schema::{ballots, electors, groups, members};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Catalogues;
+use crate::web::{AppState, CsrfForm, Fields};
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![download]
+}
+
+/// The letters as a download for the officer. Fine for a chapter or a
+/// state; for the whole party use `votum letters`, which streams to a file.
+#[rocket::post("/ballots/<id>/letters", data = "<_form>")]
+async fn download(
+    app: AppState<'_>,
+    user: crate::auth::CurrentUser,
+    id: String,
+    _form: CsrfForm<Fields>,
+) -> AppResult<PdfDownload> {
+    let catalogues = app.catalogues.clone();
+    let public_url = app.settings.public_url.clone();
+    let name = format!("attachment; filename=\"letters-{id}.pdf\"");
+    let pdf = app
+        .db
+        .run(move |conn| {
+            let group: i64 = ballots::table
+                .find(&id)
+                .select(ballots::group_id)
+                .first(conn)?;
+            if !super::officer::is_officer_for(conn, &user, group)? {
+                return Err(AppError::Forbidden);
+            }
+            let mut pdf = Vec::new();
+            issue(conn, &catalogues, &public_url, &id, &mut pdf)?;
+            Ok(pdf)
+        })
+        .await?;
+    Ok(PdfDownload {
+        body: (rocket::http::ContentType::PDF, pdf),
+        disposition: rocket::http::Header::new("Content-Disposition", name),
+    })
+}
+
+/// A PDF offered for saving rather than showing.
+#[derive(rocket::Responder)]
+pub struct PdfDownload {
+    body: (rocket::http::ContentType, Vec<u8>),
+    disposition: rocket::http::Header<'static>,
+}
+
+/// Members read per page.
+const PAGE: i64 = 2_000;
+
+/// What was issued.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Issued {
+    pub letters: usize,
+}
+
+#[derive(Queryable)]
+struct Addressee {
+    id: i64,
+    membership_number: String,
+    first_name: String,
+    last_name: String,
+    address_extra: Option<String>,
+    street: String,
+    house_number: String,
+    postcode: String,
+    city: String,
+    country: String,
+    language: String,
+}
+
+/// Issues a code to every letter elector not yet issued and writes their
+/// letters, sorted by postcode, to `out`. Nothing is stored unless every
+/// letter was written: the caller discards `out` on error.
+pub fn issue(
+    conn: &mut DbConn,
+    catalogues: &Catalogues,
+    public_url: &str,
+    ballot_id: &str,
+    out: impl Write,
+) -> AppResult<Issued> {
+    let (title, status, closes_at, group_id): (String, String, NaiveDateTime, i64) = ballots::table
+        .find(ballot_id)
+        .select((
+            ballots::title,
+            ballots::status,
+            ballots::closes_at,
+            ballots::group_id,
+        ))
+        .first(conn)?;
+    if status != "open" {
+        return Err(AppError::BadRequest(
+            "letters are issued once the ballot is open (its electorate frozen) and before it closes".into(),
+        ));
+    }
+    let organisation = crate::groups::path(conn, group_id)?
+        .first()
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    let group_name: String = groups::table
+        .find(group_id)
+        .select(groups::name)
+        .first(conn)?;
+    let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
+    let mut writer = LetterWriter::new(out, &title).map_err(letter_error)?;
+    let mut issued: Vec<(i64, PublicCredential)> = Vec::new();
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let mut page = electors::table
+            .inner_join(members::table)
+            .filter(electors::ballot_id.eq(ballot_id))
+            .filter(electors::channel.eq("letter"))
+            .filter(electors::issued.eq(false))
+            .order((members::postcode, members::id))
+            .limit(PAGE)
+            .select((
+                members::id,
+                members::membership_number,
+                members::first_name,
+                members::last_name,
+                members::address_extra,
+                members::street,
+                members::house_number,
+                members::postcode,
+                members::city,
+                members::country,
+                members::language,
+            ))
+            .into_boxed();
+        if let Some((postcode, id)) = &after {
+            page = page.filter(
+                members::postcode.gt(postcode.clone()).or(members::postcode
+                    .eq(postcode.clone())
+                    .and(members::id.gt(*id))),
+            );
+        }
+        let rows: Vec<Addressee> = page.load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = Some((last.postcode.clone(), last.id));
+        for member in &rows {
+            let code = Code::generate()?;
+            let letter = letter(
+                catalogues,
+                public_url,
+                ballot_id,
+                &title,
+                &group_name,
+                &organisation,
+                closes_at,
+                member,
+                &code,
+            );
+            writer.write(&letter).map_err(|e| {
+                AppError::BadRequest(format!(
+                    "letter for member {}: {e}",
+                    member.membership_number
+                ))
+            })?;
+            issued.push((member.id, CredentialKey::derive(&code, ballot_id).public()));
+        }
+    }
+    let mut out = writer.finish().map_err(letter_error)?;
+    out.flush()
+        .map_err(|e| AppError::Internal(format!("letters: {e}")))?;
+    let count = issued.len();
+    conn.transaction(|conn| {
+        for chunk in issued.chunks(1000) {
+            let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+            let marked = diesel::update(
+                electors::table
+                    .filter(electors::ballot_id.eq(ballot_id))
+                    .filter(electors::member_id.eq_any(&ids))
+                    .filter(electors::issued.eq(false)),
+            )
+            .set(electors::issued.eq(true))
+            .execute(conn)?;
+            if marked != chunk.len() {
+                // Someone issued concurrently: nothing of this run may count.
+                return Err(AppError::Conflict(
+                    "letters were issued concurrently".into(),
+                ));
+            }
+        }
+        let public: Vec<PublicCredential> = issued.iter().map(|(_, key)| *key).collect();
+        super::setup::add_credentials(conn, ballot_id, &public, super::setup::Origin::Server)
+    })?;
+    Ok(Issued { letters: count })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn letter(
+    catalogues: &Catalogues,
+    public_url: &str,
+    ballot_id: &str,
+    title: &str,
+    group_name: &str,
+    organisation: &str,
+    closes_at: NaiveDateTime,
+    member: &Addressee,
+    code: &Code,
+) -> Letter {
+    let lang = Language::parse(&member.language).unwrap_or(Language::De);
+    let t = |key: &str| catalogues.get(lang, key).to_owned();
+    let shown = code.display();
+    let link = format!("{public_url}/vote/{ballot_id}");
+    let vote_url = format!(
+        "{link}?code={}",
+        rocket::http::RawStr::new(&shown).percent_encode()
+    );
+    let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
+    let mut recipient = vec![format!("{} {}", member.first_name, member.last_name)];
+    recipient.extend(member.address_extra.clone());
+    recipient.push(format!("{} {}", member.street, member.house_number));
+    recipient.push(format!("{} {}", member.postcode, member.city));
+    if member.country != "DE" {
+        recipient.push(member.country.clone());
+    }
+    let args = [
+        ("title", title.to_owned()),
+        ("closes", closes),
+        ("link", link),
+        (
+            "name",
+            format!("{} {}", member.first_name, member.last_name),
+        ),
+    ];
+    Letter {
+        recipient,
+        return_address: format!("{organisation} · {}", t("letters.returning_officer")),
+        sender_block: vec![
+            organisation.to_owned(),
+            group_name.to_owned(),
+            t("letters.returning_officer"),
+        ],
+        date: String::new(),
+        subject: catalogues.format(lang, "letters.subject", &args),
+        body: [
+            "letters.greeting",
+            "letters.body_scan",
+            "letters.body_type",
+            "letters.body_secret",
+            "letters.body_deadline",
+        ]
+        .iter()
+        .map(|key| catalogues.format(lang, key, &args))
+        .collect(),
+        vote_url,
+        code: shown,
+        code_label: t("letters.code_label"),
+        footer: t("letters.footer"),
+    }
+}

@@ -2,8 +2,9 @@
 //! written straight into the letter stream for the print shop. The codes
 //! exist only in that stream; the database receives the public credentials
 //! (in the random order of the keys) and, per elector, only that a letter
-//! went out. Memory stays flat: members are read in pages, and only the
-//! 32-byte public keys are held until the final transaction.
+//! went out. Memory stays small: addresses are read in pages; only member
+//! ids and the 32-byte public keys (about 50 bytes per letter) are held
+//! until the final transaction.
 
 use std::io::Write;
 
@@ -64,7 +65,7 @@ pub struct PdfDownload {
 }
 
 /// Members read per page.
-const PAGE: i64 = 2_000;
+const PAGE: usize = 2_000;
 
 /// What was issued.
 #[derive(Debug, PartialEq, Eq)]
@@ -121,16 +122,20 @@ pub fn issue(
         .first(conn)?;
     let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
     let mut writer = LetterWriter::new(out, &title).map_err(letter_error)?;
-    let mut issued: Vec<(i64, PublicCredential)> = Vec::new();
-    let mut after: Option<(String, i64)> = None;
-    loop {
-        let mut page = electors::table
-            .inner_join(members::table)
-            .filter(electors::ballot_id.eq(ballot_id))
-            .filter(electors::channel.eq("letter"))
-            .filter(electors::issued.eq(false))
-            .order((members::postcode, members::id))
-            .limit(PAGE)
+    // One sorted list of who gets a letter (ids only), then the addresses
+    // page by page: a keyset query per page would sort the join each time.
+    let order: Vec<i64> = electors::table
+        .inner_join(members::table)
+        .filter(electors::ballot_id.eq(ballot_id))
+        .filter(electors::channel.eq("letter"))
+        .filter(electors::issued.eq(false))
+        .order((members::postcode, members::id))
+        .select(members::id)
+        .load(conn)?;
+    let mut issued: Vec<(i64, PublicCredential)> = Vec::with_capacity(order.len());
+    for page in order.chunks(PAGE) {
+        let mut rows: std::collections::HashMap<i64, Addressee> = members::table
+            .filter(members::id.eq_any(page))
             .select((
                 members::id,
                 members::membership_number,
@@ -144,18 +149,14 @@ pub fn issue(
                 members::country,
                 members::language,
             ))
-            .into_boxed();
-        if let Some((postcode, id)) = &after {
-            page = page.filter(
-                members::postcode.gt(postcode.clone()).or(members::postcode
-                    .eq(postcode.clone())
-                    .and(members::id.gt(*id))),
-            );
-        }
-        let rows: Vec<Addressee> = page.load(conn)?;
-        let Some(last) = rows.last() else { break };
-        after = Some((last.postcode.clone(), last.id));
-        for member in &rows {
+            .load::<Addressee>(conn)?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        for id in page {
+            let Some(member) = rows.remove(id) else {
+                continue;
+            };
             let code = Code::generate()?;
             let letter = letter(
                 catalogues,
@@ -165,7 +166,7 @@ pub fn issue(
                 &group_name,
                 &organisation,
                 closes_at,
-                member,
+                &member,
                 &code,
             );
             writer.write(&letter).map_err(|e| {

@@ -129,9 +129,10 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
             no_serve,
         } => {
             let url = database.unwrap_or_else(|| "data/demo.sqlite".into());
-            let logins = crate::demo::create(&url, members, seed)?;
-            let figment = config::figment().merge(("database_url", url));
+            let figment = config::figment().merge(("database_url", url.clone()));
             let settings = config::settings(&figment)?;
+            let sealing = config::sealing_key(&settings)?;
+            let logins = crate::demo::create(&url, members, seed, &sealing)?;
             println!("\nVotum demo: {members} members.");
             println!("Open {} and sign in as:", settings.public_url);
             for login in &logins {

@@ -77,6 +77,12 @@ impl Page {
         Template::render(template, Value::Object(context))
     }
 
+    /// A value stable for this browser and session, unguessable to others:
+    /// the seed for per-voter option order.
+    pub fn browser_seed(&self) -> &str {
+        &self.csrf
+    }
+
     pub fn user(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthorized)
     }

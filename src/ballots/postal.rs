@@ -152,7 +152,7 @@ fn render(
         "ballots/postal",
         json!({
             "ballot": ballot.summary(),
-            "questions": ballot.form_view(fields, errors),
+            "questions": ballot.form_view(fields, errors, page.browser_seed()),
             "code": fields.get("code").unwrap_or(""),
             "counted": counts.0,
             "void": counts.1,

@@ -37,6 +37,8 @@ pub(crate) struct BallotInfo {
     title: String,
     description: String,
     pub(crate) status: String,
+    group_id: i64,
+    shuffle_options: bool,
     opens_at: NaiveDateTime,
     closes_at: NaiveDateTime,
     revote_allowed: bool,
@@ -44,12 +46,24 @@ pub(crate) struct BallotInfo {
 }
 
 pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
-    let (title, description, status, opens_at, closes_at, revote_allowed): (
+    #[allow(clippy::type_complexity)]
+    let (
+        title,
+        description,
+        status,
+        opens_at,
+        closes_at,
+        revote_allowed,
+        group_id,
+        shuffle_options,
+    ): (
         String,
         String,
         String,
         NaiveDateTime,
         NaiveDateTime,
+        bool,
+        i64,
         bool,
     ) = ballots::table
         .find(id)
@@ -60,6 +74,8 @@ pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
             ballots::opens_at,
             ballots::closes_at,
             ballots::revote_allowed,
+            ballots::group_id,
+            ballots::shuffle_options,
         ))
         .first(conn)?;
     Ok(BallotInfo {
@@ -67,6 +83,8 @@ pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
         title,
         description,
         status,
+        group_id,
+        shuffle_options,
         opens_at,
         closes_at,
         revote_allowed,
@@ -88,7 +106,14 @@ impl BallotInfo {
 
     /// The questions for the form, with the voter's earlier answers and
     /// the problems found with them.
-    pub(crate) fn form_view(&self, fields: &Fields, errors: &[FieldError]) -> Vec<Value> {
+    /// `seed` orders the options per voter where the ballot asks for it,
+    /// so no option profits from always standing first.
+    pub(crate) fn form_view(
+        &self,
+        fields: &Fields,
+        errors: &[FieldError],
+        seed: &str,
+    ) -> Vec<Value> {
         self.questions
             .iter()
             .enumerate()
@@ -100,9 +125,15 @@ impl BallotInfo {
                     .filter(|(k, _)| *k == name)
                     .map(|(_, v)| v.as_str())
                     .collect();
-                let options: Vec<Value> = question
-                    .options()
-                    .iter()
+                let mut ordered: Vec<&votum_ballots::question::BallotOption> =
+                    question.options().iter().collect();
+                if self.shuffle_options {
+                    ordered.sort_by_cached_key(|o| {
+                        votum_crypto::sha256(format!("{seed}\0{n}\0{}", o.id.0).as_bytes())
+                    });
+                }
+                let options: Vec<Value> = ordered
+                    .into_iter()
                     .map(|o| {
                         let id = o.id.0.to_string();
                         json!({
@@ -178,23 +209,35 @@ async fn ballot_page(
 ) -> AppResult<Template> {
     let now = app.clock.now();
     let member = page.user.as_ref().and_then(|u| u.member_id);
-    let (ballot, elector) = app
+    let user = page.user.clone();
+    let (ballot, elector, officer) = app
         .db
-        .run(move |conn| Ok((load(conn, &id)?, elector_state(conn, &id, member)?)))
+        .run(move |conn| {
+            let ballot = load(conn, &id)?;
+            let elector = elector_state(conn, &id, member)?;
+            let officer = match &user {
+                Some(user) => super::officer::is_officer_for(conn, user, ballot.group_id)?,
+                None => false,
+            };
+            Ok((ballot, elector, officer))
+        })
         .await?;
     let fields = Fields(Vec::new());
-    let closed = ballot.closed_reason(now);
+    // Officers preview a ballot before it opens.
+    let preview = officer && ballot.status == "draft";
+    let closed = ballot.closed_reason(now).filter(|_| !preview);
     Ok(page.render(
         "ballots/vote",
         json!({
             "ballot": ballot.summary(),
-            "questions": ballot.form_view(&fields, &[]),
+            "questions": ballot.form_view(&fields, &[], page.browser_seed()),
             "code": code.unwrap_or_default(),
             "closed_key": closed.as_ref().map(Refusal::message_key),
             "portal_code_available": closed.is_none()
                 && matches!(&elector, Some((channel, false)) if channel == "portal"),
             "portal_code_used": matches!(&elector, Some((channel, true)) if channel == "portal"),
             "letter_elector": matches!(&elector, Some((channel, _)) if channel == "letter"),
+            "preview": preview,
         }),
     ))
 }
@@ -259,7 +302,7 @@ async fn portal_code(
                 "ballots/vote",
                 json!({
                     "ballot": ballot.summary(),
-                    "questions": ballot.form_view(&fields, &[]),
+                    "questions": ballot.form_view(&fields, &[], page.browser_seed()),
                     "code": code,
                     "new_portal_code": code,
                 }),
@@ -271,7 +314,7 @@ async fn portal_code(
                 "ballots/vote",
                 json!({
                     "ballot": ballot.summary(),
-                    "questions": ballot.form_view(&fields, &[]),
+                    "questions": ballot.form_view(&fields, &[], page.browser_seed()),
                     "error_key": key,
                 }),
             ),
@@ -375,7 +418,7 @@ fn refused_page(
             "ballots/vote",
             json!({
                 "ballot": ballot.summary(),
-                "questions": ballot.form_view(fields, errors),
+                "questions": ballot.form_view(fields, errors, page.browser_seed()),
                 "code": fields.get("code").unwrap_or(""),
                 "error_key": message,
                 "has_field_errors": !errors.is_empty(),
@@ -410,7 +453,7 @@ async fn review(
                 "ballots/vote",
                 json!({
                     "ballot": ballot.summary(),
-                    "questions": ballot.form_view(&fields, &[]),
+                    "questions": ballot.form_view(&fields, &[], page.browser_seed()),
                     "code": fields.get("code").unwrap_or(""),
                 }),
             ),

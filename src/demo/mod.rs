@@ -29,7 +29,12 @@ pub struct DemoLogin {
 pub const DEMO_PASSWORD: &str = "votum-demo";
 
 /// Creates the demo database at `url` and returns the logins to print.
-pub fn create(url: &str, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
+pub fn create(
+    url: &str,
+    count: usize,
+    seed: u64,
+    sealing: &votum_crypto::seal::SealingKey,
+) -> AppResult<Vec<DemoLogin>> {
     if Backend::of(url) == Backend::Sqlite {
         for suffix in ["", "-wal", "-shm"] {
             let path = format!("{url}{suffix}");
@@ -49,7 +54,8 @@ pub fn create(url: &str, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
         )));
     }
     let started = std::time::Instant::now();
-    let logins = fill(&mut conn, count, seed)?;
+    let (logins, officers, top) = fill(&mut conn, count, seed)?;
+    demo_ballot(&mut conn, sealing, top, &officers)?;
     // Fresh statistics, so both planners know the tables' real sizes; on
     // PostgreSQL also the visibility map, without which index-only scans
     // (counts over a whole group) visit the heap.
@@ -73,7 +79,7 @@ fn kind(kind: &DemoGroupKind) -> &'static str {
 #[derive(Default, Clone)]
 struct Staff(Vec<i64>);
 
-fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>> {
+fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Staffed> {
     let population = Population::new(count, seed);
     let today = Utc::now().date_naive();
     let mut ids = Vec::with_capacity(population.groups.len());
@@ -199,6 +205,10 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Vec<DemoLogin>>
     staff_offices(conn, &population, &ids, &staff, today)
 }
 
+/// What [`staff_offices`] hands on: logins to print, the two officers'
+/// accounts and the top group.
+type Staffed = (Vec<DemoLogin>, Vec<i64>, i64);
+
 /// Chair and treasurer in every local chapter and working group; a chair in
 /// every district and state; two returning officers at the top; then the
 /// four demo accounts.
@@ -208,7 +218,7 @@ fn staff_offices(
     ids: &[i64],
     staff: &HashMap<usize, Staff>,
     today: NaiveDate,
-) -> AppResult<Vec<DemoLogin>> {
+) -> AppResult<Staffed> {
     let term_start = NaiveDate::from_ymd_opt(today.year() - 1, 3, 1).unwrap_or(today);
     // A higher level's chair is a member from its first chapter below.
     let mut first_below: HashMap<usize, Vec<i64>> = HashMap::new();
@@ -286,10 +296,25 @@ fn staff_offices(
     let free = |people: &[i64], holders: &std::collections::HashSet<i64>| {
         people.iter().copied().find(|id| !holders.contains(id))
     };
+    // The demo member votes online, so that the demo ballot shows the
+    // portal path; members who chose letters are skipped for that role.
+    let candidates: Vec<i64> = locals.iter().flat_map(|p| p.iter().copied()).collect();
+    let mut on_paper: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for chunk in candidates.chunks(1000) {
+        on_paper.extend(
+            members::table
+                .filter(members::id.eq_any(chunk))
+                .filter(members::channel.eq("paper"))
+                .select(members::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    let not_for_member: std::collections::HashSet<i64> =
+        holders.union(&on_paper).copied().collect();
     let (chosen, chair, member) = locals
         .iter()
         .enumerate()
-        .find_map(|(n, people)| Some((n, *people.first()?, free(people, &holders)?)))
+        .find_map(|(n, people)| Some((n, *people.first()?, free(people, &not_for_member)?)))
         .ok_or_else(|| AppError::Internal("too few members for the demo".into()))?;
     holders.insert(member);
     let mut officers = Vec::new();
@@ -311,7 +336,7 @@ fn staff_offices(
     let password = votum_crypto::SecretString::new(DEMO_PASSWORD.into());
     let now = Utc::now().naive_utc();
     let mut logins = Vec::new();
-    let mut account = |role: &'static str, member_id: Option<i64>, admin: bool| -> AppResult<()> {
+    let mut account = |role: &'static str, member_id: Option<i64>, admin: bool| -> AppResult<i64> {
         let login = match member_id {
             Some(id) => members::table
                 .find(id)
@@ -319,19 +344,88 @@ fn staff_offices(
                 .first::<String>(conn)?,
             None => "admin".to_owned(),
         };
-        crate::auth::create_account(conn, &login, member_id, &password, admin, now)?;
+        let id = crate::auth::create_account(conn, &login, member_id, &password, admin, now)?;
         logins.push(DemoLogin {
             role,
             login,
             password: DEMO_PASSWORD,
         });
-        Ok(())
+        Ok(id)
     };
     account("member", Some(member), false)?;
     account("chair", Some(chair), false)?;
-    if let Some(&officer) = officers.first() {
-        account("returning officer", Some(officer), false)?;
+    let mut officer_accounts = Vec::new();
+    for (&officer, role) in officers.iter().zip(["returning officer", "second officer"]) {
+        officer_accounts.push(account(role, Some(officer), false)?);
     }
     account("admin", None, true)?;
-    Ok(logins)
+    let top_id = *ids
+        .get(top)
+        .ok_or_else(|| AppError::Internal("no top group".into()))?;
+    Ok((logins, officer_accounts, top_id))
+}
+
+/// An open member survey of the whole party, opened by the two demo
+/// officers, so that the demo shows voting from the first click.
+fn demo_ballot(
+    conn: &mut DbConn,
+    sealing: &votum_crypto::seal::SealingKey,
+    group_id: i64,
+    officers: &[i64],
+) -> AppResult<()> {
+    use crate::ballots::officer::{confirm_act, request_act, Act};
+    use crate::ballots::setup::{create, NewBallot};
+    use votum_ballots::question::{BallotOption, MajorityRule, QuestionKind, Ratio};
+    use votum_ballots::Question;
+    let [first, second] = officers else {
+        return Ok(());
+    };
+    let now = Utc::now().naive_utc();
+    let topics = [
+        "Bildung",
+        "Klimaschutz",
+        "Digitales",
+        "Gesundheit",
+        "Wohnen",
+    ];
+    let id = create(
+        conn,
+        sealing,
+        &NewBallot {
+            group_id,
+            title: "Mitgliederbefragung 2027".into(),
+            description: "Ihre Meinung zum Programmprozess und zu den Schwerpunkten des nächsten Jahres.".into(),
+            cutoff_date: now.date(),
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(14),
+            revote_allowed: true,
+            shuffle_options: true,
+            questions: vec![
+                Question {
+                    text: "Soll das Grundsatzprogramm 2027 in einem Mitgliederentscheid beschlossen werden?".into(),
+                    kind: QuestionKind::YesNoAbstain {
+                        quorum: Ratio::new(1, 5).map_err(|e| AppError::Internal(e.to_string()))?,
+                        majority: MajorityRule::Simple,
+                    },
+                },
+                Question {
+                    text: "Welche Themen sollen 2027 Schwerpunkt sein? (höchstens zwei)".into(),
+                    kind: QuestionKind::Approval {
+                        options: topics
+                            .iter()
+                            .zip(1u32..)
+                            .map(|(label, n)| BallotOption::new(n, *label))
+                            .collect(),
+                        min_marks: 0,
+                        max_marks: 2,
+                    },
+                },
+            ],
+        },
+        now,
+    )?;
+    let act = request_act(conn, &id, Act::Open, *first, now)?;
+    confirm_act(conn, sealing, &id, act, *second, now)?
+        .map_err(|e| AppError::Internal(format!("opening the demo ballot: {e:?}")))?;
+    Ok(())
 }

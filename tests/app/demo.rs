@@ -11,12 +11,21 @@ fn demo_logins_work(backend: Backend) {
     let Some(app) = TestApp::build(
         backend,
         |_| {},
-        |url| logins = votum::demo::create(url, 400, 7).unwrap(),
+        |url, sealing| logins = votum::demo::create(url, 400, 7, sealing).unwrap(),
     ) else {
         return;
     };
     let roles: Vec<&str> = logins.iter().map(|l| l.role).collect();
-    assert_eq!(roles, ["member", "chair", "returning officer", "admin"]);
+    assert_eq!(
+        roles,
+        [
+            "member",
+            "chair",
+            "returning officer",
+            "second officer",
+            "admin"
+        ]
+    );
     // The shapes of the organisation.
     use diesel::prelude::*;
     use votum::db::schema::{groups, members, offices};
@@ -49,7 +58,7 @@ fn demo_logins_work(backend: Backend) {
         let members_status = app.get("/members").0;
         let admin_status = app.get("/admin").0;
         match login.role {
-            "member" | "returning officer" => {
+            "member" | "returning officer" | "second officer" => {
                 assert_eq!(members_status, Status::Forbidden, "{}", login.role);
                 assert_eq!(admin_status, Status::Forbidden);
             }
@@ -70,6 +79,36 @@ fn demo_logins_work(backend: Backend) {
         }
         app.logout();
     }
+    // The demo member finds the open demo ballot, gets a code and votes.
+    // The demo opened it on the real clock.
+    app.clock
+        .advance(chrono::Utc::now().naive_utc() - crate::support::test_now());
+    assert_eq!(
+        app.login(&logins[0].login, logins[0].password),
+        Status::SeeOther
+    );
+    let (_, list) = app.get("/ballots");
+    let start = list
+        .find("href=\"/vote/")
+        .expect("the demo ballot is listed")
+        + 6;
+    let path = list[start..start + list[start..].find('"').unwrap()].to_owned();
+    let response = app.post_form(&path, &format!("{path}/portal-code"), &[]);
+    assert_eq!(response.status(), Status::Ok);
+    let page = response.into_string().unwrap();
+    let code_start = page.find("<code class=\"tracking\">").unwrap() + 23;
+    let code =
+        page[code_start..code_start + page[code_start..].find('<').unwrap()].replace("&#x3D;", "=");
+    let response = app.post_form(
+        &path,
+        &format!("{path}/cast"),
+        &[("code", &code), ("q0", "yes"), ("q1", "2")],
+    );
+    assert_eq!(response.status(), Status::Ok);
+    assert!(response
+        .into_string()
+        .unwrap()
+        .contains("Ihre Stimme ist abgegeben"));
 }
 
 #[test]
@@ -87,7 +126,8 @@ fn demo_is_deterministic_in_its_people() {
     let names = |seed| {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("demo.sqlite").display().to_string();
-        votum::demo::create(&url, 50, seed).unwrap();
+        let sealing = votum_crypto::seal::SealingKey::generate("demo").unwrap().0;
+        votum::demo::create(&url, 50, seed, &sealing).unwrap();
         use diesel::prelude::*;
         use votum::db::schema::members;
         let mut conn = votum::db::connect(&url).unwrap();

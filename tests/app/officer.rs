@@ -85,6 +85,13 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
     let (status, page) = app.get(&manage);
     assert_eq!(status, Status::Ok);
     assert!(page.contains("in Vorbereitung"));
+    // The officer previews the voters' page before it opens.
+    let (_, preview) = app.get(&format!("/vote/{id}"));
+    assert!(
+        preview.contains("Vorschau für die Wahlleitung"),
+        "{preview}"
+    );
+    assert!(preview.contains("Soll der Antrag angenommen werden?"));
 
     // Officer 1 requests opening and cannot confirm it alone.
     let open = [("act", "open".to_owned())];

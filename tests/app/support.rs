@@ -85,14 +85,14 @@ impl TestApp {
     }
 
     pub fn with_settings(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
-        TestApp::build(backend, adjust, |_| {})
+        TestApp::build(backend, adjust, |_, _| {})
     }
 
     /// The app on a database that `prepare` fills first (given its URL).
     pub fn build(
         backend: Backend,
         adjust: impl FnOnce(&mut Settings),
-        prepare: impl FnOnce(&str),
+        prepare: impl FnOnce(&str, &votum_crypto::seal::SealingKey),
     ) -> Option<TestApp> {
         let (url, store) = match backend {
             Backend::Sqlite => {
@@ -112,9 +112,10 @@ impl TestApp {
                 (url, Store::Postgres { admin_url, schema })
             }
         };
-        prepare(&url);
-        let data_dir = tempfile::tempdir().unwrap();
         let sealing_key = base64_key();
+        let sealing = votum_crypto::seal::SealingKey::from_base64("k1", &sealing_key).unwrap();
+        prepare(&url, &sealing);
+        let data_dir = tempfile::tempdir().unwrap();
         let mut settings = Settings {
             database_url: url.clone(),
             sealing_key: sealing_key.clone(),

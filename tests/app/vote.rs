@@ -154,3 +154,84 @@ crate::both_backends!(
         assert_eq!(app.get("/vote/unknown-ballot").0, Status::NotFound);
     }
 );
+
+crate::both_backends!(
+    shuffled_options_differ_between_voters_and_stay_put_for_one,
+    |app: TestApp| {
+        use votum::ballots::setup::{self, NewBallot};
+        use votum_ballots::question::{BallotOption, QuestionKind};
+        use votum_ballots::Question;
+        let org = app.with_org();
+        let labels: Vec<String> = (1..=8).map(|n| format!("Kandidat{n}")).collect();
+        let mut conn = app.conn();
+        let id = setup::create(
+            &mut conn,
+            &app.sealing,
+            &NewBallot {
+                group_id: org.federal.id,
+                title: "Beisitz".into(),
+                description: String::new(),
+                cutoff_date: crate::support::test_now().date(),
+                opens_at: crate::support::test_now() - chrono::Duration::hours(1),
+                closes_at: crate::support::test_now() + chrono::Duration::days(1),
+                revote_allowed: false,
+                shuffle_options: true,
+                questions: vec![Question {
+                    text: "Wen?".into(),
+                    kind: QuestionKind::Approval {
+                        options: labels
+                            .iter()
+                            .zip(1u32..)
+                            .map(|(l, n)| BallotOption::new(n, l.clone()))
+                            .collect(),
+                        min_marks: 0,
+                        max_marks: 3,
+                    },
+                }],
+            },
+            crate::support::test_now(),
+        )
+        .unwrap();
+        setup::set_status(&mut conn, &id, "open").unwrap();
+        drop(conn);
+        let order = |page: &str| -> Vec<usize> {
+            let mut found: Vec<(usize, usize)> = labels
+                .iter()
+                .enumerate()
+                .map(|(n, l)| (page.find(&format!(">{l}<")).unwrap(), n))
+                .collect();
+            found.sort_unstable();
+            found.into_iter().map(|(_, n)| n).collect()
+        };
+        let path = format!("/vote/{id}");
+        let first = order(&app.get(&path).1);
+        assert_eq!(first, order(&app.get(&path).1), "one voter sees one order");
+        let mut orders = vec![first];
+        for _ in 0..4 {
+            // Another browser on the same database: a fresh pre-session cookie.
+            let client = rocket::local::blocking::Client::tracked(
+                votum::rocket_with(
+                    rocket::figment::Figment::from(rocket::Config::debug_default())
+                        .merge(rocket::figment::providers::Serialized::defaults(
+                            votum::config::Settings {
+                                database_url: app.url.clone(),
+                                sealing_key: String::new(),
+                                data_dir: tempfile::tempdir().unwrap().path().display().to_string(),
+                                ..Default::default()
+                            },
+                        ))
+                        .merge(("log_level", "off")),
+                    std::sync::Arc::new(app.clock.clone()),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            orders.push(order(
+                &client.get(path.clone()).dispatch().into_string().unwrap(),
+            ));
+        }
+        orders.sort();
+        orders.dedup();
+        assert!(orders.len() > 1, "every browser saw the same order");
+    }
+);

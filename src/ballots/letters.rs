@@ -39,13 +39,7 @@ async fn download(
     let pdf = app
         .db
         .run(move |conn| {
-            let group: i64 = ballots::table
-                .find(&id)
-                .select(ballots::group_id)
-                .first(conn)?;
-            if !super::officer::is_officer_for(conn, &user, group)? {
-                return Err(AppError::Forbidden);
-            }
+            super::officer::officer_ballot(conn, &user, &id)?;
             let mut pdf = Vec::new();
             issue(conn, &catalogues, &public_url, &id, &mut pdf)?;
             Ok(pdf)

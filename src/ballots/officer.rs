@@ -79,6 +79,21 @@ fn ballot_group(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, String)> {
         .first(conn)?)
 }
 
+/// The ballot's group and status, if `user` is a returning officer for it;
+/// every officer route goes through here.
+pub fn officer_ballot(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    ballot: &str,
+) -> AppResult<(i64, String)> {
+    let (group, status) = ballot_group(conn, ballot)?;
+    if is_officer_for(conn, user, group)? {
+        Ok((group, status))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Records a request for `act`; fails with a conflict if one is pending.
 pub fn request_act(
     conn: &mut DbConn,
@@ -487,10 +502,7 @@ async fn manage(
     let context = app
         .db
         .run(move |conn| {
-            let (group, status) = ballot_group(conn, &id)?;
-            if !is_officer_for(conn, &user, group)? {
-                return Err(AppError::Forbidden);
-            }
+            let (_, status) = officer_ballot(conn, &user, &id)?;
             let (title, opens_at, closes_at): (String, NaiveDateTime, NaiveDateTime) = ballots::table
                 .find(&id)
                 .select((ballots::title, ballots::opens_at, ballots::closes_at))
@@ -572,10 +584,7 @@ async fn request(
     let outcome = app
         .db
         .run(move |conn| {
-            let (group, _) = ballot_group(conn, &id)?;
-            if !is_officer_for(conn, &user, group)? {
-                return Err(AppError::Forbidden);
-            }
+            officer_ballot(conn, &user, &id)?;
             request_act(conn, &id, act, user.account_id, now)
         })
         .await;
@@ -603,10 +612,7 @@ async fn confirm(
     let outcome = app
         .db
         .run(move |conn| {
-            let (group, _) = ballot_group(conn, &id)?;
-            if !is_officer_for(conn, &user, group)? {
-                return Err(AppError::Forbidden);
-            }
+            officer_ballot(conn, &user, &id)?;
             confirm_act(conn, &sealing, &id, act, user.account_id, now)
         })
         .await?;

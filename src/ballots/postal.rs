@@ -12,7 +12,6 @@ use votum_ballots::Choice;
 use votum_crypto::credential::{Code, CredentialKey};
 
 use super::form::choices;
-use super::officer::is_officer_for;
 use super::vote::{load, BallotInfo};
 use crate::auth::CurrentUser;
 use crate::db::schema::{credentials, postal_votes};
@@ -130,13 +129,7 @@ fn counts(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, i64)> {
 }
 
 fn officer_ballot(conn: &mut DbConn, user: &CurrentUser, id: &str) -> AppResult<BallotInfo> {
-    let group: i64 = crate::db::schema::ballots::table
-        .find(id)
-        .select(crate::db::schema::ballots::group_id)
-        .first(conn)?;
-    if !is_officer_for(conn, user, group)? {
-        return Err(AppError::Forbidden);
-    }
+    super::officer::officer_ballot(conn, user, id)?;
     load(conn, id)
 }
 

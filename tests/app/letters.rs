@@ -201,3 +201,36 @@ crate::both_backends!(letters_need_an_open_ballot, |app: TestApp| {
         .unwrap();
     assert_eq!(issued, 0);
 });
+
+crate::both_backends!(officers_download_letters_members_may_not, |app: TestApp| {
+    use crate::support::PASSWORD;
+    let ballot = open_with_letters(&app, &[102, 103]);
+    let manage = format!("/ballots/{ballot}/manage");
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    let response = app.post_form("/", &format!("/ballots/{ballot}/letters"), &[]);
+    assert_eq!(response.status(), Status::Forbidden);
+    app.logout();
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(
+        page.contains("2 Stimmberechtigte bekommen ihren Code per Brief"),
+        "{page}"
+    );
+    let response = app.post_form(&manage, &format!("/ballots/{ballot}/letters"), &[]);
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(
+        response.content_type(),
+        Some(rocket::http::ContentType::PDF)
+    );
+    assert!(response
+        .headers()
+        .get_one("Content-Disposition")
+        .unwrap()
+        .starts_with("attachment"));
+    assert!(response.into_bytes().unwrap().starts_with(b"%PDF-"));
+    let (_, page) = app.get(&manage);
+    assert!(
+        page.contains("<dt>Ausgegebene Zugänge</dt><dd>2</dd>"),
+        "{page}"
+    );
+});

@@ -32,10 +32,10 @@ async fn download(
     user: crate::auth::CurrentUser,
     id: String,
     _form: CsrfForm<Fields>,
-) -> AppResult<PdfDownload> {
+) -> AppResult<Download> {
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
-    let name = format!("attachment; filename=\"letters-{id}.pdf\"");
+    let name = format!("letters-{id}.pdf");
     let pdf = app
         .db
         .run(move |conn| {
@@ -45,17 +45,27 @@ async fn download(
             Ok(pdf)
         })
         .await?;
-    Ok(PdfDownload {
-        body: (rocket::http::ContentType::PDF, pdf),
-        disposition: rocket::http::Header::new("Content-Disposition", name),
-    })
+    Ok(Download::new(rocket::http::ContentType::PDF, name, pdf))
 }
 
-/// A PDF offered for saving rather than showing.
+/// A file offered for saving rather than showing.
 #[derive(rocket::Responder)]
-pub struct PdfDownload {
+pub struct Download {
     body: (rocket::http::ContentType, Vec<u8>),
     disposition: rocket::http::Header<'static>,
+}
+
+impl Download {
+    /// `file_name` must be plain ASCII without quotes.
+    pub fn new(kind: rocket::http::ContentType, file_name: String, body: Vec<u8>) -> Download {
+        Download {
+            body: (kind, body),
+            disposition: rocket::http::Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        }
+    }
 }
 
 /// Members read per page.

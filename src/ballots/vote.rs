@@ -28,7 +28,14 @@ use crate::ratelimit;
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![ballot_page, review, cast, check, portal_code]
+    routes![
+        ballot_page,
+        review,
+        cast,
+        check,
+        portal_code,
+        receipt_download
+    ]
 }
 
 /// What the voter's pages show of a ballot.
@@ -573,6 +580,8 @@ async fn cast(
                         "tracking": super::setup::b64(&receipt.ballot_hash),
                         "position": receipt.position,
                         "receipt": receipt_json,
+                        "receipt_compact": serde_json::to_string(&receipt)
+                            .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?,
                     }),
                 ),
             )
@@ -619,5 +628,42 @@ async fn check(
             "found": found.map(|(position, length)| json!({"position": position, "length": length})),
             "asked": tracking.is_some_and(|t| !t.trim().is_empty()),
         }),
+    ))
+}
+
+/// The receipt as a file to keep. Only a receipt that this ballot's box
+/// key signed is handed back, so the download cannot serve other content.
+#[post("/vote/<id>/receipt", data = "<form>")]
+async fn receipt_download(
+    app: AppState<'_>,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<super::letters::Download> {
+    let text = form.0.get("receipt").unwrap_or("").to_owned();
+    let receipt: votum_crypto::Receipt =
+        serde_json::from_str(&text).map_err(|_| AppError::BadRequest("not a receipt".into()))?;
+    let lookup = id.clone();
+    let key: String = app
+        .db
+        .run(move |conn| {
+            Ok(ballots::table
+                .find(&lookup)
+                .select(ballots::box_public_key)
+                .first(conn)?)
+        })
+        .await?;
+    let key = votum_crypto::BoxPublicKey::from_base64(&key)
+        .map_err(|_| AppError::Internal("stored box key".into()))?;
+    if receipt.ballot_id != id || !receipt.verify(&key) {
+        return Err(AppError::BadRequest(
+            "the receipt is not signed by this ballot box".into(),
+        ));
+    }
+    let pretty = serde_json::to_string_pretty(&receipt)
+        .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?;
+    Ok(super::letters::Download::new(
+        rocket::http::ContentType::JSON,
+        format!("receipt-{id}-{}.json", receipt.position),
+        pretty.into_bytes(),
     ))
 }

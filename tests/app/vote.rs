@@ -63,6 +63,34 @@ crate::both_backends!(
         let start = receipt.find("<code class=\"tracking\">").unwrap() + 23;
         let tracking = &receipt[start..start + receipt[start..].find('<').unwrap()];
 
+        // The receipt downloads as a file; a tampered one is refused.
+        let receipt = crate::support::hidden_value(&receipt, "receipt")
+            .unwrap()
+            .replace("&quot;", "\"")
+            .replace("&#x3D;", "=");
+        let vote_page = format!("/vote/{}", ballot.id);
+        let saved = app.post_form(
+            &vote_page,
+            &format!("/vote/{}/receipt", ballot.id),
+            &[("receipt", &receipt)],
+        );
+        assert_eq!(saved.status(), Status::Ok);
+        assert!(saved
+            .headers()
+            .get_one("Content-Disposition")
+            .unwrap()
+            .starts_with("attachment"));
+        let saved: votum_crypto::Receipt =
+            serde_json::from_str(&saved.into_string().unwrap()).unwrap();
+        assert_eq!(saved.position, 0);
+        let forged = receipt.replace("\"position\":0", "\"position\":7");
+        let refused = app.post_form(
+            &vote_page,
+            &format!("/vote/{}/receipt", ballot.id),
+            &[("receipt", &forged)],
+        );
+        assert_eq!(refused.status(), Status::BadRequest);
+
         let (_, check) = app.get(&format!("/vote/{}/check?tracking={tracking}", ballot.id));
         assert!(
             check.contains("Ihre Stimme liegt in der Urne, auf Platz 0 von 1"),

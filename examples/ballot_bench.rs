@@ -51,25 +51,31 @@ fn main() {
     }
 }
 
-fn prepare(url: &str, n: usize, codes_file: &str, data_dir: &str) {
-    let db = Db::open(url, 2).unwrap();
-    let mut conn = db.get().unwrap();
+/// A yes/no ballot of the top group, open from `opens` to `closes` (hours
+/// from now), with its electorate frozen.
+fn new_ballot(
+    conn: &mut votum::db::DbConn,
+    data_dir: &str,
+    title: &str,
+    opens: i64,
+    closes: i64,
+) -> String {
     let top: i64 = groups::table
         .filter(groups::parent_id.is_null())
         .select(groups::id)
-        .first(&mut *conn)
+        .first(conn)
         .unwrap();
     let now = chrono::Utc::now().naive_utc();
     let id = setup::create(
-        &mut conn,
+        conn,
         &sealing(data_dir),
         &NewBallot {
             group_id: top,
-            title: "Benchmark".into(),
+            title: title.into(),
             description: String::new(),
             cutoff_date: now.date(),
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(1),
+            opens_at: now + chrono::Duration::hours(opens),
+            closes_at: now + chrono::Duration::hours(closes),
             revote_allowed: false,
             shuffle_options: false,
             questions: vec![Question {
@@ -83,6 +89,14 @@ fn prepare(url: &str, n: usize, codes_file: &str, data_dir: &str) {
         now,
     )
     .unwrap();
+    votum::ballots::officer::freeze_electorate(conn, &id).unwrap();
+    id
+}
+
+fn prepare(url: &str, n: usize, codes_file: &str, data_dir: &str) {
+    let db = Db::open(url, 2).unwrap();
+    let mut conn = db.get().unwrap();
+    let id = new_ballot(&mut conn, data_dir, "Benchmark", -1, 24);
     let started = Instant::now();
     let mut out = std::io::BufWriter::new(std::fs::File::create(codes_file).unwrap());
     let mut public = Vec::with_capacity(n);
@@ -93,7 +107,6 @@ fn prepare(url: &str, n: usize, codes_file: &str, data_dir: &str) {
     }
     setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
     // An electorate of everyone, each with a credential issued.
-    votum::ballots::officer::freeze_electorate(&mut conn, &id).unwrap();
     diesel::sql_query(format!(
         "UPDATE electors SET issued = TRUE WHERE ballot_id = '{id}'"
     ))
@@ -227,36 +240,7 @@ fn tally(url: &str, ballot: &str, out: &str, data_dir: &str) {
 fn letters(url: &str, data_dir: &str) {
     let db = Db::open(url, 2).unwrap();
     let mut conn = db.get().unwrap();
-    let top: i64 = groups::table
-        .filter(groups::parent_id.is_null())
-        .select(groups::id)
-        .first(&mut *conn)
-        .unwrap();
-    let now = chrono::Utc::now().naive_utc();
-    let id = setup::create(
-        &mut conn,
-        &sealing(data_dir),
-        &NewBallot {
-            group_id: top,
-            title: "Urabstimmung 2026".into(),
-            description: String::new(),
-            cutoff_date: now.date(),
-            opens_at: now + chrono::Duration::days(14),
-            closes_at: now + chrono::Duration::days(28),
-            revote_allowed: false,
-            shuffle_options: false,
-            questions: vec![Question {
-                text: "Zustimmung?".into(),
-                kind: QuestionKind::YesNoAbstain {
-                    quorum: Ratio::ZERO,
-                    majority: MajorityRule::Simple,
-                },
-            }],
-        },
-        now,
-    )
-    .unwrap();
-    votum::ballots::officer::freeze_electorate(&mut conn, &id).unwrap();
+    let id = new_ballot(&mut conn, data_dir, "Urabstimmung 2026", 14 * 24, 28 * 24);
     diesel::sql_query(format!(
         "UPDATE electors SET channel = 'letter' WHERE ballot_id = '{id}'"
     ))

@@ -317,8 +317,24 @@ fn result_view(questions: &[votum_ballots::Question], results: &[QuestionResult]
                     })
                 })
                 .collect();
+            // Ties settled by the published lot or by an earlier stage, in words.
+            let ties: Vec<Value> = result
+                .ties()
+                .iter()
+                .map(|tie| {
+                    json!({
+                        "tied": tie.tied.iter().map(|&id| label(id)).collect::<Vec<_>>(),
+                        "decided": tie.decided.iter().map(|&id| label(id)).collect::<Vec<_>>(),
+                        "key": match tie.resolution {
+                            votum_ballots::TieResolution::Lot => "result.tie_lot",
+                            _ => "result.tie_stage",
+                        },
+                    })
+                })
+                .collect();
             json!({
                 "text": question.text,
+                "ties": ties,
                 "bars": bars,
                 "chart_height": bars.len() * 32,
                 "summary": summary,

@@ -231,3 +231,81 @@ crate::both_backends!(no_table_links_a_ballot_to_a_member, |app: TestApp| {
         );
     }
 });
+
+crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
+    use votum::ballots::ballot_box::cast;
+    use votum::ballots::officer::{confirm_act, request_act, Act};
+    use votum::ballots::setup::{self, NewBallot, Origin};
+    use votum_ballots::question::{BallotOption, OptionId, QuestionKind};
+    use votum_ballots::{Choice, Question, SingleVote};
+    use votum_crypto::credential::{Code, CredentialKey};
+    let org = app.with_org();
+    app.with_officers(&org);
+    let now = crate::support::test_now();
+    let mut conn = app.conn();
+    let id = setup::create(
+        &mut conn,
+        &app.sealing,
+        &NewBallot {
+            group_id: org.federal.id,
+            title: "Vorsitz".into(),
+            description: String::new(),
+            cutoff_date: now.date(),
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::hours(1),
+            revote_allowed: false,
+            shuffle_options: false,
+            questions: vec![Question {
+                text: "Wer soll den Vorsitz übernehmen?".into(),
+                kind: QuestionKind::SingleChoice {
+                    options: vec![BallotOption::new(1, "Anna"), BallotOption::new(2, "Ben")],
+                    runoff: false,
+                },
+            }],
+        },
+        now,
+    )
+    .unwrap();
+    let officers: Vec<i64> = {
+        use diesel::prelude::*;
+        votum::db::schema::accounts::table
+            .filter(votum::db::schema::accounts::login.like("officer-%"))
+            .order(votum::db::schema::accounts::login)
+            .select(votum::db::schema::accounts::id)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    // Officer 1 requests, officer 2 confirms, `minutes` after the start.
+    let step = |conn: &mut votum::db::DbConn, act: Act, minutes: i64| {
+        let at = now + chrono::Duration::minutes(minutes);
+        let request = request_act(conn, &id, act, officers[0], at).unwrap();
+        confirm_act(conn, &app.sealing, &id, request, officers[1], at)
+            .unwrap()
+            .unwrap();
+    };
+    step(&mut conn, Act::Open, 0);
+    let keys: Vec<CredentialKey> = (0..2)
+        .map(|_| CredentialKey::derive(&Code::generate().unwrap(), &id))
+        .collect();
+    let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
+    setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
+    for (key, option) in keys.iter().zip([1, 2]) {
+        let vote = crate::ballot_box::signed(
+            &id,
+            key,
+            &[Choice::Single(SingleVote::For(OptionId(option)))],
+        );
+        cast(&mut conn, &app.sealing, now, &vote).unwrap().unwrap();
+    }
+    step(&mut conn, Act::Close, 1);
+    step(&mut conn, Act::Tally, 2);
+    drop(conn);
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    let (status, page) = app.get(&format!("/ballots/{id}/result"));
+    assert_eq!(status, Status::Ok);
+    assert!(
+        page.contains("Gleichstand, durch Los entschieden"),
+        "{page}"
+    );
+    assert!(page.contains("Anna, Ben →"), "{page}");
+});

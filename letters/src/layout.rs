@@ -103,6 +103,38 @@ const LABEL_BASELINE_BELOW_BLOCK_MM: f32 = 9.0;
 const CODE_BASELINE_BELOW_LABEL_MM: f32 = 10.0;
 const MARK_WIDTH_PT: f32 = 0.5;
 
+// How the single lines are set (see [`Canvas::fitted`]).
+const RETURN_FIT: Fit = Fit {
+    font: Font::Regular,
+    size: RETURN_SIZE,
+    min: RETURN_SIZE_MIN,
+    width_mm: ADDRESS_TEXT_WIDTH_MM,
+};
+const LABEL_FIT: Fit = Fit {
+    font: Font::Regular,
+    size: LABEL_SIZE,
+    min: LABEL_SIZE_MIN,
+    width_mm: BESIDE_QR_WIDTH_MM,
+};
+const INFO_FIT: Fit = Fit {
+    font: Font::Regular,
+    size: INFO_SIZE,
+    min: INFO_SIZE_MIN,
+    width_mm: INFO_WIDTH_MM,
+};
+const ADDRESS_FIT: Fit = Fit {
+    font: Font::Regular,
+    size: ADDRESS_SIZE,
+    min: ADDRESS_SIZE_MIN,
+    width_mm: ADDRESS_TEXT_WIDTH_MM,
+};
+const CODE_FIT: Fit = Fit {
+    font: Font::Mono,
+    size: CODE_SIZE,
+    min: CODE_SIZE_MIN,
+    width_mm: BESIDE_QR_WIDTH_MM,
+};
+
 /// The part of a page shared by letters with the same texts: marks, return
 /// address, information block, subject, body, code label and footer.
 pub(crate) struct Template {
@@ -119,18 +151,14 @@ pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
 
     if !letter.return_address.trim().is_empty() {
         let line = encode(&letter.return_address);
-        let size = fit_size(
-            Font::Regular,
+        page.fitted(
+            &RETURN_FIT,
+            TEXT_LEFT_MM,
+            RETURN_BASELINE_MM,
             &line,
-            RETURN_SIZE,
-            RETURN_SIZE_MIN,
-            ADDRESS_TEXT_WIDTH_MM,
-        )
-        .ok_or(LetterError::TooWide {
-            field: "return_address",
-            line: 1,
-        })?;
-        page.text(Font::Regular, size, TEXT_LEFT_MM, RETURN_BASELINE_MM, &line);
+            "return_address",
+            1,
+        )?;
     }
 
     info_block(&mut page, letter)?;
@@ -186,19 +214,15 @@ pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
     let block_top_mm = code_block_top(last_baseline + BODY_DESCENT_MM, limit)?;
 
     let label = encode(&letter.code_label);
-    let size = fit_size(
-        Font::Regular,
-        &label,
-        LABEL_SIZE,
-        LABEL_SIZE_MIN,
-        BESIDE_QR_WIDTH_MM,
-    )
-    .ok_or(LetterError::TooWide {
-        field: "code_label",
-        line: 1,
-    })?;
     let label_baseline = block_top_mm + LABEL_BASELINE_BELOW_BLOCK_MM;
-    page.text(Font::Regular, size, TEXT_LEFT_MM, label_baseline, &label);
+    page.fitted(
+        &LABEL_FIT,
+        TEXT_LEFT_MM,
+        label_baseline,
+        &label,
+        "code_label",
+        1,
+    )?;
 
     Ok(Template {
         content: page.finish(),
@@ -238,35 +262,20 @@ fn info_block(page: &mut Canvas, letter: &Letter) -> Result<(), LetterError> {
     let mut baseline = INFO_FIRST_BASELINE_MM;
     for (index, line) in letter.sender_block.iter().enumerate() {
         let line = encode(line);
-        let size = fit_size(
-            Font::Regular,
+        page.fitted(
+            &INFO_FIT,
+            INFO_LEFT_MM,
+            baseline,
             &line,
-            INFO_SIZE,
-            INFO_SIZE_MIN,
-            INFO_WIDTH_MM,
-        )
-        .ok_or(LetterError::TooWide {
-            field: "sender_block",
-            line: index + 1,
-        })?;
-        page.text(Font::Regular, size, INFO_LEFT_MM, baseline, &line);
+            "sender_block",
+            index + 1,
+        )?;
         baseline += INFO_LEADING_MM;
     }
     if date {
         let line = encode(&letter.date);
-        let size = fit_size(
-            Font::Regular,
-            &line,
-            INFO_SIZE,
-            INFO_SIZE_MIN,
-            INFO_WIDTH_MM,
-        )
-        .ok_or(LetterError::TooWide {
-            field: "date",
-            line: 1,
-        })?;
         baseline += INFO_LEADING_MM;
-        page.text(Font::Regular, size, INFO_LEFT_MM, baseline, &line);
+        page.fitted(&INFO_FIT, INFO_LEFT_MM, baseline, &line, "date", 1)?;
     }
     Ok(())
 }
@@ -296,18 +305,14 @@ pub(crate) fn personal(
     let mut baseline = ADDRESS_FIRST_BASELINE_MM;
     for (index, line) in letter.recipient.iter().enumerate() {
         let line = encode(line);
-        let size = fit_size(
-            Font::Regular,
+        page.fitted(
+            &ADDRESS_FIT,
+            TEXT_LEFT_MM,
+            baseline,
             &line,
-            ADDRESS_SIZE,
-            ADDRESS_SIZE_MIN,
-            ADDRESS_TEXT_WIDTH_MM,
-        )
-        .ok_or(LetterError::TooWide {
-            field: "recipient",
-            line: index + 1,
-        })?;
-        page.text(Font::Regular, size, TEXT_LEFT_MM, baseline, &line);
+            "recipient",
+            index + 1,
+        )?;
         baseline += ADDRESS_LEADING_MM;
     }
 
@@ -328,22 +333,20 @@ pub(crate) fn personal(
         });
     }
     let code = letter.code.as_bytes();
-    let size = fit_size(
-        Font::Mono,
-        code,
-        CODE_SIZE,
-        CODE_SIZE_MIN,
-        BESIDE_QR_WIDTH_MM,
-    )
-    .ok_or(LetterError::TooWide {
-        field: "code",
-        line: 1,
-    })?;
     let code_baseline = block_top_mm + LABEL_BASELINE_BELOW_BLOCK_MM + CODE_BASELINE_BELOW_LABEL_MM;
-    page.text(Font::Mono, size, TEXT_LEFT_MM, code_baseline, code);
+    page.fitted(&CODE_FIT, TEXT_LEFT_MM, code_baseline, code, "code", 1)?;
 
     page.qr(&qr::encode(&letter.vote_url)?, block_top_mm);
     Ok(page.finish())
+}
+
+/// How a single line is set: its font, the size it starts at, the smallest
+/// size it may shrink to, and the width it must fit.
+struct Fit {
+    font: Font,
+    size: f32,
+    min: f32,
+    width_mm: f32,
 }
 
 /// A content stream under construction, addressed in millimetres.
@@ -363,6 +366,28 @@ impl Canvas {
     }
 
     /// One line of encoded text with its baseline starting at (`x`, `baseline`).
+    /// Sets `line` at the largest size from `fit.size` down to `fit.min`
+    /// that fits its width; a line too wide even then is refused with
+    /// [`LetterError::TooWide`] naming `field` and line `number`, never cut.
+    fn fitted(
+        &mut self,
+        fit: &Fit,
+        x: f32,
+        baseline: f32,
+        line: &[u8],
+        field: &'static str,
+        number: usize,
+    ) -> Result<(), LetterError> {
+        let size = fit_size(fit.font, line, fit.size, fit.min, fit.width_mm).ok_or(
+            LetterError::TooWide {
+                field,
+                line: number,
+            },
+        )?;
+        self.text(fit.font, size, x, baseline, line);
+        Ok(())
+    }
+
     fn text(&mut self, font: Font, size: f32, x: f32, baseline: f32, line: &[u8]) {
         self.content
             .begin_text()

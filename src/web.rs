@@ -215,6 +215,25 @@ impl<'r> FromForm<'r> for Fields {
 }
 
 impl Fields {
+    /// Fields from name/value pairs (tests, and forms built in code).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Fields {
+        Fields(
+            pairs
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// Every value of the field `name`, in form order (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// The first value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

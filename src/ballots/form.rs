@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use votum_ballots::question::{OptionId, QuestionKind};
 use votum_ballots::{Choice, Question, SingleVote, YesNoVote};
 
+use crate::web::Fields;
+
 /// A problem with the answer to one question: its index and message key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -27,19 +29,11 @@ fn option(question: &Question, text: &str) -> Option<OptionId> {
 }
 
 /// The choices the form encodes, or every question's problem.
-pub fn choices(
-    questions: &[Question],
-    fields: &[(String, String)],
-) -> Result<Vec<Choice>, Vec<FieldError>> {
+pub fn choices(questions: &[Question], fields: &Fields) -> Result<Vec<Choice>, Vec<FieldError>> {
     let mut choices = Vec::with_capacity(questions.len());
     let mut errors = Vec::new();
     for (n, question) in questions.iter().enumerate() {
-        let name = format!("q{n}");
-        let values: Vec<&str> = fields
-            .iter()
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let values = fields.all(&format!("q{n}"));
         match answer(n, question, &values, fields) {
             Ok(choice) => match votum_ballots::validate(question, &choice) {
                 Ok(()) => choices.push(choice),
@@ -67,7 +61,7 @@ fn answer(
     n: usize,
     question: &Question,
     values: &[&str],
-    fields: &[(String, String)],
+    fields: &Fields,
 ) -> Result<Choice, &'static str> {
     match &question.kind {
         QuestionKind::YesNoAbstain { .. } => match values {
@@ -93,7 +87,7 @@ fn answer(
         QuestionKind::RankedSchulze { .. } | QuestionKind::RankedStv { .. } => {
             let prefix = format!("q{n}-o");
             let mut ranks: BTreeMap<u32, OptionId> = BTreeMap::new();
-            for (name, value) in fields {
+            for (name, value) in &fields.0 {
                 let Some(id) = name.strip_prefix(&prefix) else {
                     continue;
                 };
@@ -117,13 +111,6 @@ fn answer(
 mod tests {
     use super::*;
     use votum_ballots::question::{BallotOption, MajorityRule, Ratio};
-
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     fn questions() -> Vec<Question> {
         let options = vec![
@@ -158,7 +145,7 @@ mod tests {
     fn a_complete_form_gives_one_choice_per_question() {
         let got = choices(
             &questions(),
-            &fields(&[
+            &Fields::from_pairs(&[
                 ("q0", "no"),
                 ("q1", "1"),
                 ("q1", "3"),
@@ -182,7 +169,7 @@ mod tests {
     fn every_wrong_answer_is_named() {
         let errors = choices(
             &questions(),
-            &fields(&[
+            &Fields::from_pairs(&[
                 ("q1", "1"),
                 ("q1", "2"),
                 ("q1", "3"),
@@ -210,7 +197,7 @@ mod tests {
         );
         let errors = choices(
             &questions(),
-            &fields(&[("q0", "maybe"), ("q1", "9"), ("q2-o1", "x")]),
+            &Fields::from_pairs(&[("q0", "maybe"), ("q1", "9"), ("q2-o1", "x")]),
         )
         .unwrap_err();
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
@@ -222,7 +209,7 @@ mod tests {
                 "vote.rank_not_a_number"
             ]
         );
-        let errors = choices(&questions(), &fields(&[("q0", "yes")])).unwrap_err();
+        let errors = choices(&questions(), &Fields::from_pairs(&[("q0", "yes")])).unwrap_err();
         assert_eq!(
             errors,
             vec![FieldError {

@@ -419,7 +419,7 @@ async fn create(
     let outcome = app
         .db
         .run(move |conn| {
-            let parsed_questions = questions::parse(&fields.0);
+            let parsed_questions = questions::parse(&fields);
             let basics = ballot_fields(conn, &fields);
             match (basics, parsed_questions) {
                 (Ok(basics), Ok(questions)) => {

@@ -208,7 +208,7 @@ async fn register_slip(
                     ));
                 }
             };
-            let marks = match choices(&ballot.questions, &fields.0) {
+            let marks = match choices(&ballot.questions, &fields) {
                 Ok(marks) => marks,
                 Err(errors) => {
                     let counts = counts(conn, &id)?;

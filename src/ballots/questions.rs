@@ -9,6 +9,8 @@
 use votum_ballots::question::{BallotOption, MajorityRule, QuestionKind, Ratio};
 use votum_ballots::Question;
 
+use crate::web::Fields;
+
 /// How many question slots the form offers.
 pub const SLOTS: usize = 5;
 
@@ -19,11 +21,8 @@ pub struct SlotError {
     pub key: &'static str,
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.get(name).unwrap_or("").trim()
 }
 
 fn number(text: &str, default: u32) -> Result<u32, &'static str> {
@@ -34,7 +33,7 @@ fn number(text: &str, default: u32) -> Result<u32, &'static str> {
 }
 
 /// The questions the filled slots describe.
-pub fn parse(fields: &[(String, String)]) -> Result<Vec<Question>, Vec<SlotError>> {
+pub fn parse(fields: &Fields) -> Result<Vec<Question>, Vec<SlotError>> {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     for slot in 0..SLOTS {
@@ -66,11 +65,7 @@ pub fn parse(fields: &[(String, String)]) -> Result<Vec<Question>, Vec<SlotError
     }
 }
 
-fn slot_question(
-    text: &str,
-    fields: &[(String, String)],
-    slot: usize,
-) -> Result<Question, &'static str> {
+fn slot_question(text: &str, fields: &Fields, slot: usize) -> Result<Question, &'static str> {
     let get = |name: &str| field(fields, &format!("q{slot}_{name}")).to_owned();
     let options_text = get("options");
     let options: Vec<BallotOption> = options_text
@@ -138,16 +133,9 @@ fn slot_question(
 mod tests {
     use super::*;
 
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     #[test]
     fn filled_slots_become_questions() {
-        let questions = parse(&fields(&[
+        let questions = parse(&Fields::from_pairs(&[
             ("q0_text", "Entlastung?"),
             ("q0_kind", "yes_no"),
             ("q0_quorum", "20"),
@@ -171,7 +159,7 @@ mod tests {
 
     #[test]
     fn mistakes_are_named_per_slot() {
-        let errors = parse(&fields(&[
+        let errors = parse(&Fields::from_pairs(&[
             ("q0_text", "Wer?"),
             ("q0_kind", "single"),
             ("q0_options", "Nur eine"),
@@ -197,6 +185,9 @@ mod tests {
                 (4, "setup.unknown_kind"),
             ]
         );
-        assert_eq!(parse(&[]).unwrap_err()[0].key, "setup.no_question");
+        assert_eq!(
+            parse(&Fields::from_pairs(&[])).unwrap_err()[0].key,
+            "setup.no_question"
+        );
     }
 }

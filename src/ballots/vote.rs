@@ -125,13 +125,7 @@ impl BallotInfo {
             .iter()
             .enumerate()
             .map(|(n, question)| {
-                let name = format!("q{n}");
-                let chosen: Vec<&str> = fields
-                    .0
-                    .iter()
-                    .filter(|(k, _)| *k == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
+                let chosen = fields.all(&format!("q{n}"));
                 let mut ordered: Vec<&votum_ballots::question::BallotOption> =
                     question.options().iter().collect();
                 if self.shuffle_options {
@@ -397,7 +391,7 @@ fn check_submission(
             return Ok(Checked::Refused(ballot, fields, Some(message), Vec::new()));
         }
     };
-    match (choices(&ballot.questions, &fields.0), key) {
+    match (choices(&ballot.questions, &fields), key) {
         (Ok(choices), Some(key)) => {
             let json = ballot_box::cast_text(&choices)?;
             Ok(Checked::Ready(ballot, key, json))

@@ -18,7 +18,7 @@ use crate::support::{test_now, TestApp};
 /// `paper` members choosing letters.
 fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
     let org = app.with_org();
-    app.with_officers(&org);
+    let officers = app.with_officers(&org);
     let mut conn = app.conn();
     diesel::update(members::table.filter(members::id.eq_any(paper)))
         .set(members::channel.eq("paper"))
@@ -47,12 +47,6 @@ fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
         test_now(),
     )
     .unwrap();
-    let officers: Vec<i64> = votum::db::schema::accounts::table
-        .filter(votum::db::schema::accounts::login.like("officer-%"))
-        .order(votum::db::schema::accounts::login)
-        .select(votum::db::schema::accounts::id)
-        .load(&mut *conn)
-        .unwrap();
     let act = request_act(&mut conn, &id, Act::Open, officers[0], test_now()).unwrap();
     confirm_act(&mut conn, &app.sealing, &id, act, officers[1], test_now())
         .unwrap()

@@ -20,8 +20,6 @@ fn form(
 
 /// Officer 1 requests `act`, officer 2 confirms it.
 fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
-    use diesel::prelude::*;
-    use votum::db::schema::officer_acts;
     let manage = format!("/ballots/{ballot}/manage");
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     form(
@@ -31,12 +29,7 @@ fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
         &[("act", act)],
     );
     app.logout();
-    let id: i64 = officer_acts::table
-        .filter(officer_acts::ballot_id.eq(ballot))
-        .filter(officer_acts::confirmed_by.is_null())
-        .select(officer_acts::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let id = app.pending_act(ballot);
     assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
     form(
         app,
@@ -240,7 +233,7 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     use votum_ballots::{Choice, Question, SingleVote};
     use votum_crypto::credential::{Code, CredentialKey};
     let org = app.with_org();
-    app.with_officers(&org);
+    let officers = app.with_officers(&org);
     let now = crate::support::test_now();
     let mut conn = app.conn();
     let id = setup::create(
@@ -266,15 +259,6 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
         now,
     )
     .unwrap();
-    let officers: Vec<i64> = {
-        use diesel::prelude::*;
-        votum::db::schema::accounts::table
-            .filter(votum::db::schema::accounts::login.like("officer-%"))
-            .order(votum::db::schema::accounts::login)
-            .select(votum::db::schema::accounts::id)
-            .load(&mut *conn)
-            .unwrap()
-    };
     // Officer 1 requests, officer 2 confirms, `minutes` after the start.
     let step = |conn: &mut votum::db::DbConn, act: Act, minutes: i64| {
         let at = now + chrono::Duration::minutes(minutes);

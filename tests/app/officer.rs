@@ -109,7 +109,7 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         "{page}"
     );
     assert!(page.contains("wartet auf Bestätigung"));
-    let act = pending_act(&app, &id);
+    let act = app.pending_act(&id);
     post(&app, &manage, &format!("/ballots/{id}/confirm/{act}"), &[]);
     let (_, page) = app.get(&manage);
     assert!(
@@ -171,7 +171,7 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         &format!("/ballots/{id}/request"),
         &[("act", "close".into())],
     );
-    let act = pending_act(&app, &id);
+    let act = app.pending_act(&id);
     app.logout();
     assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
     post(&app, &manage, &format!("/ballots/{id}/confirm/{act}"), &[]);
@@ -205,14 +205,3 @@ crate::both_backends!(officers_of_another_group_cannot_manage, |app: TestApp| {
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("nicht Wahlleitung"));
 });
-
-fn pending_act(app: &TestApp, ballot: &str) -> i64 {
-    use diesel::prelude::*;
-    use votum::db::schema::officer_acts;
-    officer_acts::table
-        .filter(officer_acts::ballot_id.eq(ballot))
-        .filter(officer_acts::confirmed_by.is_null())
-        .select(officer_acts::id)
-        .first(&mut *app.conn())
-        .unwrap()
-}

@@ -348,14 +348,15 @@ impl TestApp {
 
 impl TestApp {
     /// Two returning officers of the federal group, with accounts
-    /// "officer-1" and "officer-2".
-    pub fn with_officers(&self, org: &Org) {
+    /// "officer-1" and "officer-2"; returns their account ids.
+    pub fn with_officers(&self, org: &Org) -> [i64; 2] {
         use diesel::prelude::*;
         use votum::db::schema::offices;
         let mut conn = self.conn();
         let conn = &mut *conn;
         let now = test_now();
         let password = votum_crypto::SecretString::new(PASSWORD.into());
+        let mut accounts = Vec::new();
         for (n, id) in [(1, 200), (2, 201)] {
             let m = member(
                 id,
@@ -376,16 +377,31 @@ impl TestApp {
                 })
                 .execute(conn)
                 .unwrap();
-            votum::auth::create_account(
-                conn,
-                &format!("officer-{n}"),
-                Some(id),
-                &password,
-                false,
-                now,
-            )
-            .unwrap();
+            accounts.push(
+                votum::auth::create_account(
+                    conn,
+                    &format!("officer-{n}"),
+                    Some(id),
+                    &password,
+                    false,
+                    now,
+                )
+                .unwrap(),
+            );
         }
+        [accounts[0], accounts[1]]
+    }
+
+    /// The open (unconfirmed) officer request of a ballot.
+    pub fn pending_act(&self, ballot: &str) -> i64 {
+        use diesel::prelude::*;
+        use votum::db::schema::officer_acts;
+        officer_acts::table
+            .filter(officer_acts::ballot_id.eq(ballot))
+            .filter(officer_acts::confirmed_by.is_null())
+            .select(officer_acts::id)
+            .first(&mut *self.conn())
+            .unwrap()
     }
 }
 

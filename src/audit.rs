@@ -22,6 +22,7 @@ pub enum Action {
     MembersExported,
     MembersImported,
     AccountCreated,
+    LetterReissued,
 }
 
 impl Action {
@@ -37,6 +38,7 @@ impl Action {
             Action::MembersExported => "members_exported",
             Action::MembersImported => "members_imported",
             Action::AccountCreated => "account_created",
+            Action::LetterReissued => "letter_reissued",
         }
     }
 }

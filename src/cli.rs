@@ -310,8 +310,15 @@ fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {
     let file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(io)?);
     let started = std::time::Instant::now();
     let mut conn = db.get()?;
-    match crate::ballots::letters::issue(&mut conn, &catalogues, &settings.public_url, ballot, file)
-    {
+    let key = votum_crypto::credential::ReissueKey::generate()?;
+    match crate::ballots::letters::issue(
+        &mut conn,
+        &catalogues,
+        &settings.public_url,
+        ballot,
+        &key,
+        file,
+    ) {
         Ok(issued) => {
             std::fs::rename(&partial, out).map_err(io)?;
             println!(
@@ -319,6 +326,12 @@ fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {
                 out.display(),
                 issued.letters,
                 started.elapsed().as_secs_f64()
+            );
+            println!(
+                "Re-issue key for lost letters of this run: {}\n\
+                 Write it down and keep it apart from the letters and the server; \
+                 Votum does not store it.",
+                key.display()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -99,6 +99,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", ballots::postal::routes())
         .mount("/", ballots::record::routes())
         .mount("/", ballots::letters::routes())
+        .mount("/", ballots::reissue::routes())
         .mount("/static", FileServer::from(static_dir))
         .register(
             "/",

@@ -6,11 +6,12 @@
 //! ids and the 32-byte public keys (about 50 bytes per letter) are held
 //! until the final transaction.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use votum_crypto::credential::{Code, CredentialKey, PublicCredential};
+use votum_crypto::credential::{Code, CredentialKey, PublicCredential, ReissueKey};
 use votum_letters::{Letter, LetterWriter};
 
 use crate::db::models::Language;
@@ -21,31 +22,85 @@ use crate::i18n::Catalogues;
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![download]
+    rocket::routes![prepare, download]
+}
+
+/// The letter run page: a fresh re-issue key to write down, and the button
+/// that issues the letters with it. The key is not stored; it travels back
+/// with the download request.
+#[rocket::get("/ballots/<id>/letters")]
+async fn prepare(
+    app: AppState<'_>,
+    page: crate::web::Page,
+    user: crate::auth::CurrentUser,
+    id: String,
+) -> AppResult<rocket_dyn_templates::Template> {
+    let context = app
+        .db
+        .run(move |conn| {
+            let (_, status) = super::officer::officer_ballot(conn, &user, &id)?;
+            let title: String = ballots::table
+                .find(&id)
+                .select(ballots::title)
+                .first(conn)?;
+            let pending: i64 = electors::table
+                .filter(electors::ballot_id.eq(&id))
+                .filter(electors::channel.eq("letter"))
+                .filter(electors::issued.eq(false))
+                .count()
+                .get_result(conn)?;
+            Ok(serde_json::json!({
+                "ballot": {"id": id, "title": title},
+                "open": status == "open",
+                "pending": pending,
+                "key": ReissueKey::generate()?.display(),
+            }))
+        })
+        .await?;
+    Ok(page.render("ballots/letters", context))
 }
 
 /// The letters as a download for the officer. Fine for a chapter or a
 /// state; for the whole party use `votum letters`, which streams to a file.
-#[rocket::post("/ballots/<id>/letters", data = "<_form>")]
+#[rocket::post("/ballots/<id>/letters", data = "<form>")]
 async fn download(
     app: AppState<'_>,
     user: crate::auth::CurrentUser,
     id: String,
-    _form: CsrfForm<Fields>,
-) -> AppResult<Download> {
+    form: CsrfForm<Fields>,
+) -> AppResult<rocket::Either<Download, rocket::response::Flash<rocket::response::Redirect>>> {
+    let back = |key: &'static str| {
+        rocket::Either::Right(rocket::response::Flash::error(
+            rocket::response::Redirect::to(format!("/ballots/{id}/letters")),
+            key,
+        ))
+    };
+    let ballot = id.clone();
+    app.db
+        .run(move |conn| super::officer::officer_ballot(conn, &user, &ballot))
+        .await?;
+    if form.0.get("noted") != Some("on") {
+        return Ok(back("letters.key_not_noted"));
+    }
+    let Ok(key) = ReissueKey::parse(form.0.get("key").unwrap_or("")) else {
+        return Ok(back("letters.key_invalid"));
+    };
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("letters-{id}.pdf");
     let pdf = app
         .db
         .run(move |conn| {
-            super::officer::officer_ballot(conn, &user, &id)?;
             let mut pdf = Vec::new();
-            issue(conn, &catalogues, &public_url, &id, &mut pdf)?;
+            issue(conn, &catalogues, &public_url, &id, &key, &mut pdf)?;
             Ok(pdf)
         })
         .await?;
-    Ok(Download::new(rocket::http::ContentType::PDF, name, pdf))
+    Ok(rocket::Either::Left(Download::new(
+        rocket::http::ContentType::PDF,
+        name,
+        pdf,
+    )))
 }
 
 /// A file offered for saving rather than showing.
@@ -92,40 +147,129 @@ struct Addressee {
     language: String,
 }
 
+/// What every letter of a ballot shares.
+struct LetterRun<'a> {
+    catalogues: &'a Catalogues,
+    public_url: &'a str,
+    ballot_id: &'a str,
+    title: String,
+    group_name: String,
+    organisation: String,
+    closes_at: NaiveDateTime,
+}
+
+impl<'a> LetterRun<'a> {
+    /// Letters go out only while the ballot is open: its electorate is
+    /// frozen and its codes can still be used.
+    fn load(
+        conn: &mut DbConn,
+        catalogues: &'a Catalogues,
+        public_url: &'a str,
+        ballot_id: &'a str,
+    ) -> AppResult<LetterRun<'a>> {
+        let (title, status, closes_at, group_id): (String, String, NaiveDateTime, i64) =
+            ballots::table
+                .find(ballot_id)
+                .select((
+                    ballots::title,
+                    ballots::status,
+                    ballots::closes_at,
+                    ballots::group_id,
+                ))
+                .first(conn)?;
+        if status != "open" {
+            return Err(AppError::BadRequest(
+                "letters are issued once the ballot is open (its electorate frozen) and before it closes".into(),
+            ));
+        }
+        let organisation = crate::groups::path(conn, group_id)?
+            .first()
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        let group_name: String = groups::table
+            .find(group_id)
+            .select(groups::name)
+            .first(conn)?;
+        Ok(LetterRun {
+            catalogues,
+            public_url,
+            ballot_id,
+            title,
+            group_name,
+            organisation,
+            closes_at,
+        })
+    }
+
+    /// Writes the letter of one member with a fresh code and returns the
+    /// code's public credential.
+    fn write<W: Write>(
+        &self,
+        writer: &mut LetterWriter<W>,
+        member: &Addressee,
+    ) -> AppResult<PublicCredential> {
+        let code = Code::generate()?;
+        writer.write(&self.letter(member, &code)).map_err(|e| {
+            AppError::BadRequest(format!(
+                "letter for member {}: {e}",
+                member.membership_number
+            ))
+        })?;
+        Ok(CredentialKey::derive(&code, self.ballot_id).public())
+    }
+
+    fn start<W: Write>(&self, out: W) -> AppResult<LetterWriter<W>> {
+        LetterWriter::new(out, &self.title).map_err(letter_error)
+    }
+}
+
+fn letter_error(e: votum_letters::LetterError) -> AppError {
+    AppError::Internal(format!("letters: {e}"))
+}
+
+fn finish<W: Write>(writer: LetterWriter<W>) -> AppResult<()> {
+    let mut out = writer.finish().map_err(letter_error)?;
+    out.flush()
+        .map_err(|e| AppError::Internal(format!("letters: {e}")))
+}
+
+fn addressees(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Addressee>> {
+    Ok(members::table
+        .filter(members::id.eq_any(ids))
+        .select((
+            members::id,
+            members::membership_number,
+            members::first_name,
+            members::last_name,
+            members::address_extra,
+            members::street,
+            members::house_number,
+            members::postcode,
+            members::city,
+            members::country,
+            members::language,
+        ))
+        .load::<Addressee>(conn)?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}
+
 /// Issues a code to every letter elector not yet issued and writes their
-/// letters, sorted by postcode, to `out`. Nothing is stored unless every
-/// letter was written: the caller discards `out` on error.
+/// letters, sorted by postcode, to `out`. Each credential is stored with
+/// its tag under `key`, which only the officers keep (see
+/// [`ReissueKey`]). Nothing is stored unless every letter was written: the
+/// caller discards `out` on error.
 pub fn issue(
     conn: &mut DbConn,
     catalogues: &Catalogues,
     public_url: &str,
     ballot_id: &str,
+    key: &ReissueKey,
     out: impl Write,
 ) -> AppResult<Issued> {
-    let (title, status, closes_at, group_id): (String, String, NaiveDateTime, i64) = ballots::table
-        .find(ballot_id)
-        .select((
-            ballots::title,
-            ballots::status,
-            ballots::closes_at,
-            ballots::group_id,
-        ))
-        .first(conn)?;
-    if status != "open" {
-        return Err(AppError::BadRequest(
-            "letters are issued once the ballot is open (its electorate frozen) and before it closes".into(),
-        ));
-    }
-    let organisation = crate::groups::path(conn, group_id)?
-        .first()
-        .map(|g| g.name.clone())
-        .unwrap_or_default();
-    let group_name: String = groups::table
-        .find(group_id)
-        .select(groups::name)
-        .first(conn)?;
-    let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
-    let mut writer = LetterWriter::new(out, &title).map_err(letter_error)?;
+    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
+    let mut writer = run.start(out)?;
     // One sorted list of who gets a letter (ids only), then the addresses
     // page by page: a keyset query per page would sort the join each time.
     let order: Vec<i64> = electors::table
@@ -138,53 +282,14 @@ pub fn issue(
         .load(conn)?;
     let mut issued: Vec<(i64, PublicCredential)> = Vec::with_capacity(order.len());
     for page in order.chunks(PAGE) {
-        let mut rows: std::collections::HashMap<i64, Addressee> = members::table
-            .filter(members::id.eq_any(page))
-            .select((
-                members::id,
-                members::membership_number,
-                members::first_name,
-                members::last_name,
-                members::address_extra,
-                members::street,
-                members::house_number,
-                members::postcode,
-                members::city,
-                members::country,
-                members::language,
-            ))
-            .load::<Addressee>(conn)?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
+        let mut rows = addressees(conn, page)?;
         for id in page {
-            let Some(member) = rows.remove(id) else {
-                continue;
-            };
-            let code = Code::generate()?;
-            let letter = letter(
-                catalogues,
-                public_url,
-                ballot_id,
-                &title,
-                &group_name,
-                &organisation,
-                closes_at,
-                &member,
-                &code,
-            );
-            writer.write(&letter).map_err(|e| {
-                AppError::BadRequest(format!(
-                    "letter for member {}: {e}",
-                    member.membership_number
-                ))
-            })?;
-            issued.push((member.id, CredentialKey::derive(&code, ballot_id).public()));
+            if let Some(member) = rows.remove(id) {
+                issued.push((member.id, run.write(&mut writer, &member)?));
+            }
         }
     }
-    let mut out = writer.finish().map_err(letter_error)?;
-    out.flush()
-        .map_err(|e| AppError::Internal(format!("letters: {e}")))?;
+    finish(writer)?;
     let count = issued.len();
     conn.transaction(|conn| {
         for chunk in issued.chunks(1000) {
@@ -204,72 +309,96 @@ pub fn issue(
                 ));
             }
         }
-        let public: Vec<PublicCredential> = issued.iter().map(|(_, key)| *key).collect();
-        super::setup::add_credentials(conn, ballot_id, &public, super::setup::Origin::Server)
+        let tagged = issued
+            .iter()
+            .map(|(member, public)| (*public, Some(key.tag(ballot_id, *member))))
+            .collect();
+        super::setup::add_tagged_credentials(conn, ballot_id, tagged, super::setup::Origin::Server)
     })?;
     Ok(Issued { letters: count })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn letter(
+/// Writes the replacement letter of `member` to `out` and returns its new
+/// public credential. The caller revokes the old credential and stores the
+/// new one in the same transaction.
+pub fn replacement(
+    conn: &mut DbConn,
     catalogues: &Catalogues,
     public_url: &str,
     ballot_id: &str,
-    title: &str,
-    group_name: &str,
-    organisation: &str,
-    closes_at: NaiveDateTime,
-    member: &Addressee,
-    code: &Code,
-) -> Letter {
-    let lang = Language::parse(&member.language).unwrap_or(Language::De);
-    let t = |key: &str| catalogues.get(lang, key).to_owned();
-    let shown = code.display();
-    let link = format!("{public_url}/vote/{ballot_id}");
-    let vote_url = format!(
-        "{link}?code={}",
-        rocket::http::RawStr::new(&shown).percent_encode()
-    );
-    let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
-    let mut recipient = vec![format!("{} {}", member.first_name, member.last_name)];
-    recipient.extend(member.address_extra.clone());
-    recipient.push(format!("{} {}", member.street, member.house_number));
-    recipient.push(format!("{} {}", member.postcode, member.city));
-    if member.country != "DE" {
-        recipient.push(member.country.clone());
-    }
-    let args = [
-        ("title", title.to_owned()),
-        ("closes", closes),
-        ("link", link),
-        (
-            "name",
-            format!("{} {}", member.first_name, member.last_name),
-        ),
-    ];
-    Letter {
-        recipient,
-        return_address: format!("{organisation} · {}", t("letters.returning_officer")),
-        sender_block: vec![
-            organisation.to_owned(),
-            group_name.to_owned(),
-            t("letters.returning_officer"),
-        ],
-        date: String::new(),
-        subject: catalogues.format(lang, "letters.subject", &args),
-        body: [
-            "letters.greeting",
-            "letters.body_scan",
-            "letters.body_type",
-            "letters.body_secret",
-            "letters.body_deadline",
-        ]
-        .iter()
-        .map(|key| catalogues.format(lang, key, &args))
-        .collect(),
-        vote_url,
-        code: shown,
-        code_label: t("letters.code_label"),
-        footer: t("letters.footer"),
+    member: i64,
+    out: impl Write,
+) -> AppResult<PublicCredential> {
+    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
+    let addressee = addressees(conn, &[member])?
+        .remove(&member)
+        .ok_or(AppError::NotFound)?;
+    let mut writer = run.start(out)?;
+    let public = run.write(&mut writer, &addressee)?;
+    finish(writer)?;
+    Ok(public)
+}
+
+impl LetterRun<'_> {
+    fn letter(&self, member: &Addressee, code: &Code) -> Letter {
+        let LetterRun {
+            catalogues,
+            public_url,
+            ballot_id,
+            title,
+            group_name,
+            organisation,
+            closes_at,
+        } = self;
+        let lang = Language::parse(&member.language).unwrap_or(Language::De);
+        let t = |key: &str| catalogues.get(lang, key).to_owned();
+        let shown = code.display();
+        let link = format!("{public_url}/vote/{ballot_id}");
+        let vote_url = format!(
+            "{link}?code={}",
+            rocket::http::RawStr::new(&shown).percent_encode()
+        );
+        let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
+        let mut recipient = vec![format!("{} {}", member.first_name, member.last_name)];
+        recipient.extend(member.address_extra.clone());
+        recipient.push(format!("{} {}", member.street, member.house_number));
+        recipient.push(format!("{} {}", member.postcode, member.city));
+        if member.country != "DE" {
+            recipient.push(member.country.clone());
+        }
+        let args = [
+            ("title", title.to_owned()),
+            ("closes", closes),
+            ("link", link),
+            (
+                "name",
+                format!("{} {}", member.first_name, member.last_name),
+            ),
+        ];
+        Letter {
+            recipient,
+            return_address: format!("{organisation} · {}", t("letters.returning_officer")),
+            sender_block: vec![
+                organisation.to_owned(),
+                group_name.to_owned(),
+                t("letters.returning_officer"),
+            ],
+            date: String::new(),
+            subject: catalogues.format(lang, "letters.subject", &args),
+            body: [
+                "letters.greeting",
+                "letters.body_scan",
+                "letters.body_type",
+                "letters.body_secret",
+                "letters.body_deadline",
+            ]
+            .iter()
+            .map(|key| catalogues.format(lang, key, &args))
+            .collect(),
+            vote_url,
+            code: shown,
+            code_label: t("letters.code_label"),
+            footer: t("letters.footer"),
+        }
     }
 }

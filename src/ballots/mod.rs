@@ -8,5 +8,6 @@ pub mod officer;
 pub mod postal;
 pub mod questions;
 pub mod record;
+pub mod reissue;
 pub mod setup;
 pub mod vote;

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::questions::{self, SlotError};
 use super::setup::{self, NewBallot};
 use crate::auth::{CurrentUser, Scope};
-use crate::db::schema::{ballots, credentials, electors, groups, officer_acts};
+use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, CsrfForm, Fields, Page};
@@ -30,6 +30,8 @@ pub enum Act {
     Close,
     Tally,
     Publish,
+    /// Revoke a lost letter's credential and issue a new letter.
+    Reissue,
 }
 
 impl Act {
@@ -39,6 +41,7 @@ impl Act {
             Act::Close => "close",
             Act::Tally => "tally",
             Act::Publish => "publish",
+            Act::Reissue => "reissue_credential",
         }
     }
 
@@ -48,6 +51,7 @@ impl Act {
             "close" => Some(Act::Close),
             "tally" => Some(Act::Tally),
             "publish" => Some(Act::Publish),
+            "reissue_credential" => Some(Act::Reissue),
             _ => None,
         }
     }
@@ -59,6 +63,7 @@ impl Act {
             Act::Close => ("open", "closed"),
             Act::Tally => ("closed", "tallied"),
             Act::Publish => ("tallied", "published"),
+            Act::Reissue => ("open", "open"),
         }
     }
 }
@@ -102,12 +107,26 @@ pub fn request_act(
     officer: i64,
     now: NaiveDateTime,
 ) -> AppResult<i64> {
+    insert_request(conn, ballot, act, None, officer, now)
+}
+
+/// Records a request for `act` about `member` (a re-issue) or about the
+/// whole ballot; fails with a conflict if the same one is pending.
+pub fn insert_request(
+    conn: &mut DbConn,
+    ballot: &str,
+    act: Act,
+    member: Option<i64>,
+    officer: i64,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     let id = votum_crypto::random_id()?;
     diesel::insert_into(officer_acts::table)
         .values((
             officer_acts::id.eq(id),
             officer_acts::ballot_id.eq(ballot),
             officer_acts::act.eq(act.as_str()),
+            officer_acts::member_id.eq(member),
             officer_acts::requested_by.eq(officer),
             officer_acts::requested_at.eq(now),
         ))
@@ -125,6 +144,11 @@ pub enum ActRefusal {
     NotPending,
     SameOfficer,
     WrongStatus,
+    /// No unused letter credential of the member carries the key's tag.
+    KeyMismatch,
+    /// The lost letter's code was already used: a new one would be a
+    /// second vote.
+    LetterUsed,
 }
 
 impl ActRefusal {
@@ -133,12 +157,76 @@ impl ActRefusal {
             ActRefusal::NotPending => "officer.not_pending",
             ActRefusal::SameOfficer => "officer.same_officer",
             ActRefusal::WrongStatus => "officer.wrong_status",
+            ActRefusal::KeyMismatch => "reissue.key_mismatch",
+            ActRefusal::LetterUsed => "reissue.letter_used",
         }
     }
 }
 
+/// A pending act, checked for confirmation by `officer`.
+pub struct PendingRequest {
+    pub act: Act,
+    pub requested_by: i64,
+    pub member: Option<i64>,
+}
+
+/// The pending act `act_id` if `officer` may confirm it now: someone else
+/// requested it and the ballot is in the status it needs. Call inside the
+/// confirming transaction, after taking the ballot box lock.
+pub fn pending_request(
+    conn: &mut DbConn,
+    ballot: &str,
+    act_id: i64,
+    officer: i64,
+) -> AppResult<Result<PendingRequest, ActRefusal>> {
+    let pending: Option<(String, i64, Option<i64>)> = officer_acts::table
+        .find(act_id)
+        .filter(officer_acts::ballot_id.eq(ballot))
+        .filter(officer_acts::confirmed_by.is_null())
+        .select((
+            officer_acts::act,
+            officer_acts::requested_by,
+            officer_acts::member_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((act, requested_by, member)) = pending else {
+        return Ok(Err(ActRefusal::NotPending));
+    };
+    if requested_by == officer {
+        return Ok(Err(ActRefusal::SameOfficer));
+    }
+    let act = Act::parse(&act).ok_or_else(|| AppError::Internal(format!("unknown act {act}")))?;
+    let (_, status) = ballot_group(conn, ballot)?;
+    if status != act.transition().0 {
+        return Ok(Err(ActRefusal::WrongStatus));
+    }
+    Ok(Ok(PendingRequest {
+        act,
+        requested_by,
+        member,
+    }))
+}
+
+/// Marks a pending act as confirmed by `officer`.
+pub fn mark_confirmed(
+    conn: &mut DbConn,
+    act_id: i64,
+    officer: i64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(officer_acts::table.find(act_id))
+        .set((
+            officer_acts::confirmed_by.eq(officer),
+            officer_acts::confirmed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Confirms a pending act by a second officer and carries it out, in one
-/// transaction that holds the ballot box lock.
+/// transaction that holds the ballot box lock. A re-issue needs the
+/// officers' key and is confirmed through [`super::reissue::confirm`].
 pub fn confirm_act(
     conn: &mut DbConn,
     sealing: &votum_crypto::seal::SealingKey,
@@ -151,32 +239,19 @@ pub fn confirm_act(
         if !super::ballot_box::lock(conn, ballot)? {
             return Err(AppError::NotFound);
         }
-        let pending: Option<(String, i64)> = officer_acts::table
-            .find(act_id)
-            .filter(officer_acts::ballot_id.eq(ballot))
-            .filter(officer_acts::confirmed_by.is_null())
-            .select((officer_acts::act, officer_acts::requested_by))
-            .first(conn)
-            .optional()?;
-        let Some((act, requested_by)) = pending else {
-            return Ok(Err(ActRefusal::NotPending));
+        let PendingRequest {
+            act, requested_by, ..
+        } = match pending_request(conn, ballot, act_id, officer)? {
+            Ok(pending) => pending,
+            Err(refusal) => return Ok(Err(refusal)),
         };
-        if requested_by == officer {
-            return Ok(Err(ActRefusal::SameOfficer));
-        }
-        let act =
-            Act::parse(&act).ok_or_else(|| AppError::Internal(format!("unknown act {act}")))?;
-        let (_, status) = ballot_group(conn, ballot)?;
-        let (before, after) = act.transition();
-        if status != before {
-            return Ok(Err(ActRefusal::WrongStatus));
-        }
         let pending = super::record::PendingAct {
             act: match act {
                 Act::Open => votum_ballots::record::ActKind::Open,
                 Act::Close => votum_ballots::record::ActKind::Close,
                 Act::Tally => votum_ballots::record::ActKind::Tally,
                 Act::Publish => votum_ballots::record::ActKind::Publish,
+                Act::Reissue => return Ok(Err(ActRefusal::KeyMismatch)),
             },
             requested_by,
             confirmed_by: officer,
@@ -186,23 +261,21 @@ pub fn confirm_act(
             Act::Open => {
                 freeze_electorate(conn, ballot)?;
             }
-            Act::Close => {}
+            Act::Close => {
+                super::setup::rewrite_credentials(conn, ballot)?;
+            }
             Act::Tally => {
                 super::record::tally(conn, ballot, &pending)?;
             }
             Act::Publish => {
                 super::record::publish(conn, sealing, ballot, &pending)?;
             }
+            Act::Reissue => {}
         }
         diesel::update(ballots::table.find(ballot))
-            .set(ballots::status.eq(after))
+            .set(ballots::status.eq(act.transition().1))
             .execute(conn)?;
-        diesel::update(officer_acts::table.find(act_id))
-            .set((
-                officer_acts::confirmed_by.eq(officer),
-                officer_acts::confirmed_at.eq(now),
-            ))
-            .execute(conn)?;
+        mark_confirmed(conn, act_id, officer, now)?;
         Ok(Ok(act))
     })
 }
@@ -485,6 +558,7 @@ async fn create(
 struct ActRow(
     i64,
     String,
+    Option<String>,
     i64,
     NaiveDateTime,
     Option<i64>,
@@ -515,11 +589,13 @@ async fn manage(
                 .count()
                 .get_result(conn)?;
             let acts: Vec<ActRow> = officer_acts::table
+                .left_join(members::table)
                 .filter(officer_acts::ballot_id.eq(&id))
                 .order(officer_acts::requested_at)
                 .select((
                     officer_acts::id,
                     officer_acts::act,
+                    members::membership_number.nullable(),
                     officer_acts::requested_by,
                     officer_acts::requested_at,
                     officer_acts::confirmed_by,
@@ -528,10 +604,11 @@ async fn manage(
                 .load(conn)?;
             let acts: Vec<Value> = acts
                 .into_iter()
-                .map(|ActRow(act_id, act, by, at, confirmed_by, confirmed_at)| {
+                .map(|ActRow(act_id, act, member, by, at, confirmed_by, confirmed_at)| {
                     json!({
                         "id": act_id.to_string(),
                         "act_key": format!("officer.act_{act}"),
+                        "member": member,
                         "requested_at": at.format("%Y-%m-%d %H:%M").to_string(),
                         "mine": by == account,
                         "pending": confirmed_by.is_none(),

@@ -53,6 +53,7 @@ fn act_kind(text: &str) -> AppResult<ActKind> {
         "close" => ActKind::Close,
         "tally" => ActKind::Tally,
         "publish" => ActKind::Publish,
+        "reissue_credential" => ActKind::ReissueCredential,
         other => return Err(AppError::Internal(format!("unknown act {other}"))),
     })
 }

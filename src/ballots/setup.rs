@@ -136,22 +136,66 @@ pub fn add_credentials(
     public: &[PublicCredential],
     origin: Origin,
 ) -> AppResult<()> {
-    let mut keys: Vec<String> = public.iter().map(PublicCredential::to_base64).collect();
-    keys.sort_unstable();
-    for chunk in keys.chunks(1000) {
+    let untagged: Vec<(PublicCredential, Option<String>)> =
+        public.iter().map(|key| (*key, None)).collect();
+    add_tagged_credentials(conn, ballot_id, untagged, origin)
+}
+
+/// Registers public credentials, each with its re-issue tag (letters) or
+/// none (portal), sorted by key so that storage order says nothing.
+pub fn add_tagged_credentials(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    public: Vec<(PublicCredential, Option<String>)>,
+    origin: Origin,
+) -> AppResult<()> {
+    let mut rows: Vec<(String, Option<String>)> = public
+        .into_iter()
+        .map(|(key, tag)| (key.to_base64(), tag))
+        .collect();
+    rows.sort_unstable();
+    for chunk in rows.chunks(1000) {
         let rows: Vec<_> = chunk
             .iter()
-            .map(|key| {
+            .map(|(key, tag)| {
                 (
                     credentials::ballot_id.eq(ballot_id),
                     credentials::public_key.eq(key),
                     credentials::origin.eq(origin.as_str()),
                     credentials::revoked.eq(false),
                     credentials::used.eq("no"),
+                    credentials::reissue_tag.eq(tag.as_deref()),
                 )
             })
             .collect();
         crate::insert_batch!(conn, credentials::table, &rows)?;
+    }
+    Ok(())
+}
+
+/// Rewrites every credential row of a ballot in one statement, in key
+/// order. PostgreSQL stamps each row with the transaction that wrote it
+/// (`xmin`) and places new rows at the end of the table: the transaction
+/// that inserted a portal credential or a re-issued one is also the one that
+/// marked its member's elector row or re-issue request. After the rewrite
+/// all rows carry one transaction id and key order, so a dump taken after
+/// closing cannot match them. SQLite keeps neither (the table is stored by
+/// key, `WITHOUT ROWID`). Dead row versions stay until the next VACUUM.
+pub fn rewrite_credentials(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::Text;
+    if let DbConn::Postgres(_) = conn {
+        conn.batch_execute("CREATE TEMPORARY TABLE rewritten (LIKE credentials) ON COMMIT DROP")?;
+        for statement in [
+            "INSERT INTO rewritten SELECT * FROM credentials WHERE ballot_id = $1",
+            "DELETE FROM credentials WHERE ballot_id = $1",
+            "INSERT INTO credentials SELECT * FROM rewritten WHERE ballot_id = $1 ORDER BY public_key",
+        ] {
+            diesel::sql_query(statement)
+                .bind::<Text, _>(ballot_id)
+                .execute(conn)?;
+        }
+        conn.batch_execute("DROP TABLE rewritten")?;
     }
     Ok(())
 }

@@ -181,6 +181,7 @@ diesel::table! {
         origin -> Text,
         revoked -> Bool,
         used -> Text,
+        reissue_tag -> Nullable<Text>,
     }
 }
 
@@ -214,6 +215,7 @@ diesel::table! {
         id -> BigInt,
         ballot_id -> Text,
         act -> Text,
+        member_id -> Nullable<BigInt>,
         requested_by -> BigInt,
         requested_at -> Timestamp,
         confirmed_by -> Nullable<BigInt>,
@@ -240,6 +242,7 @@ diesel::table! {
 }
 
 diesel::joinable!(officer_acts -> ballots (ballot_id));
+diesel::joinable!(officer_acts -> members (member_id));
 diesel::joinable!(ballot_results -> ballots (ballot_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

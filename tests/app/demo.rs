@@ -96,9 +96,7 @@ fn demo_logins_work(backend: Backend) {
     let response = app.post_form(&path, &format!("{path}/portal-code"), &[]);
     assert_eq!(response.status(), Status::Ok);
     let page = response.into_string().unwrap();
-    let code_start = page.find("<code class=\"tracking\">").unwrap() + 23;
-    let code =
-        page[code_start..code_start + page[code_start..].find('<').unwrap()].replace("&#x3D;", "=");
+    let code = crate::support::tracking_code(&page);
     let response = app.post_form(
         &path,
         &format!("{path}/cast"),

@@ -16,7 +16,7 @@ use crate::support::{test_now, TestApp};
 
 /// A yes/no ballot of the federal group, opened by the two officers, with
 /// `paper` members choosing letters.
-fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
+pub fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
     let org = app.with_org();
     let officers = app.with_officers(&org);
     let mut conn = app.conn();
@@ -57,11 +57,13 @@ fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
 fn issue(app: &TestApp, ballot: &str) -> (votum::ballots::letters::Issued, Vec<u8>) {
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
+    let key = votum_crypto::credential::ReissueKey::generate().unwrap();
     let issued = votum::ballots::letters::issue(
         &mut app.conn(),
         &catalogues,
         "http://127.0.0.1:8000",
         ballot,
+        &key,
         &mut pdf,
     )
     .unwrap();
@@ -69,7 +71,7 @@ fn issue(app: &TestApp, ballot: &str) -> (votum::ballots::letters::Issued, Vec<u
 }
 
 /// Renders page `page` of the PDF and decodes its QR code.
-fn qr_on_page(pdf: &[u8], page: usize) -> Option<String> {
+pub fn qr_on_page(pdf: &[u8], page: usize) -> Option<String> {
     if Command::new("pdftoppm").arg("-v").output().is_err() {
         assert!(
             std::env::var("CI").is_err(),
@@ -181,8 +183,9 @@ crate::both_backends!(letters_need_an_open_ballot, |app: TestApp| {
     setup::set_status(&mut conn, &ballot, "closed").unwrap();
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
+    let key = votum_crypto::credential::ReissueKey::generate().unwrap();
     let refused =
-        votum::ballots::letters::issue(&mut conn, &catalogues, "http://x", &ballot, &mut pdf);
+        votum::ballots::letters::issue(&mut conn, &catalogues, "http://x", &ballot, &key, &mut pdf);
     assert!(matches!(
         refused,
         Err(votum::error::AppError::BadRequest(_))
@@ -210,7 +213,20 @@ crate::both_backends!(officers_download_letters_members_may_not, |app: TestApp| 
         page.contains("2 Stimmberechtigte bekommen ihren Code per Brief"),
         "{page}"
     );
-    let response = app.post_form(&manage, &format!("/ballots/{ballot}/letters"), &[]);
+    let letters = format!("/ballots/{ballot}/letters");
+    let (status, page) = app.get(&letters);
+    assert_eq!(status, Status::Ok);
+    let key = crate::support::hidden_value(&page, "key").unwrap();
+    assert!(
+        page.contains(&key.replace('=', "&#x3D;")),
+        "the key is shown to write down"
+    );
+    // Without confirming that the key is written down, nothing is issued.
+    let response = app.post_form(&letters, &letters, &[("key", &key)]);
+    assert_eq!(response.status(), Status::SeeOther);
+    let (_, page) = app.get(&letters);
+    assert!(page.contains("notiert haben"), "{page}");
+    let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);
     assert_eq!(response.status(), Status::Ok);
     assert_eq!(
         response.content_type(),

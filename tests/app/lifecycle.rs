@@ -50,8 +50,7 @@ fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> S
     let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);
     assert_eq!(response.status(), Status::Ok);
     let body = response.into_string().unwrap();
-    let start = body.find("<code class=\"tracking\">").unwrap() + 23;
-    let code = body[start..start + body[start..].find('<').unwrap()].to_owned();
+    let code = crate::support::tracking_code(&body);
     let mut fields = vec![("code", code.as_str())];
     fields.extend_from_slice(answers);
     let (status, _, receipt) = form(app, &page, &format!("/vote/{ballot}/cast"), &fields);

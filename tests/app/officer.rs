@@ -139,8 +139,7 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
     let response = app.post_form(&vote_page, &format!("/vote/{id}/portal-code"), &[]);
     assert_eq!(response.status(), Status::Ok);
     let page = response.into_string().unwrap();
-    let start = page.find("<code class=\"tracking\">").unwrap() + 23;
-    let code = page[start..start + page[start..].find('<').unwrap()].to_owned();
+    let code = crate::support::tracking_code(&page);
     let again = app.post_form(&vote_page, &format!("/vote/{id}/portal-code"), &[]);
     assert_eq!(again.status(), Status::Conflict);
     let response = app.post_form(

@@ -207,11 +207,33 @@ pub fn encode(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// The value of the form field `name` as the browser would submit it.
 pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_owned())
+    Some(unescape(&html[start..end]))
+}
+
+/// The text of the page's first `<code class="tracking">` (a voting code
+/// or tracking code), unescaped.
+pub fn tracking_code(html: &str) -> String {
+    let marker = "<code class=\"tracking\">";
+    let start = html.find(marker).expect("no tracking code on the page") + marker.len();
+    let end = html[start..].find('<').unwrap() + start;
+    unescape(&html[start..end])
+}
+
+/// Undoes Handlebars' HTML escaping (codes may contain `=`, shown as
+/// `&#x3D;`).
+pub fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x60;", "`")
+        .replace("&#x3D;", "=")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 fn base64_key() -> String {

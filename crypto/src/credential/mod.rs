@@ -7,9 +7,11 @@
 //! server that never saw the code cannot cast in the elector's name.
 
 mod code;
+mod reissue;
 
 pub use crate::ed25519::Signature;
 pub use code::{Code, CodeError};
+pub use reissue::ReissueKey;
 
 use crate::ed25519::public_key_type;
 use ed25519_dalek::SigningKey;

@@ -1,0 +1,220 @@
+//! Lost letters. One officer requests a re-issue for a member; a second
+//! confirms it with the re-issue key of the letter run. Confirming revokes
+//! the member's unused letter credential, found by its tag under that key,
+//! and returns a new letter. The server never keeps the key, so outside a
+//! re-issue it cannot tell whose credential is whose.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rocket::response::{Flash, Redirect};
+use rocket::{post, routes, Either, Route};
+use votum_crypto::credential::ReissueKey;
+
+use super::letters::Download;
+use super::officer::{self, Act, ActRefusal, PendingRequest};
+use super::setup::{self, Origin};
+use crate::audit::{self, Action, Event};
+use crate::auth::CurrentUser;
+use crate::db::schema::{credentials, electors, members};
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Catalogues;
+use crate::web::{AppState, CsrfForm, Fields};
+
+pub fn routes() -> Vec<Route> {
+    routes![request, confirm_route]
+}
+
+/// Why a re-issue cannot be requested, as a message key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestRefusal {
+    /// No member with that number got a letter for this ballot.
+    NotLetterElector,
+    /// The ballot is not open.
+    NotOpen,
+    /// A re-issue for this member waits for confirmation.
+    AlreadyRequested,
+}
+
+impl RequestRefusal {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            RequestRefusal::NotLetterElector => "reissue.not_letter_elector",
+            RequestRefusal::NotOpen => "officer.wrong_status",
+            RequestRefusal::AlreadyRequested => "officer.already_requested",
+        }
+    }
+}
+
+/// Requests a re-issue for the member with `membership_number`.
+pub fn request_reissue(
+    conn: &mut DbConn,
+    ballot: &str,
+    membership_number: &str,
+    officer: i64,
+    now: NaiveDateTime,
+) -> AppResult<Result<i64, RequestRefusal>> {
+    let (_, status) = crate::db::schema::ballots::table
+        .find(ballot)
+        .select((
+            crate::db::schema::ballots::group_id,
+            crate::db::schema::ballots::status,
+        ))
+        .first::<(i64, String)>(conn)?;
+    if status != "open" {
+        return Ok(Err(RequestRefusal::NotOpen));
+    }
+    let member: Option<i64> = electors::table
+        .inner_join(members::table)
+        .filter(electors::ballot_id.eq(ballot))
+        .filter(electors::channel.eq("letter"))
+        .filter(electors::issued.eq(true))
+        .filter(members::membership_number.eq(membership_number.trim()))
+        .select(members::id)
+        .first(conn)
+        .optional()?;
+    let Some(member) = member else {
+        return Ok(Err(RequestRefusal::NotLetterElector));
+    };
+    match officer::insert_request(conn, ballot, Act::Reissue, Some(member), officer, now) {
+        Ok(id) => Ok(Ok(id)),
+        Err(AppError::Conflict(_)) => Ok(Err(RequestRefusal::AlreadyRequested)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Confirms the re-issue request `act_id` with the officers' `key`: revokes
+/// the member's letter credential and returns the new letter as PDF. The
+/// lost letter must be unused: its code may already have voted, and a new
+/// code would then be a second vote.
+#[allow(clippy::too_many_arguments)]
+pub fn confirm(
+    conn: &mut DbConn,
+    catalogues: &Catalogues,
+    public_url: &str,
+    ballot: &str,
+    act_id: i64,
+    officer: i64,
+    key: &ReissueKey,
+    now: NaiveDateTime,
+) -> AppResult<Result<Vec<u8>, ActRefusal>> {
+    conn.transaction(|conn| {
+        // The box lock orders this against casts and postal entries of the
+        // old code: after commit it is revoked, before it was unused.
+        if !super::ballot_box::lock(conn, ballot)? {
+            return Err(AppError::NotFound);
+        }
+        let member = match officer::pending_request(conn, ballot, act_id, officer)? {
+            Ok(PendingRequest {
+                act: Act::Reissue,
+                member: Some(member),
+                ..
+            }) => member,
+            Ok(_) => return Ok(Err(ActRefusal::NotPending)),
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let tag = key.tag(ballot, member);
+        let old: Option<(String, String)> = credentials::table
+            .filter(credentials::ballot_id.eq(ballot))
+            .filter(credentials::reissue_tag.eq(&tag))
+            .filter(credentials::revoked.eq(false))
+            .select((credentials::public_key, credentials::used))
+            .first(conn)
+            .optional()?;
+        let Some((old_key, used)) = old else {
+            return Ok(Err(ActRefusal::KeyMismatch));
+        };
+        if used != "no" {
+            return Ok(Err(ActRefusal::LetterUsed));
+        }
+        diesel::update(
+            credentials::table
+                .filter(credentials::ballot_id.eq(ballot))
+                .filter(credentials::public_key.eq(&old_key)),
+        )
+        .set(credentials::revoked.eq(true))
+        .execute(conn)?;
+        let mut pdf = Vec::new();
+        let public =
+            super::letters::replacement(conn, catalogues, public_url, ballot, member, &mut pdf)?;
+        setup::add_tagged_credentials(conn, ballot, vec![(public, Some(tag))], Origin::Server)?;
+        officer::mark_confirmed(conn, act_id, officer, now)?;
+        audit::record(
+            conn,
+            now,
+            Event {
+                actor: Some(officer),
+                action: Action::LetterReissued,
+                member: Some(member),
+                group: None,
+                detail: ballot,
+            },
+        )?;
+        Ok(Ok(pdf))
+    })
+}
+
+fn manage(id: &str) -> Redirect {
+    Redirect::to(format!("/ballots/{id}/manage"))
+}
+
+#[post("/ballots/<id>/reissue", data = "<form>")]
+async fn request(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let number = form.0.get("member").unwrap_or("").to_owned();
+    let now = app.clock.now();
+    let target = manage(&id);
+    let outcome = app
+        .db
+        .run(move |conn| {
+            officer::officer_ballot(conn, &user, &id)?;
+            request_reissue(conn, &id, &number, user.account_id, now)
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(_) => Flash::success(target, "officer.requested"),
+        Err(refusal) => Flash::error(target, refusal.message_key()),
+    })
+}
+
+#[post("/ballots/<id>/reissue/<act>", data = "<form>")]
+async fn confirm_route(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+    act: i64,
+    form: CsrfForm<Fields>,
+) -> AppResult<Either<Download, Flash<Redirect>>> {
+    let target = manage(&id);
+    let Ok(key) = ReissueKey::parse(form.0.get("key").unwrap_or("")) else {
+        return Ok(Either::Right(Flash::error(target, "letters.key_invalid")));
+    };
+    let now = app.clock.now();
+    let catalogues = app.catalogues.clone();
+    let public_url = app.settings.public_url.clone();
+    let name = format!("letter-{id}-reissued.pdf");
+    let outcome = app
+        .db
+        .run(move |conn| {
+            officer::officer_ballot(conn, &user, &id)?;
+            confirm(
+                conn,
+                &catalogues,
+                &public_url,
+                &id,
+                act,
+                user.account_id,
+                &key,
+                now,
+            )
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(pdf) => Either::Left(Download::new(rocket::http::ContentType::PDF, name, pdf)),
+        Err(refusal) => Either::Right(Flash::error(target, refusal.message_key())),
+    })
+}

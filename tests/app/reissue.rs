@@ -1,0 +1,259 @@
+//! Lost letters: two officers revoke a letter's code with the re-issue key
+//! and issue a new letter; the old code stops working, the new one votes,
+//! a used letter is never replaced, and the record verifies with the
+//! revocation in it.
+
+use diesel::prelude::*;
+use rocket::http::Status;
+use votum::ballots::officer::{confirm_act, request_act, Act};
+use votum::db::schema::{audit_log, credentials};
+
+use crate::letters::{open_with_letters, qr_on_page};
+use crate::support::{hidden_value, test_now, TestApp, PASSWORD};
+
+const BASE: &str = "http://127.0.0.1:8000";
+
+/// Officer 1 issues the letters through the pages; returns the re-issue
+/// key shown and the PDF.
+fn issue_letters(app: &TestApp, ballot: &str) -> (String, Vec<u8>) {
+    let letters = format!("/ballots/{ballot}/letters");
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let (_, page) = app.get(&letters);
+    let key = hidden_value(&page, "key").unwrap();
+    let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);
+    assert_eq!(response.status(), Status::Ok);
+    let pdf = response.into_bytes().unwrap();
+    app.logout();
+    (key, pdf)
+}
+
+/// The voting code in the QR code on page `page`, if pdftoppm is here.
+fn code_on_page(pdf: &[u8], ballot: &str, page: usize) -> Option<String> {
+    let url = qr_on_page(pdf, page)?;
+    let prefix = format!("{BASE}/vote/{ballot}?code=");
+    assert!(url.starts_with(&prefix), "{url}");
+    Some(
+        rocket::http::RawStr::new(&url[prefix.len()..])
+            .percent_decode()
+            .unwrap()
+            .into_owned(),
+    )
+}
+
+/// Casts "yes" with `code`; returns the status and page.
+fn cast(app: &TestApp, ballot: &str, code: &str) -> (Status, String) {
+    let page = format!("/vote/{ballot}");
+    let response = app.post_form(
+        &page,
+        &format!("/vote/{ballot}/cast"),
+        &[("code", code), ("q0", "yes")],
+    );
+    (
+        response.status(),
+        response.into_string().unwrap_or_default(),
+    )
+}
+
+fn revoked_and_total(app: &TestApp, ballot: &str) -> (i64, i64) {
+    let mut conn = app.conn();
+    let total = credentials::table
+        .filter(credentials::ballot_id.eq(ballot))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    let revoked = credentials::table
+        .filter(credentials::ballot_id.eq(ballot))
+        .filter(credentials::revoked.eq(true))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    (revoked, total)
+}
+
+/// Officer 1 requests a new letter for `number`; returns the flash page.
+fn request(app: &TestApp, ballot: &str, number: &str) -> String {
+    let manage = format!("/ballots/{ballot}/manage");
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let response = app.post_form(
+        &manage,
+        &format!("/ballots/{ballot}/reissue"),
+        &[("member", number)],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    app.logout();
+    page
+}
+
+/// Officer 2 confirms the pending re-issue with `key`; returns the status,
+/// whether a PDF came back, and the body. Officer 2 stays logged in.
+fn confirm(app: &TestApp, ballot: &str, key: &str) -> (Status, bool, Vec<u8>) {
+    let act = app.pending_act(ballot);
+    let manage = format!("/ballots/{ballot}/manage");
+    assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(
+        page.contains("1000102") || page.contains("1000103"),
+        "{page}"
+    );
+    let response = app.post_form(
+        &manage,
+        &format!("/ballots/{ballot}/reissue/{act}"),
+        &[("key", key)],
+    );
+    let pdf = response.content_type() == Some(rocket::http::ContentType::PDF);
+    (
+        response.status(),
+        pdf,
+        response.into_bytes().unwrap_or_default(),
+    )
+}
+
+crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
+    // member-a2 (102, number 1000102) and member-b1 (103) get letters.
+    let ballot = open_with_letters(&app, &[102, 103]);
+    let (key, first_run) = issue_letters(&app, &ballot);
+    assert_eq!(revoked_and_total(&app, &ballot), (0, 2));
+
+    // Only letter electors can be re-issued.
+    let page = request(&app, &ballot, "1000101");
+    assert!(page.contains("niemand einen Brief"), "{page}");
+    let page = request(&app, &ballot, "1000102");
+    assert!(page.contains("Der Schritt ist beantragt"), "{page}");
+
+    // The requesting officer cannot confirm; a wrong key changes nothing.
+    let act = app.pending_act(&ballot);
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let manage = format!("/ballots/{ballot}/manage");
+    let response = app.post_form(
+        &manage,
+        &format!("/ballots/{ballot}/reissue/{act}"),
+        &[("key", &key)],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    app.logout();
+    let wrong = votum_crypto::credential::ReissueKey::generate()
+        .unwrap()
+        .display();
+    assert_eq!(confirm(&app, &ballot, &wrong).0, Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(page.contains("passt zu keinem unbenutzten Brief"), "{page}");
+    assert_eq!(confirm(&app, &ballot, "not a key").0, Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(page.contains("unvollständig oder vertippt"), "{page}");
+    app.logout();
+    assert_eq!(revoked_and_total(&app, &ballot), (0, 2));
+
+    // The right key revokes the old credential and returns one new letter.
+    let (status, is_pdf, new_letter) = confirm(&app, &ballot, &key);
+    assert_eq!((status, is_pdf), (Status::Ok, true));
+    assert!(new_letter.starts_with(b"%PDF-"));
+    app.logout();
+    assert_eq!(revoked_and_total(&app, &ballot), (1, 3));
+    let logged: i64 = audit_log::table
+        .filter(audit_log::action.eq("letter_reissued"))
+        .filter(audit_log::member_id.eq(102))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(logged, 1);
+    // Electors issued and active credentials still agree.
+    let (_, issued, active) = votum::ballots::officer::counts(&mut app.conn(), &ballot).unwrap();
+    assert_eq!(issued, active);
+
+    let (Some(new_code), Some(old_a), Some(old_b)) = (
+        code_on_page(&new_letter, &ballot, 1),
+        code_on_page(&first_run, &ballot, 1),
+        code_on_page(&first_run, &ballot, 2),
+    ) else {
+        return;
+    };
+    // Of the two first-run codes, exactly one (102's) is refused as
+    // replaced; the other (103's) still votes.
+    let outcomes = [cast(&app, &ballot, &old_a), cast(&app, &ballot, &old_b)];
+    let replaced = outcomes
+        .iter()
+        .filter(|(_, page)| page.contains("Dieser Code wurde ersetzt"))
+        .count();
+    let counted = outcomes
+        .iter()
+        .filter(|(status, page)| {
+            *status == Status::Ok && page.contains("Ihre Stimme ist abgegeben")
+        })
+        .count();
+    assert_eq!((replaced, counted), (1, 1), "{outcomes:?}");
+    let (status, page) = cast(&app, &ballot, &new_code);
+    assert_eq!(status, Status::Ok, "{page}");
+
+    // 103's letter was used: it is never replaced, and nothing changes.
+    request(&app, &ballot, "1000103");
+    assert_eq!(confirm(&app, &ballot, &key).0, Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(page.contains("schon abgestimmt"), "{page}");
+    app.logout();
+    assert_eq!(revoked_and_total(&app, &ballot), (1, 3));
+
+    // The record counts two votes and verifies with one revocation and one
+    // re-issue act.
+    let mut conn = app.conn();
+    let officers: Vec<i64> = votum::db::schema::accounts::table
+        .filter(votum::db::schema::accounts::login.eq_any(["officer-1", "officer-2"]))
+        .order(votum::db::schema::accounts::login)
+        .select(votum::db::schema::accounts::id)
+        .load(&mut *conn)
+        .unwrap();
+    // The refused re-issue request for 103 is still pending; it does not
+    // block closing.
+    for act in [Act::Close, Act::Tally, Act::Publish] {
+        let id = request_act(&mut conn, &ballot, act, officers[0], test_now()).unwrap();
+        confirm_act(
+            &mut conn,
+            &app.sealing,
+            &ballot,
+            id,
+            officers[1],
+            test_now(),
+        )
+        .unwrap()
+        .unwrap();
+    }
+    if app.backend == votum::db::Backend::Postgres {
+        // Closing rewrote the credential rows: one transaction id for all,
+        // shared with no elector row or officer act.
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut count = |sql: &str| {
+            diesel::sql_query(sql)
+                .bind::<diesel::sql_types::Text, _>(&ballot)
+                .get_result::<Count>(&mut *conn)
+                .unwrap()
+                .n
+        };
+        assert_eq!(
+            count("SELECT COUNT(DISTINCT xmin::text) AS n FROM credentials WHERE ballot_id = $1"),
+            1
+        );
+        for (table, about_members) in [
+            ("electors", "TRUE"),
+            ("officer_acts", "t.member_id IS NOT NULL"),
+        ] {
+            let shared = count(&format!(
+                "SELECT COUNT(*) AS n FROM credentials c JOIN {table} t \
+                 ON t.xmin::text = c.xmin::text WHERE c.ballot_id = $1 AND {about_members}"
+            ));
+            assert_eq!(shared, 0, "{table}");
+        }
+    }
+    let record: String = votum::db::schema::ballot_results::table
+        .find(&ballot)
+        .select(votum::db::schema::ballot_results::record.assume_not_null())
+        .first(&mut *conn)
+        .unwrap();
+    let record: votum_ballots::record::ElectionRecord = serde_json::from_str(&record).unwrap();
+    votum_ballots::record::verify(&record).unwrap();
+    assert_eq!(record.ballots.len(), 2);
+    assert_eq!(record.credentials.iter().filter(|c| c.revoked).count(), 1);
+});

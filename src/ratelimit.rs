@@ -50,10 +50,15 @@ pub fn allows(
         .select((rate_limits::window_start, rate_limits::hits))
         .first(conn)
         .optional()?;
-    Ok(match row {
+    Ok(allows_row(row, now, limit))
+}
+
+/// [`allows`] for a bucket row `(window_start, hits)` already read.
+pub fn allows_row(row: Option<(NaiveDateTime, i32)>, now: NaiveDateTime, limit: Limit) -> bool {
+    match row {
         Some((start, hits)) if start > now - limit.window => hits < limit.max,
         _ => true,
-    })
+    }
 }
 
 /// Counts one hit in one atomic statement (the same upsert syntax works on

@@ -31,8 +31,7 @@ pub fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], CryptoError> 
 /// Serde helpers for `[u8; N]` fields written as base64url strings:
 /// `#[serde(with = "votum_crypto::base64url::array")]`.
 pub mod array {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// Writes the bytes as a base64url string.
     pub fn serialize<S: Serializer, const N: usize>(
@@ -42,12 +41,26 @@ pub mod array {
         serializer.serialize_str(&super::encode(bytes))
     }
 
-    /// Reads a base64url string of exactly `N` bytes.
+    /// Reads a base64url string of exactly `N` bytes, without copying the
+    /// string where the format lends it (records hold millions of these).
     pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
         deserializer: D,
     ) -> Result<[u8; N], D::Error> {
-        let text = String::deserialize(deserializer)?;
-        super::decode_array(&text).map_err(D::Error::custom)
+        deserializer.deserialize_str(ArrayVisitor::<N>)
+    }
+
+    struct ArrayVisitor<const N: usize>;
+
+    impl<const N: usize> serde::de::Visitor<'_> for ArrayVisitor<N> {
+        type Value = [u8; N];
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a base64url string of {N} bytes")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<[u8; N], E> {
+            super::decode_array(text).map_err(E::custom)
+        }
     }
 }
 

@@ -47,8 +47,7 @@ impl Serialize for Signature {
 
 impl<'de> Deserialize<'de> for Signature {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Signature::from_base64(&text).map_err(serde::de::Error::custom)
+        base64url::array::deserialize(deserializer).map(Signature)
     }
 }
 
@@ -101,6 +100,12 @@ macro_rules! public_key_type {
                 &self.0
             }
 
+            /// Whether the bytes encode a curve point, i.e. could be a
+            /// public key at all ([`Self::from_base64`] checks this).
+            pub fn is_point(&self) -> bool {
+                $crate::ed25519::check_point(&self.0).is_ok()
+            }
+
             /// Whether `signature` is a valid signature of `message` under
             /// this key (strict ed25519 verification).
             pub fn verify(&self, message: &[u8], signature: &$crate::ed25519::Signature) -> bool {
@@ -120,10 +125,14 @@ macro_rules! public_key_type {
             }
         }
 
+        /// Reads canonical base64url of 32 bytes *without* checking that
+        /// they encode a curve point: decompressing is the expensive part
+        /// of reading a large record, and every use checks anyway
+        /// (verification fails for a non-point; the record verifier checks
+        /// each listed credential once, with [`Self::is_point`]).
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                $name::from_base64(&text).map_err(serde::de::Error::custom)
+                $crate::base64url::array::deserialize(deserializer).map($name)
             }
         }
     };

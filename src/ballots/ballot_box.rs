@@ -80,6 +80,50 @@ pub fn lock(conn: &mut DbConn, ballot_id: &str) -> AppResult<bool> {
     Ok(locked == 1)
 }
 
+/// Takes the box lock and returns the chain head and length, in one
+/// statement; `None` if the ballot has no box.
+fn lock_head(conn: &mut DbConn, ballot_id: &str) -> AppResult<Option<(String, i64)>> {
+    #[derive(QueryableByName)]
+    struct Head {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        head: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        length: i64,
+    }
+    let head: Option<Head> = diesel::sql_query(
+        "UPDATE ballot_boxes SET length = length WHERE ballot_id = $1 RETURNING head, length",
+    )
+    .bind::<diesel::sql_types::Text, _>(ballot_id)
+    .get_result(conn)
+    .optional()?;
+    Ok(head.map(|h| (h.head, h.length)))
+}
+
+/// Why a credential could not be claimed for an online ballot (read under
+/// the box lock).
+fn why_unclaimed(conn: &mut DbConn, ballot_id: &str, credential: &str) -> AppResult<Refusal> {
+    let status: String = ballots::table
+        .find(ballot_id)
+        .select(ballots::status)
+        .first(conn)?;
+    match status.as_str() {
+        "open" => {}
+        "draft" => return Ok(Refusal::NotYetOpen),
+        _ => return Ok(Refusal::Closed),
+    }
+    let row: Option<(bool, String)> = credentials::table
+        .find((ballot_id, credential))
+        .select((credentials::revoked, credentials::used))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        None => Refusal::UnknownCredential,
+        Some((true, _)) => Refusal::RevokedCredential,
+        Some((_, used)) if used == "post" => Refusal::UsedByPost,
+        Some(_) => Refusal::AlreadyVoted,
+    })
+}
+
 /// The questions of a ballot, in order.
 pub fn questions(conn: &mut DbConn, ballot_id: &str) -> AppResult<Vec<Question>> {
     ballot_questions::table
@@ -128,89 +172,69 @@ pub fn cast(
     if !ballot.credential.verify(&message, &ballot.signature) {
         return Ok(Err(Refusal::BadSignature));
     }
-    let found: Option<(String, NaiveDateTime, NaiveDateTime, bool, String)> = ballots::table
-        .find(&ballot.ballot_id)
-        .select((
-            ballots::status,
-            ballots::opens_at,
-            ballots::closes_at,
-            ballots::revote_allowed,
-            ballots::box_key_sealed,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((_, opens_at, closes_at, revote_allowed, sealed)) = found else {
-        return Ok(Err(Refusal::UnknownBallot));
+    let definition = match super::definition::get(conn, &ballot.ballot_id) {
+        Ok(definition) => definition,
+        Err(AppError::NotFound) => return Ok(Err(Refusal::UnknownBallot)),
+        Err(e) => return Err(e),
     };
-    if now < opens_at {
+    if now < definition.opens_at {
         return Ok(Err(Refusal::NotYetOpen));
     }
-    if now >= closes_at {
+    if now >= definition.closes_at {
         return Ok(Err(Refusal::Closed));
     }
-    if let Err(refusal) = check_choices(&questions(conn, &ballot.ballot_id)?, &ballot.choices_json)
-    {
+    if let Err(refusal) = check_choices(&definition.questions, &ballot.choices_json) {
         return Ok(Err(refusal));
     }
-    let seed = sealing.open(&sealed, &box_key_context(&ballot.ballot_id))?;
+    let seed = sealing.open(
+        &definition.box_key_sealed,
+        &box_key_context(&ballot.ballot_id),
+    )?;
     let seed: [u8; 32] = seed
         .as_slice()
         .try_into()
         .map_err(|_| AppError::Internal("box key seed has the wrong length".into()))?;
     let box_key = BoxKey::from_seed(&seed);
     let credential = ballot.credential.to_base64();
+    let hash = ballot_hash(
+        &ballot.ballot_id,
+        &ballot.credential,
+        &ballot.choices_json,
+        &ballot.signature,
+    );
 
+    // Few statements, because on PostgreSQL each is a round trip while the
+    // box is locked: lock and read the head in one, claim the credential in
+    // one (it checks the status under the lock too), append, move the head.
     let appended = conn.transaction(|conn| {
-        if !lock(conn, &ballot.ballot_id)? {
+        let Some((head, length)) = lock_head(conn, &ballot.ballot_id)? else {
             return Ok(Err(Refusal::UnknownBallot));
+        };
+        let usable: &[&str] = if definition.revote_allowed {
+            &["no", "online"]
+        } else {
+            &["no"]
+        };
+        let claimed = diesel::update(
+            credentials::table
+                .find((&ballot.ballot_id, &credential))
+                .filter(credentials::revoked.eq(false))
+                .filter(credentials::used.eq_any(usable))
+                .filter(diesel::dsl::exists(
+                    ballots::table
+                        .find(&ballot.ballot_id)
+                        .filter(ballots::status.eq("open")),
+                )),
+        )
+        .set(credentials::used.eq("online"))
+        .execute(conn)?;
+        if claimed == 0 {
+            return Ok(Err(why_unclaimed(conn, &ballot.ballot_id, &credential)?));
         }
-        // Status is read under the lock, so a close that committed first wins.
-        let status: String = ballots::table
-            .find(&ballot.ballot_id)
-            .select(ballots::status)
-            .first(conn)?;
-        match status.as_str() {
-            "open" => {}
-            "draft" => return Ok(Err(Refusal::NotYetOpen)),
-            _ => return Ok(Err(Refusal::Closed)),
-        }
-        let row: Option<(bool, String)> = credentials::table
-            .find((&ballot.ballot_id, &credential))
-            .select((credentials::revoked, credentials::used))
-            .first(conn)
-            .optional()?;
-        match row {
-            None => return Ok(Err(Refusal::UnknownCredential)),
-            Some((true, _)) => return Ok(Err(Refusal::RevokedCredential)),
-            Some((_, used)) if used == "post" => return Ok(Err(Refusal::UsedByPost)),
-            Some((_, used)) if used == "online" && !revote_allowed => {
-                return Ok(Err(Refusal::AlreadyVoted))
-            }
-            Some(_) => {}
-        }
-        diesel::update(credentials::table.find((&ballot.ballot_id, &credential)))
-            .set(credentials::used.eq("online"))
-            .execute(conn)?;
-        let (head, length): (String, i64) = ballot_boxes::table
-            .find(&ballot.ballot_id)
-            .select((ballot_boxes::head, ballot_boxes::length))
-            .first(conn)?;
         let previous = decode32(&head)?;
-        let hash = ballot_hash(
-            &ballot.ballot_id,
-            &ballot.credential,
-            &ballot.choices_json,
-            &ballot.signature,
-        );
-        let replayed: i64 = box_entries::table
-            .filter(box_entries::ballot_id.eq(&ballot.ballot_id))
-            .filter(box_entries::hash.eq(b64(&hash)))
-            .count()
-            .get_result(conn)?;
-        if replayed > 0 {
-            return Ok(Err(Refusal::Replayed));
-        }
         let next = chain_next(&previous, &hash);
+        // The same ballot twice (a replay) breaks the unique index on its
+        // hash; the error rolls the claim back with it.
         diesel::insert_into(box_entries::table)
             .values((
                 box_entries::ballot_id.eq(&ballot.ballot_id),
@@ -233,7 +257,12 @@ pub fn cast(
             position: u64::try_from(length).unwrap_or_default(),
             head: next,
         }))
-    })?;
+    });
+    let appended = match appended {
+        Ok(appended) => appended,
+        Err(AppError::Conflict(_)) => Err(Refusal::Replayed),
+        Err(e) => return Err(e),
+    };
     // Committed: only now is there something to give a receipt for.
     Ok(appended.map(|a| Receipt::issue(&box_key, &ballot.ballot_id, a.hash, a.position, a.head)))
 }

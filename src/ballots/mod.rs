@@ -2,6 +2,7 @@
 //! set-up, the electorate and its credentials, and the ballot box.
 
 pub mod ballot_box;
+pub mod definition;
 pub mod form;
 pub mod letters;
 pub mod officer;

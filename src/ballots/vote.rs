@@ -7,6 +7,7 @@
 //! forgets the code. Codes are never stored or logged.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -19,9 +20,10 @@ use votum_ballots::Question;
 use votum_crypto::credential::{Code, CodeError, CredentialKey};
 
 use super::ballot_box::{self, Refusal, SignedBallot};
+use super::definition::{self, Definition};
 use super::form::{choices, FieldError};
 use crate::auth::CurrentUser;
-use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials, electors};
+use crate::db::schema::{ballot_boxes, ballots, box_entries, electors};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ratelimit;
@@ -38,65 +40,28 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// What the voter's pages show of a ballot.
+/// What the voter's pages show of a ballot: its cached definition and the
+/// status read now.
 pub(crate) struct BallotInfo {
-    pub(crate) id: String,
-    title: String,
-    description: String,
+    definition: Arc<Definition>,
     pub(crate) status: String,
-    group_id: i64,
-    shuffle_options: bool,
-    opens_at: NaiveDateTime,
-    closes_at: NaiveDateTime,
-    revote_allowed: bool,
-    pub(crate) questions: Vec<Question>,
+}
+
+impl std::ops::Deref for BallotInfo {
+    type Target = Definition;
+
+    fn deref(&self) -> &Definition {
+        &self.definition
+    }
 }
 
 pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
-    #[allow(clippy::type_complexity)]
-    let (
-        title,
-        description,
-        status,
-        opens_at,
-        closes_at,
-        revote_allowed,
-        group_id,
-        shuffle_options,
-    ): (
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        NaiveDateTime,
-        bool,
-        i64,
-        bool,
-    ) = ballots::table
+    let definition = definition::get(conn, id)?;
+    let status = ballots::table
         .find(id)
-        .select((
-            ballots::title,
-            ballots::description,
-            ballots::status,
-            ballots::opens_at,
-            ballots::closes_at,
-            ballots::revote_allowed,
-            ballots::group_id,
-            ballots::shuffle_options,
-        ))
+        .select(ballots::status)
         .first(conn)?;
-    Ok(BallotInfo {
-        id: id.to_owned(),
-        title,
-        description,
-        status,
-        group_id,
-        shuffle_options,
-        opens_at,
-        closes_at,
-        revote_allowed,
-        questions: ballot_box::questions(conn, id)?,
-    })
+    Ok(BallotInfo { definition, status })
 }
 
 impl BallotInfo {
@@ -325,32 +290,63 @@ async fn portal_code(
 
 /// Checks a typed or scanned code against the ballot: the key it derives,
 /// or the message for the voter.
-fn credential_for(
-    conn: &mut DbConn,
-    ballot: &BallotInfo,
-    code: &str,
-) -> AppResult<Result<CredentialKey, &'static str>> {
-    let code = match Code::parse(code) {
-        Ok(code) => code,
-        Err(CodeError::Empty) => return Ok(Err("vote.code_missing")),
-        Err(CodeError::CheckFailed) => return Ok(Err("vote.code_mistyped")),
-        Err(_) => return Ok(Err("vote.code_malformed")),
-    };
-    let key = CredentialKey::derive(&code, &ballot.id);
-    let row: Option<(bool, String)> = credentials::table
-        .find((&ballot.id, key.public().to_base64()))
-        .select((credentials::revoked, credentials::used))
-        .first(conn)
-        .optional()?;
-    Ok(match row {
+/// The credential key of a typed code, or the message for a bad code.
+fn parse_code(code: &str, ballot_id: &str) -> Result<CredentialKey, &'static str> {
+    match Code::parse(code) {
+        Ok(code) => Ok(CredentialKey::derive(&code, ballot_id)),
+        Err(CodeError::Empty) => Err("vote.code_missing"),
+        Err(CodeError::CheckFailed) => Err("vote.code_mistyped"),
+        Err(_) => Err("vote.code_malformed"),
+    }
+}
+
+/// Whether a credential with the stored `(revoked, used)` may vote now.
+fn credential_verdict(row: Option<(bool, String)>, revote: bool) -> Result<(), &'static str> {
+    match row {
         None => Err("vote.code_other_ballot"),
         Some((true, _)) => Err(Refusal::RevokedCredential.message_key()),
         Some((_, used)) if used == "post" => Err(Refusal::UsedByPost.message_key()),
-        Some((_, used)) if used == "online" && !ballot.revote_allowed => {
-            Err(Refusal::AlreadyVoted.message_key())
-        }
-        Some(_) => Ok(key),
-    })
+        Some((_, used)) if used == "online" && !revote => Err(Refusal::AlreadyVoted.message_key()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// What a submission needs from the database, read in one query: the
+/// ballot's status, the code's credential row and the client's rate-limit
+/// bucket. Casting is the hot path; each query is a round trip.
+#[derive(QueryableByName)]
+struct SubmissionState {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bool>)]
+    revoked: Option<bool>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    used: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    window_start: Option<NaiveDateTime>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
+    hits: Option<i32>,
+}
+
+fn submission_state(
+    conn: &mut DbConn,
+    ballot: &str,
+    credential: &str,
+    bucket: &str,
+) -> AppResult<SubmissionState> {
+    use diesel::sql_types::Text;
+    // SQLite numbers `$n` parameters by first appearance, so they appear
+    // here in binding order.
+    Ok(diesel::sql_query(
+        "SELECT b.status, c.revoked, c.used, r.window_start, r.hits FROM ballots b \
+         LEFT JOIN credentials c ON c.ballot_id = b.id AND c.public_key = $1 \
+         LEFT JOIN rate_limits r ON r.bucket = $2 \
+         WHERE b.id = $3",
+    )
+    .bind::<Text, _>(credential)
+    .bind::<Text, _>(bucket)
+    .bind::<Text, _>(ballot)
+    .get_result(conn)?)
 }
 
 /// Everything the review and cast steps check, in one place.
@@ -366,7 +362,18 @@ fn check_submission(
     now: NaiveDateTime,
     client: &str,
 ) -> AppResult<Checked> {
-    let ballot = load(conn, id)?;
+    let definition = definition::get(conn, id)?;
+    let key = parse_code(fields.get("code").unwrap_or(""), id);
+    let credential = key
+        .as_ref()
+        .map(|k| k.public().to_base64())
+        .unwrap_or_default();
+    let bucket = format!("code-ip:{client}");
+    let state = submission_state(conn, id, &credential, &bucket)?;
+    let ballot = BallotInfo {
+        definition,
+        status: state.status,
+    };
     if let Some(reason) = ballot.closed_reason(now) {
         return Ok(Checked::Refused(
             ballot,
@@ -375,8 +382,8 @@ fn check_submission(
             Vec::new(),
         ));
     }
-    let bucket = format!("code-ip:{client}");
-    if !ratelimit::allows(conn, now, &bucket, ratelimit::CODE_ENTRY)? {
+    let window = state.window_start.zip(state.hits);
+    if !ratelimit::allows_row(window, now, ratelimit::CODE_ENTRY) {
         return Ok(Checked::Refused(
             ballot,
             fields,
@@ -384,7 +391,9 @@ fn check_submission(
             Vec::new(),
         ));
     }
-    let key = match credential_for(conn, &ballot, fields.get("code").unwrap_or(""))? {
+    let row = state.revoked.zip(state.used);
+    let key = match key.and_then(|key| credential_verdict(row, ballot.revote_allowed).map(|()| key))
+    {
         Ok(key) => Some(key),
         Err(message) => {
             ratelimit::hit(conn, now, &bucket, ratelimit::CODE_ENTRY)?;

@@ -73,6 +73,12 @@ pub enum RecordError {
         /// Index in `credentials`.
         index: usize,
     },
+    /// A listed credential is not an ed25519 public key (not a curve point).
+    #[error("credential {index} is not an ed25519 public key")]
+    InvalidCredential {
+        /// Index in `credentials`.
+        index: usize,
+    },
     /// `electorate.credentials_issued` differs from the list length.
     #[error("{stated} credentials stated as issued, {listed} listed")]
     CredentialCountMismatch {

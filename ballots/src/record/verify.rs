@@ -3,14 +3,14 @@
 
 use super::canonical::to_canonical;
 use super::{
-    check_cast, signed_message, ActKind, CastBallot, CredentialEntry, ElectionRecord, PostalStatus,
+    check_cast, signed_message, ActKind, CredentialEntry, ElectionRecord, PostalStatus,
     RecordError, FORMAT, VERSION,
 };
 use crate::choice::Choice;
 use crate::question::OptionId;
 use crate::result::QuestionResult;
 use crate::tie::TieBreaker;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use votum_crypto::ballot_box::{ballot_hash, cast_message, chain_genesis, chain_next, lot_order};
 use votum_crypto::credential::PublicCredential;
 use votum_crypto::Receipt;
@@ -131,6 +131,10 @@ fn check_credentials(record: &ElectionRecord) -> Result<u64, RecordError> {
             }
         }
     }
+    let not_points = in_parallel(list, |entry| entry.credential.is_point());
+    if let Some(index) = not_points.iter().position(|is_point| !is_point) {
+        return Err(RecordError::InvalidCredential { index });
+    }
     let listed = crate::to_u64(list.len());
     if record.electorate.credentials_issued != listed {
         return Err(RecordError::CredentialCountMismatch {
@@ -166,46 +170,54 @@ struct Online {
     head: [u8; 32],
 }
 
-/// The first ballot (index) whose signature does not verify. Signatures
-/// dominate the cost of verifying a record (tens of microseconds each, a
-/// few hundred thousand ballots), so they are checked on every core; the
-/// other checks stay in order in [`check_ballots`].
-fn first_bad_signature(id: &str, ballots: &[CastBallot]) -> Option<usize> {
+/// `check` applied to every item, in order, on every core. Signatures,
+/// point decompression and choice parsing dominate the cost of verifying a
+/// record (a few hundred thousand ballots); they are independent per item,
+/// so they run here, and the checks that depend on order stay sequential.
+fn in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 16);
-    let chunk = ballots.len().div_ceil(threads).max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let check = &check;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = ballots
+        let workers: Vec<_> = items
             .chunks(chunk)
-            .enumerate()
-            .map(|(n, part)| {
-                scope.spawn(move || {
-                    part.iter()
-                        .position(|entry| {
-                            let message = cast_message(id, &entry.credential, &entry.choices);
-                            !entry.credential.verify(&message, &entry.signature)
-                        })
-                        .map(|i| n * chunk + i)
-                })
-            })
+            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<R>>()))
             .collect();
         workers
             .into_iter()
-            // A panicked worker counts as a failure at its chunk's start.
-            .enumerate()
-            .filter_map(|(n, worker)| worker.join().unwrap_or(Some(n * chunk)))
-            .min()
+            .flat_map(|worker| match worker.join() {
+                Ok(results) => results,
+                // The checks are total functions; a panic is a bug worth
+                // propagating, not a verification result.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
     })
+}
+
+/// What can be checked of one ballot on its own.
+struct BallotCheck {
+    choices: Result<Vec<Choice>, crate::record::CastError>,
+    signed: bool,
+    hash: [u8; 32],
 }
 
 fn check_ballots(record: &ElectionRecord) -> Result<Online, RecordError> {
     let id = &record.ballot.id;
-    let bad_signature = first_bad_signature(id, &record.ballots);
+    let checks = in_parallel(&record.ballots, |entry| BallotCheck {
+        choices: check_cast(&record.ballot, &entry.choices),
+        signed: entry.credential.verify(
+            &cast_message(id, &entry.credential, &entry.choices),
+            &entry.signature,
+        ),
+        hash: ballot_hash(id, &entry.credential, &entry.choices, &entry.signature),
+    });
     let mut chain = chain_genesis(id);
     let mut counted: BTreeMap<PublicCredential, (u64, Vec<Choice>)> = BTreeMap::new();
-    let mut seen: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-    for (index, entry) in record.ballots.iter().enumerate() {
+    let mut seen: HashMap<[u8; 32], u64> = HashMap::with_capacity(record.ballots.len());
+    for (index, (entry, check)) in record.ballots.iter().zip(checks).enumerate() {
         let position = crate::to_u64(index);
         if entry.position != position {
             return Err(RecordError::PositionMismatch {
@@ -220,12 +232,13 @@ fn check_ballots(record: &ElectionRecord) -> Result<Online, RecordError> {
             }
             Some(_) => {}
         }
-        let choices = check_cast(&record.ballot, &entry.choices)
+        let choices = check
+            .choices
             .map_err(|error| RecordError::InvalidChoices { position, error })?;
-        if bad_signature == Some(index) {
+        if !check.signed {
             return Err(RecordError::BadBallotSignature { position });
         }
-        let hash = ballot_hash(id, &entry.credential, &entry.choices, &entry.signature);
+        let hash = check.hash;
         if hash != entry.hash {
             return Err(RecordError::BallotHashMismatch { position });
         }

@@ -54,6 +54,19 @@ fn every_record_error_is_reachable() {
             }
         }),
         tampered(&|r| r.credentials.swap(0, 1)),
+        tampered(&|r| {
+            // The smallest byte strings sort first; find one that is no
+            // curve point.
+            let not_a_point = (1u8..=255)
+                .map(|k| {
+                    let mut bytes = [0u8; 32];
+                    bytes[0] = k;
+                    votum_crypto::credential::PublicCredential(bytes)
+                })
+                .find(|c| !c.is_point())
+                .unwrap();
+            r.credentials[0].credential = not_a_point;
+        }),
         tampered(&|r| r.electorate.credentials_issued = 9),
         tampered(&|r| r.electorate.size = 1),
         tampered(&|r| {
@@ -157,6 +170,7 @@ fn every_record_error_is_reachable() {
             RecordError::BadBallotId => "bad_ballot_id",
             RecordError::BadQuestion { .. } => "bad_question",
             RecordError::CredentialsNotSorted { .. } => "credentials_not_sorted",
+            RecordError::InvalidCredential { .. } => "invalid_credential",
             RecordError::CredentialCountMismatch { .. } => "credential_count",
             RecordError::TooManyCredentials { .. } => "too_many_credentials",
             RecordError::RevocationCount { .. } => "revocation_count",
@@ -192,5 +206,5 @@ fn every_record_error_is_reachable() {
     }
     // One case per variant, each producing its own variant.
     assert_eq!(seen.len(), errors.len(), "{seen:#?}");
-    assert_eq!(seen.len(), 37);
+    assert_eq!(seen.len(), 38);
 }

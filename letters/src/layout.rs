@@ -190,39 +190,11 @@ pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
         }
     }
 
-    let footer = wrap(Font::Regular, FOOTER_SIZE, TEXT_WIDTH_MM, &letter.footer);
-    if footer.len() > FOOTER_LINES_MAX {
-        return Err(LetterError::Invalid {
-            field: "footer",
-            reason: "longer than 3 lines at the text width",
-        });
-    }
-    let footer_lines = footer.len().max(1) as f32;
-    let footer_first = FOOTER_BASELINE_MM - (footer_lines - 1.0) * FOOTER_LEADING_MM;
-    for (index, line) in footer.iter().enumerate() {
-        let line_baseline = footer_first + index as f32 * FOOTER_LEADING_MM;
-        page.text(
-            Font::Regular,
-            FOOTER_SIZE,
-            TEXT_LEFT_MM,
-            line_baseline,
-            line,
-        );
-    }
-    let limit = footer_first - 0.72 * FOOTER_SIZE / PT_PER_MM - FOOTER_CLEARANCE_MM;
+    let limit = page.footer(&letter.footer, "footer")?;
 
     let block_top_mm = code_block_top(last_baseline + BODY_DESCENT_MM, limit)?;
 
-    let label = encode(&letter.code_label);
-    let label_baseline = block_top_mm + LABEL_BASELINE_BELOW_BLOCK_MM;
-    page.fitted(
-        &LABEL_FIT,
-        TEXT_LEFT_MM,
-        label_baseline,
-        &label,
-        "code_label",
-        1,
-    )?;
+    page.code_label(&encode(&letter.code_label), block_top_mm)?;
 
     Ok(Template {
         content: page.finish(),
@@ -316,26 +288,7 @@ pub(crate) fn personal(
         baseline += ADDRESS_LEADING_MM;
     }
 
-    if letter.code.trim().is_empty() {
-        return Err(LetterError::Invalid {
-            field: "code",
-            reason: "empty",
-        });
-    }
-    if !letter
-        .code
-        .bytes()
-        .all(|b| b == b' ' || b.is_ascii_graphic())
-    {
-        return Err(LetterError::Invalid {
-            field: "code",
-            reason: "must be printable ASCII so that it can be typed",
-        });
-    }
-    let code = letter.code.as_bytes();
-    let code_baseline = block_top_mm + LABEL_BASELINE_BELOW_BLOCK_MM + CODE_BASELINE_BELOW_LABEL_MM;
-    page.fitted(&CODE_FIT, TEXT_LEFT_MM, code_baseline, code, "code", 1)?;
-
+    page.code(&letter.code, block_top_mm)?;
     page.qr(&qr::encode(&letter.vote_url)?, block_top_mm);
     Ok(page.finish())
 }
@@ -350,19 +303,88 @@ struct Fit {
 }
 
 /// A content stream under construction, addressed in millimetres.
-struct Canvas {
-    content: Content,
+pub(crate) struct Canvas {
+    pub(crate) content: Content,
 }
 
 impl Canvas {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Canvas {
             content: Content::with_settings(Settings { pretty: false }),
         }
     }
 
-    fn finish(self) -> Vec<u8> {
+    pub(crate) fn finish(self) -> Vec<u8> {
         self.content.finish().into_vec()
+    }
+
+    /// The small print at the bottom (at most 3 lines, ending at
+    /// [`FOOTER_BASELINE_MM`]); returns how far down text above it may go.
+    pub(crate) fn footer(&mut self, text: &str, field: &'static str) -> Result<f32, LetterError> {
+        let footer = wrap(Font::Regular, FOOTER_SIZE, TEXT_WIDTH_MM, text);
+        if footer.len() > FOOTER_LINES_MAX {
+            return Err(LetterError::Invalid {
+                field,
+                reason: "longer than 3 lines at the text width",
+            });
+        }
+        let footer_lines = footer.len().max(1) as f32;
+        let footer_first = FOOTER_BASELINE_MM - (footer_lines - 1.0) * FOOTER_LEADING_MM;
+        for (index, line) in footer.iter().enumerate() {
+            let line_baseline = footer_first + index as f32 * FOOTER_LEADING_MM;
+            self.text(
+                Font::Regular,
+                FOOTER_SIZE,
+                TEXT_LEFT_MM,
+                line_baseline,
+                line,
+            );
+        }
+        Ok(footer_first - 0.72 * FOOTER_SIZE / PT_PER_MM - FOOTER_CLEARANCE_MM)
+    }
+
+    /// The words before the code, in the code block starting at `block_top`.
+    pub(crate) fn code_label(&mut self, label: &[u8], block_top: f32) -> Result<(), LetterError> {
+        let baseline = block_top + LABEL_BASELINE_BELOW_BLOCK_MM;
+        self.fitted(&LABEL_FIT, TEXT_LEFT_MM, baseline, label, "code_label", 1)
+    }
+
+    /// The voting code below its label, large enough to type from.
+    pub(crate) fn code(&mut self, code: &str, block_top: f32) -> Result<(), LetterError> {
+        if code.trim().is_empty() {
+            return Err(LetterError::Invalid {
+                field: "code",
+                reason: "empty",
+            });
+        }
+        if !code.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(LetterError::Invalid {
+                field: "code",
+                reason: "must be printable ASCII so that it can be typed",
+            });
+        }
+        let baseline = block_top + LABEL_BASELINE_BELOW_BLOCK_MM + CODE_BASELINE_BELOW_LABEL_MM;
+        self.fitted(
+            &CODE_FIT,
+            TEXT_LEFT_MM,
+            baseline,
+            code.as_bytes(),
+            "code",
+            1,
+        )
+    }
+
+    /// An empty square for a hand-written mark, top left at (`x`, `top`).
+    pub(crate) fn square(&mut self, x: f32, top: f32, side: f32) {
+        self.content
+            .set_line_width(0.8)
+            .rect(
+                pt_x(x),
+                pt_y(top + side),
+                side * PT_PER_MM,
+                side * PT_PER_MM,
+            )
+            .stroke();
     }
 
     /// One line of encoded text with its baseline starting at (`x`, `baseline`).
@@ -388,7 +410,7 @@ impl Canvas {
         Ok(())
     }
 
-    fn text(&mut self, font: Font, size: f32, x: f32, baseline: f32, line: &[u8]) {
+    pub(crate) fn text(&mut self, font: Font, size: f32, x: f32, baseline: f32, line: &[u8]) {
         self.content
             .begin_text()
             .set_font(Name(font.resource()), size)
@@ -412,7 +434,7 @@ impl Canvas {
     /// starting at `block_top`. Dark modules are drawn in module units as
     /// one filled path of horizontal runs, so the code stays sharp at any
     /// resolution and adjacent runs leave no seams.
-    fn qr(&mut self, code: &Matrix, block_top: f32) {
+    pub(crate) fn qr(&mut self, code: &Matrix, block_top: f32) {
         let width = code.width;
         let modules = width as f32;
         let module_mm = QR_BOX_MM / (modules + 8.0);

@@ -3,8 +3,9 @@
 //! Each member without internet gets one printed DIN 5008 letter (form B,
 //! A4 portrait, for a DL window envelope): the address in the window field,
 //! a QR code holding the ballot URL with the member's voting code, the code
-//! itself in large type to be typed by hand, and plain-language instructions.
-//! The print shop receives one PDF with one page per member.
+//! itself in large type to be typed by hand, and plain-language instructions;
+//! optionally followed by a postal voting slip ([`Slip`]) on a second page.
+//! The print shop receives one PDF with one or two pages per member.
 //!
 //! [`LetterWriter`] streams that PDF to any [`std::io::Write`]: each page is
 //! written as soon as it is laid out, so memory stays flat for 400,000
@@ -26,6 +27,7 @@
 //!     code: "ABCD-EFGH-JKLM".into(),
 //!     code_label: "Ihr Abstimmungscode:".into(),
 //!     footer: "Datenschutz: …".into(),
+//!     slip: None,
 //! })?;
 //! let bytes = pdf.finish()?;
 //! assert!(bytes.starts_with(b"%PDF-1.4"));
@@ -50,9 +52,11 @@
 pub mod layout;
 mod metrics;
 mod qr;
+mod slip;
 mod text;
 mod writer;
 
+pub use slip::{Slip, SlipQuestion, SLIP_BLOCK_TOP_MM};
 pub use writer::LetterWriter;
 
 /// One member's letter: everything printed on their page.
@@ -96,6 +100,9 @@ pub struct Letter {
     pub code_label: String,
     /// Small print at the bottom of the page (7 pt), at most 3 lines.
     pub footer: String,
+    /// A postal voting slip printed on the next page, carrying the same
+    /// code; `None` for a letter without one.
+    pub slip: Option<Slip>,
 }
 
 impl std::fmt::Debug for Letter {
@@ -114,6 +121,7 @@ impl std::fmt::Debug for Letter {
             .field("code", &"[redacted]")
             .field("code_label", &self.code_label)
             .field("footer", &self.footer)
+            .field("slip", &self.slip)
             .finish()
     }
 }

@@ -23,6 +23,7 @@ use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Settings, TextStr};
 
 use crate::layout::{self, page_size_pt};
+use crate::slip::{self, Slip};
 use crate::text::Font;
 use crate::{Letter, LetterError};
 
@@ -65,6 +66,8 @@ pub struct LetterWriter<W: Write> {
     /// Intermediate page-tree nodes, one per [`PAGES_PER_NODE`] pages.
     nodes: Vec<Ref>,
     template: Option<SharedPart>,
+    /// The shared part of the last voting slip, and the slip it shows.
+    slip_template: Option<(Ref, Slip)>,
     title: String,
     broken: bool,
     deflate: Deflate,
@@ -161,6 +164,7 @@ impl<W: Write> LetterWriter<W> {
             pages: Vec::new(),
             nodes: Vec::new(),
             template: None,
+            slip_template: None,
             title: title.to_owned(),
             broken: false,
             deflate: Deflate::new(),
@@ -220,17 +224,31 @@ impl<W: Write> LetterWriter<W> {
             }
         };
         let personal = layout::personal(letter, block_top_mm, TEMPLATE)?;
+        // The slip is laid out before anything is written, so a slip that
+        // does not fit leaves the writer as it was.
+        let slip = match &letter.slip {
+            None => None,
+            Some(wanted) => {
+                let cached = self
+                    .slip_template
+                    .as_ref()
+                    .filter(|(_, shown)| shown == wanted);
+                let new_template = match cached {
+                    Some(_) => None,
+                    None => Some(slip::template(wanted)?),
+                };
+                Some((
+                    wanted,
+                    new_template,
+                    slip::personal(&letter.code, TEMPLATE)?,
+                ))
+            }
+        };
 
         let mut batch = Batch::new();
         if let Some(template) = new_template {
             let form = self.allocate()?;
-            let data = self.deflate.compress(&template.content);
-            let (width, height) = page_size_pt();
-            let mut xobject = batch.object(form).form_xobject(form, &data);
-            xobject.bbox(Rect::new(0.0, 0.0, width, height));
-            xobject.filter(Filter::FlateDecode);
-            xobject.resources().pair(Name(b"Font"), FONTS);
-            xobject.finish();
+            self.form(&mut batch, form, &template.content);
             self.template = Some(SharedPart {
                 form,
                 block_top_mm,
@@ -247,11 +265,42 @@ impl<W: Write> LetterWriter<W> {
             Some(shared) => shared.form,
             None => return Err(LetterError::Broken),
         };
+        self.page(&mut batch, form, &personal)?;
+        self.emit(&batch)?;
+        if let Some((wanted, new_template, personal)) = slip {
+            let mut batch = Batch::new();
+            if let Some(content) = new_template {
+                let form = self.allocate()?;
+                self.form(&mut batch, form, &content);
+                self.slip_template = Some((form, wanted.clone()));
+            }
+            let form = match &self.slip_template {
+                Some((form, _)) => *form,
+                None => return Err(LetterError::Broken),
+            };
+            self.page(&mut batch, form, &personal)?;
+            self.emit(&batch)?;
+        }
+        Ok(())
+    }
 
+    /// Writes a shared part of pages as form XObject `form`.
+    fn form(&mut self, batch: &mut Batch, form: Ref, content: &[u8]) {
+        let data = self.deflate.compress(content);
+        let (width, height) = page_size_pt();
+        let mut xobject = batch.object(form).form_xobject(form, &data);
+        xobject.bbox(Rect::new(0.0, 0.0, width, height));
+        xobject.filter(Filter::FlateDecode);
+        xobject.resources().pair(Name(b"Font"), FONTS);
+        xobject.finish();
+    }
+
+    /// Adds a page drawing `form` and then `personal`; the caller emits.
+    fn page(&mut self, batch: &mut Batch, form: Ref, personal: &[u8]) -> Result<(), LetterError> {
         let node = self.node_for_next_page()?;
         let contents = self.allocate()?;
         let page = self.allocate()?;
-        let data = self.deflate.compress(&personal);
+        let data = self.deflate.compress(personal);
         batch
             .object(contents)
             .stream(contents, &data)
@@ -263,8 +312,6 @@ impl<W: Write> LetterWriter<W> {
         resources.x_objects().pair(Name(TEMPLATE), form);
         resources.finish();
         page_writer.finish();
-
-        self.emit(&batch)?;
         self.pages.push(page);
         Ok(())
     }

@@ -11,8 +11,10 @@ use std::io::Write;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use votum_ballots::question::QuestionKind;
+use votum_ballots::Question;
 use votum_crypto::credential::{Code, CredentialKey, PublicCredential, ReissueKey};
-use votum_letters::{Letter, LetterWriter};
+use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
 use crate::db::models::Language;
 use crate::db::schema::{ballots, electors, groups, members};
@@ -156,6 +158,8 @@ struct LetterRun<'a> {
     group_name: String,
     organisation: String,
     closes_at: NaiveDateTime,
+    /// The postal voting slip in German and in English.
+    slips: [Slip; 2],
 }
 
 impl<'a> LetterRun<'a> {
@@ -190,6 +194,10 @@ impl<'a> LetterRun<'a> {
             .find(group_id)
             .select(groups::name)
             .first(conn)?;
+        let questions = super::ballot_box::questions(conn, ballot_id)?;
+        let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
+        let slips = [Language::De, Language::En]
+            .map(|lang| slip(catalogues, lang, &title, &closes, &questions));
         Ok(LetterRun {
             catalogues,
             public_url,
@@ -198,6 +206,7 @@ impl<'a> LetterRun<'a> {
             group_name,
             organisation,
             closes_at,
+            slips,
         })
     }
 
@@ -349,6 +358,7 @@ impl LetterRun<'_> {
             group_name,
             organisation,
             closes_at,
+            slips,
         } = self;
         let lang = Language::parse(&member.language).unwrap_or(Language::De);
         let t = |key: &str| catalogues.get(lang, key).to_owned();
@@ -389,6 +399,7 @@ impl LetterRun<'_> {
                 "letters.greeting",
                 "letters.body_scan",
                 "letters.body_type",
+                "letters.body_post",
                 "letters.body_secret",
                 "letters.body_deadline",
             ]
@@ -399,6 +410,90 @@ impl LetterRun<'_> {
             code: shown,
             code_label: t("letters.code_label"),
             footer: t("letters.footer"),
+            slip: Some(match lang {
+                Language::En => slips[1].clone(),
+                Language::De => slips[0].clone(),
+            }),
         }
+    }
+}
+
+/// The postal voting slip of a ballot in one language: each question with
+/// a box per option and how to mark it, as on the web form.
+fn slip(
+    catalogues: &Catalogues,
+    lang: Language,
+    title: &str,
+    closes: &str,
+    questions: &[Question],
+) -> Slip {
+    let t = |key: &str| catalogues.get(lang, key).to_owned();
+    let args = [("title", title.to_owned()), ("closes", closes.to_owned())];
+    let labels = |question: &Question| -> Vec<String> {
+        question
+            .options()
+            .iter()
+            .map(|option| option.label.clone())
+            .collect()
+    };
+    Slip {
+        heading: catalogues.format(lang, "letters.slip_heading", &args),
+        instructions: ["letters.slip_how", "letters.slip_once"]
+            .iter()
+            .map(|key| catalogues.format(lang, key, &args))
+            .collect(),
+        questions: questions
+            .iter()
+            .map(|question| {
+                let (hint, options) = match &question.kind {
+                    QuestionKind::YesNoAbstain { .. } => (
+                        t("letters.slip_one_mark"),
+                        vec![t("vote.yes"), t("vote.no"), t("vote.abstain")],
+                    ),
+                    QuestionKind::SingleChoice { .. } => {
+                        let mut options = labels(question);
+                        options.push(t("vote.abstain"));
+                        (t("letters.slip_one_mark"), options)
+                    }
+                    QuestionKind::Approval {
+                        min_marks,
+                        max_marks,
+                        ..
+                    } => (
+                        catalogues.format(
+                            lang,
+                            "vote.approval_hint",
+                            &[
+                                ("min", min_marks.to_string()),
+                                ("max", max_marks.to_string()),
+                            ],
+                        ),
+                        labels(question),
+                    ),
+                    QuestionKind::RankedSchulze { .. } => {
+                        (t("letters.slip_ranked"), labels(question))
+                    }
+                    QuestionKind::RankedStv { seats, .. } => (
+                        format!(
+                            "{} {}",
+                            catalogues.format(
+                                lang,
+                                "letters.slip_seats",
+                                &[("seats", seats.to_string())]
+                            ),
+                            t("letters.slip_ranked")
+                        ),
+                        labels(question),
+                    ),
+                };
+                SlipQuestion {
+                    text: question.text.clone(),
+                    hint,
+                    options,
+                }
+            })
+            .collect(),
+        code_label: t("letters.slip_code_label"),
+        footer: t("letters.slip_footer"),
     }
 }

@@ -154,6 +154,9 @@ crate::both_backends!(a_letters_qr_code_leads_to_a_counted_vote, |app: TestApp| 
         .percent_decode()
         .unwrap()
         .into_owned();
+    // The postal voting slip behind the letter carries the same code, as
+    // text and as a QR code for the officers' scanner.
+    assert_eq!(qr_on_page(&pdf, 2), Some(code.clone()));
     let path = url.trim_start_matches("http://127.0.0.1:8000");
     let (status, page) = app.get(path);
     assert_eq!(status, Status::Ok);

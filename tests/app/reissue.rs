@@ -164,7 +164,8 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     let (Some(new_code), Some(old_a), Some(old_b)) = (
         code_on_page(&new_letter, &ballot, 1),
         code_on_page(&first_run, &ballot, 1),
-        code_on_page(&first_run, &ballot, 2),
+        // Each letter is followed by its postal voting slip.
+        code_on_page(&first_run, &ballot, 3),
     ) else {
         return;
     };

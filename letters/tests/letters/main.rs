@@ -8,4 +8,5 @@ mod pdf;
 mod qr;
 mod sample;
 mod scale;
+mod slip;
 mod tools;

@@ -29,6 +29,7 @@ pub fn letter(member: u32) -> Letter {
         footer: "Datenschutz: Ihre Adresse verwenden wir nur für diese Befragung. \
                  Der Code ist nicht mit Ihrem Namen verknüpft; niemand kann sehen, wie Sie abstimmen."
             .into(),
+        slip: None,
     }
 }
 

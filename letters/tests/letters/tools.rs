@@ -11,7 +11,8 @@ pub fn pdf(letters: &[Letter]) -> Vec<u8> {
     for letter in letters {
         writer.write(letter).unwrap();
     }
-    assert_eq!(writer.pages(), letters.len());
+    let slips = letters.iter().filter(|l| l.slip.is_some()).count();
+    assert_eq!(writer.pages(), letters.len() + slips);
     writer.finish().unwrap()
 }
 

@@ -736,6 +736,28 @@ impl Tab {
         std::fs::write(path, png).unwrap();
     }
 
+    /// The page as printed (print media): checks that navigation, footer
+    /// and forms are left off paper, and saves
+    /// `target/screenshots/<name>-print-<viewport>.png`.
+    pub fn print_preview(&self, name: &str) {
+        let media = |media: &str| {
+            self.block(self.client.issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "media": media }),
+            }))
+            .unwrap_or_else(|e| panic!("print media: {e}"));
+        };
+        media("print");
+        let shown = self.js(
+            "return [...document.querySelectorAll('header.site, footer.site, main form')]
+                 .filter(e => getComputedStyle(e).display !== 'none')
+                 .map(e => e.tagName);",
+        );
+        assert_eq!(shown, json!([]), "on paper only the content");
+        self.screenshot(&format!("{name}-print"));
+        media("");
+    }
+
     /// Ends the session; returns what axe found on its pages.
     pub fn close(self) -> Vec<PageReport> {
         let Tab {

@@ -120,6 +120,7 @@ pub fn vote_from_letter(tab: &mut Tab, world: &World) {
     let tracking = tab.text("code.tracking");
     assert!(!tracking.is_empty());
     tab.page("receipt");
+    tab.print_preview("receipt");
 
     tab.follow("main a[href*='/check?tracking=']");
     tab.follow("form.stack button");

@@ -112,6 +112,8 @@ pub struct World {
     pub password: &'static str,
     /// The open demo ballot.
     pub ballot_id: String,
+    /// A ballot voted on, tallied and published, for its result page.
+    pub result_ballot_id: String,
     letter_codes: Mutex<Vec<String>>,
     shots: PathBuf,
     reports: Vec<PageReport>,
@@ -198,6 +200,11 @@ impl World {
                 .unwrap()
         };
         let (ballot_id, letter_codes) = letter_codes(&url, 6);
+        let result_ballot_id = published_ballot(
+            &url,
+            &sealing,
+            [&login("returning officer"), &login("second officer")],
+        );
 
         let port = free_port();
         let settings = Settings {
@@ -251,6 +258,7 @@ impl World {
             chair_login: login("chair"),
             password: votum::demo::DEMO_PASSWORD,
             ballot_id,
+            result_ballot_id,
             letter_codes: Mutex::new(letter_codes),
             shots,
             reports: Vec::new(),
@@ -357,6 +365,111 @@ fn letter_codes(url: &str, count: usize) -> (String, Vec<String>) {
     )
     .unwrap();
     (id, codes.iter().map(Code::display).collect())
+}
+
+/// A small ballot of the demo party that went the whole way: opened by the
+/// two demo officers, voted on through the ballot box, closed, tallied and
+/// published. Returns its id.
+fn published_ballot(
+    url: &str,
+    sealing: &votum_crypto::seal::SealingKey,
+    officers: [&str; 2],
+) -> String {
+    use diesel::prelude::*;
+    use votum::ballots::ballot_box::{cast, cast_text, SignedBallot};
+    use votum::ballots::officer::{confirm_act, request_act, Act};
+    use votum::ballots::setup::{self, NewBallot, Origin};
+    use votum::db::schema::{accounts, ballots};
+    use votum_ballots::question::{BallotOption, MajorityRule, OptionId, QuestionKind, Ratio};
+    use votum_ballots::{Choice, Question, SingleVote, YesNoVote};
+    use votum_crypto::credential::{Code, CredentialKey};
+    let db = votum::db::Db::open(url, 1).unwrap();
+    let mut conn = db.get().unwrap();
+    let conn = &mut *conn;
+    let group_id: i64 = ballots::table
+        .select(ballots::group_id)
+        .first(conn)
+        .unwrap();
+    let [first, second] = officers.map(|login| {
+        accounts::table
+            .filter(accounts::login.eq(login))
+            .select(accounts::id)
+            .first::<i64>(conn)
+            .unwrap()
+    });
+    let now = chrono::Utc::now().naive_utc();
+    let id = setup::create(
+        conn,
+        sealing,
+        &NewBallot {
+            group_id,
+            title: "Vorstandswahl und Entlastung 2026".into(),
+            description: String::new(),
+            cutoff_date: now.date(),
+            opens_at: now - chrono::Duration::hours(2),
+            closes_at: now + chrono::Duration::days(1),
+            revote_allowed: false,
+            shuffle_options: false,
+            questions: vec![
+                Question {
+                    text: "Soll der Vorstand entlastet werden?".into(),
+                    kind: QuestionKind::YesNoAbstain {
+                        quorum: Ratio::ZERO,
+                        majority: MajorityRule::Simple,
+                    },
+                },
+                Question {
+                    text: "Wer soll den Vorsitz übernehmen?".into(),
+                    kind: QuestionKind::SingleChoice {
+                        options: ["Petra Lange", "Jonas Weber", "Aylin Demir"]
+                            .iter()
+                            .zip(1u32..)
+                            .map(|(name, n)| BallotOption::new(n, *name))
+                            .collect(),
+                        runoff: false,
+                    },
+                },
+            ],
+        },
+        now,
+    )
+    .unwrap();
+    let act = |conn: &mut votum::db::DbConn, kind: Act| {
+        let pending = request_act(conn, &id, kind, first, now).unwrap();
+        let done = confirm_act(conn, sealing, &id, pending, second, now).unwrap();
+        assert!(done.is_ok(), "officer act {}", kind.as_str());
+    };
+    act(conn, Act::Open);
+    let votes = [
+        (YesNoVote::Yes, SingleVote::For(OptionId(1))),
+        (YesNoVote::Yes, SingleVote::For(OptionId(2))),
+        (YesNoVote::Yes, SingleVote::For(OptionId(1))),
+        (YesNoVote::No, SingleVote::For(OptionId(3))),
+        (YesNoVote::Abstain, SingleVote::For(OptionId(1))),
+        (YesNoVote::Yes, SingleVote::Abstain),
+    ];
+    let keys: Vec<CredentialKey> = votes
+        .iter()
+        .map(|_| CredentialKey::derive(&Code::generate().unwrap(), &id))
+        .collect();
+    let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
+    setup::add_credentials(conn, &id, &public, Origin::Server).unwrap();
+    for (key, (yes_no, single)) in keys.iter().zip(votes) {
+        let choices_json = cast_text(&[Choice::YesNo(yes_no), Choice::Single(single)]).unwrap();
+        let credential = key.public();
+        let message = votum_crypto::ballot_box::cast_message(&id, &credential, &choices_json);
+        let ballot = SignedBallot {
+            ballot_id: id.clone(),
+            credential,
+            choices_json,
+            signature: key.sign(&message),
+        };
+        assert!(matches!(cast(conn, sealing, now, &ballot), Ok(Ok(_))));
+    }
+    act(conn, Act::Close);
+    act(conn, Act::Tally);
+    act(conn, Act::Publish);
+    id
 }
 
 /// One browser session. Its methods wait for the browser and panic with a

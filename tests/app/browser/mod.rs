@@ -44,6 +44,8 @@ const SCENARIOS: &[Scenario] = &[
         Viewport::Desktop,
         scenarios::vote_from_letter,
     ),
+    ("result page", Viewport::Phone, scenarios::read_a_result),
+    ("result page", Viewport::Desktop, scenarios::read_a_result),
     (
         "keyboard-only vote",
         Viewport::Desktop,

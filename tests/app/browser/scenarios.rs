@@ -133,6 +133,17 @@ pub fn vote_from_letter(tab: &mut Tab, world: &World) {
     tab.page("check");
 }
 
+pub fn read_a_result(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.member_login, world.password);
+    tab.goto(&format!("/ballots/{}/result", world.result_ballot_id));
+    assert!(tab.text("h1").contains("Vorstandswahl und Entlastung 2026"));
+    // The chart has a text alternative, the numbers are in a table too.
+    assert!(tab.exists("svg.chart[role=img] title"));
+    assert!(tab.exists("main table caption"));
+    tab.page("result");
+    tab.print_preview("result");
+}
+
 pub fn vote_by_keyboard_only(tab: &mut Tab, world: &World) {
     let link = world.letter_link();
     tab.goto(&link);

@@ -109,6 +109,8 @@ pub struct World {
     /// Demo logins: a plain member and the chair of that member's chapter.
     pub member_login: String,
     pub chair_login: String,
+    /// A returning officer of the whole party.
+    pub officer_login: String,
     pub password: &'static str,
     /// The open demo ballot.
     pub ballot_id: String,
@@ -256,6 +258,7 @@ impl World {
             shutdown,
             member_login: login("member"),
             chair_login: login("chair"),
+            officer_login: login("returning officer"),
             password: votum::demo::DEMO_PASSWORD,
             ballot_id,
             result_ballot_id,

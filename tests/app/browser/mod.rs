@@ -44,6 +44,8 @@ const SCENARIOS: &[Scenario] = &[
         Viewport::Desktop,
         scenarios::vote_from_letter,
     ),
+    ("other pages", Viewport::Phone, scenarios::look_around),
+    ("other pages", Viewport::Desktop, scenarios::look_around),
     ("result page", Viewport::Phone, scenarios::read_a_result),
     ("result page", Viewport::Desktop, scenarios::read_a_result),
     (

@@ -72,6 +72,46 @@ pub fn chair_reads_member_list(tab: &mut Tab, world: &World) {
     tab.page("member");
 }
 
+/// The other pages a member, an officer and an administrator use, and the
+/// error pages: each goes through the page checks.
+pub fn look_around(tab: &mut Tab, world: &World) {
+    tab.goto("/password/forgot");
+    tab.page("password-forgot");
+    tab.goto("/no/such/page");
+    tab.page("not-found");
+
+    sign_in(tab, &world.member_login, world.password);
+    tab.follow("header nav a[href='/profile']");
+    tab.page("profile");
+    tab.follow("header nav a[href='/groups']");
+    tab.page("groups");
+    tab.follow("main a[href^='/groups/']");
+    tab.page("group");
+    tab.goto("/members");
+    tab.page("forbidden");
+    tab.goto("/");
+    tab.follow("header nav button.link");
+    assert!(tab.path().starts_with("/login"), "{}", tab.path());
+    tab.page("logged-out");
+
+    sign_in(tab, &world.officer_login, world.password);
+    tab.goto("/ballots");
+    tab.page("ballots-officer");
+    tab.goto(&format!("/ballots/{}/manage", world.ballot_id));
+    tab.page("ballot-manage");
+    tab.goto("/ballots/new");
+    tab.page("ballot-new");
+    tab.follow("header nav button.link");
+
+    sign_in(tab, "admin", world.password);
+    tab.goto("/admin");
+    tab.page("admin");
+    tab.goto("/admin/outbox");
+    tab.page("admin-outbox");
+    tab.goto("/admin/audit");
+    tab.page("admin-audit");
+}
+
 /// Answers the demo ballot on the open vote page: yes to question 1,
 /// two topics for question 2, by clicking the labels (the large targets).
 fn answer_ballot(tab: &mut Tab) {

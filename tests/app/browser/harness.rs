@@ -116,7 +116,7 @@ pub struct World {
     pub ballot_id: String,
     /// A ballot voted on, tallied and published, for its result page.
     pub result_ballot_id: String,
-    letter_codes: Mutex<Vec<String>>,
+    letter_links: Mutex<Vec<String>>,
     shots: PathBuf,
     reports: Vec<PageReport>,
     _dir: tempfile::TempDir,
@@ -201,20 +201,21 @@ impl World {
                 .map(|l| l.login.clone())
                 .unwrap()
         };
-        let (ballot_id, letter_codes) = letter_codes(&url, 6);
+        let port = free_port();
+        let public_url = format!("http://localhost:{port}");
+        let (ballot_id, letter_links) = letter_links(&url, &public_url)?;
         let result_ballot_id = published_ballot(
             &url,
             &sealing,
             [&login("returning officer"), &login("second officer")],
         );
 
-        let port = free_port();
         let settings = Settings {
             database_url: url.clone(),
             sealing_key: sealing_b64,
             database_pool_size: 4,
             data_dir: dir.path().display().to_string(),
-            public_url: format!("http://localhost:{port}"),
+            public_url: public_url.clone(),
             ..Settings::default()
         };
         let figment = Figment::from(rocket::Config::debug_default())
@@ -251,7 +252,7 @@ impl World {
             runtime,
             // Chromium treats localhost as a secure context: the portal's
             // Secure cookies work over plain HTTP here.
-            base: format!("http://localhost:{port}"),
+            base: public_url,
             driver_url: format!("http://127.0.0.1:{driver_port}/"),
             driver,
             binary,
@@ -262,7 +263,7 @@ impl World {
             password: votum::demo::DEMO_PASSWORD,
             ballot_id,
             result_ballot_id,
-            letter_codes: Mutex::new(letter_codes),
+            letter_links: Mutex::new(letter_links),
             shots,
             reports: Vec::new(),
             _dir: dir,
@@ -291,14 +292,10 @@ impl World {
         }
     }
 
-    /// The QR link of an unused voting letter, as printed on the letter.
+    /// The QR link of an unused voting letter (path and query), as read
+    /// from the printed letter.
     pub fn letter_link(&self) -> String {
-        let code = self.letter_codes.lock().unwrap().pop().unwrap();
-        format!(
-            "/vote/{}?code={}",
-            self.ballot_id,
-            rocket::http::RawStr::new(&code).percent_encode()
-        )
+        self.letter_links.lock().unwrap().pop().unwrap()
     }
 
     pub fn record(&mut self, reports: Vec<PageReport>) {
@@ -343,31 +340,68 @@ impl Drop for World {
     }
 }
 
-/// Letter codes for the open demo ballot: what `votum letters` would print,
-/// made here so the test knows them. Returns the ballot id and the codes.
-fn letter_codes(url: &str, count: usize) -> (String, Vec<String>) {
+/// Voting letters for the open demo ballot, made as for the print shop
+/// (`ballots::letters::issue`), and the QR links read back from the first
+/// rendered pages: what a member's phone camera would open. Returns the
+/// ballot id and the links, or `None` without pdftoppm (poppler-utils)
+/// outside CI.
+fn letter_links(url: &str, public_url: &str) -> Option<(String, Vec<String>)> {
     use diesel::prelude::*;
     use votum::db::schema::ballots;
-    use votum_crypto::credential::{Code, CredentialKey};
     let db = votum::db::Db::open(url, 1).unwrap();
     let mut conn = db.get().unwrap();
     let id: String = ballots::table
         .select(ballots::id)
         .first(&mut *conn)
         .unwrap();
-    let codes: Vec<Code> = (0..count).map(|_| Code::generate().unwrap()).collect();
-    let public: Vec<_> = codes
-        .iter()
-        .map(|c| CredentialKey::derive(c, &id).public())
+    let catalogues = votum::i18n::Catalogues::load().unwrap();
+    let mut pdf = Vec::new();
+    let issued =
+        votum::ballots::letters::issue(&mut conn, &catalogues, public_url, &id, &mut pdf).unwrap();
+    assert!(
+        issued.letters >= 6,
+        "the demo has members who vote by letter"
+    );
+    if Command::new("pdftoppm").arg("-v").output().is_err() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "pdftoppm (poppler-utils) is required under CI"
+        );
+        eprintln!("skipping the browser tests: pdftoppm (poppler-utils) is not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letters.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-f", "1", "-l", "12"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "pdftoppm");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .collect();
-    votum::ballots::setup::add_credentials(
-        &mut conn,
-        &id,
-        &public,
-        votum::ballots::setup::Origin::Server,
-    )
-    .unwrap();
-    (id, codes.iter().map(Code::display).collect())
+    pages.sort();
+    let links: Vec<String> = pages
+        .iter()
+        .filter_map(|page| {
+            let image = image::open(page).unwrap().to_luma8();
+            let mut prepared = rqrr::PreparedImage::prepare(image);
+            let grids = prepared.detect_grids();
+            grids.first().and_then(|g| g.decode().ok()).map(|(_, c)| c)
+        })
+        .map(|link| {
+            link.strip_prefix(public_url)
+                .unwrap_or_else(|| panic!("{link} is not on {public_url}"))
+                .to_owned()
+        })
+        .collect();
+    assert!(links.len() >= 4, "QR codes on the first letters: {links:?}");
+    Some((id, links))
 }
 
 /// A small ballot of the demo party that went the whole way: opened by the

@@ -1,5 +1,7 @@
-//! Real-browser tests: the portal served on a loopback port, driven in
-//! Debian's headless Chromium through chromedriver (WebDriver).
+//! Real-browser tests: the demo portal served on a loopback port, driven in
+//! Debian's headless Chromium through chromedriver (WebDriver). Voting
+//! starts where a member starts: the QR code on a printed letter, decoded
+//! from the letter PDF the print shop would get.
 //!
 //! Every page a scenario visits goes through [`Tab::page`]: axe-core checks
 //! it (no serious or critical violation allowed), the landmarks and heading
@@ -8,7 +10,8 @@
 //! (`<name>-<viewport>.axe.json`); `axe-summary.txt` lists every page.
 //!
 //! Without chromedriver the test is skipped with a message, except under CI
-//! (`CI` set) or with an explicit `VOTUM_CHROMEDRIVER`, where it fails.
+//! (`CI` set) or with an explicit `VOTUM_CHROMEDRIVER`, where it fails;
+//! without pdftoppm (for the letters) likewise, failing under CI.
 //! `VOTUM_CHROMEDRIVER=off` skips it.
 
 mod harness;

@@ -200,6 +200,8 @@ pub fn vote_by_keyboard_only(tab: &mut Tab, world: &World) {
     tab.press(Key::Space);
     tab.tab_to("#q1-o4");
     tab.press(Key::Space);
+    // The focus ring as a keyboard user sees it.
+    tab.screenshot("vote-keyboard-focus");
     tab.tab_to("form.ballot button[type=submit]");
     tab.navigating(|tab| tab.press(Key::Enter));
     assert_eq!(tab.text("h1"), "Bitte prüfen Sie Ihre Stimme");

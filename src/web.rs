@@ -60,6 +60,15 @@ impl Page {
         context.insert("lang".into(), json!(self.lang.as_str()));
         context.insert("csrf".into(), json!(self.csrf));
         context.insert("path".into(), json!(self.path));
+        // The first path segment, so the navigation can mark the current
+        // section with aria-current.
+        let section = self
+            .path
+            .trim_start_matches('/')
+            .split(['/', '?'])
+            .next()
+            .unwrap_or_default();
+        context.insert("section".into(), json!(section));
         if let Some(user) = &self.user {
             context.insert(
                 "user".into(),

@@ -9,6 +9,7 @@ mod support;
 mod admin;
 mod auth;
 mod ballot_box;
+mod browser;
 mod cli;
 mod demo;
 mod i18n;

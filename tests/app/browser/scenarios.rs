@@ -1,0 +1,333 @@
+//! The stories the browser tests go through, one function each. Every
+//! visited page goes through `Tab::page` (axe-core, landmarks, headings,
+//! labels, screenshot).
+
+use fantoccini::key::Key;
+use serde_json::json;
+
+use super::{Tab, Viewport, World};
+
+/// Signs in on the login form (after one wrong password, whose error must be
+/// announced and tied to the field).
+fn sign_in(tab: &mut Tab, login: &str, password: &str) {
+    tab.goto("/login");
+    tab.fill("#login", login);
+    tab.fill("#password", password);
+    tab.follow("form.stack button[type=submit]");
+}
+
+pub fn log_in(tab: &mut Tab, world: &World) {
+    // A guest asking for a member page is sent to the login form.
+    tab.goto("/profile");
+    assert!(tab.path().starts_with("/login"), "{}", tab.path());
+    tab.page("login");
+
+    sign_in(tab, &world.member_login, "not the password");
+    assert!(tab.exists("[role=alert]#login-error"), "error announced");
+    assert_eq!(tab.attr("#login", "aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        tab.attr("#login", "aria-describedby").as_deref(),
+        Some("login-error")
+    );
+    tab.page("login-error");
+
+    sign_in(tab, &world.member_login, world.password);
+    assert_eq!(tab.path(), "/");
+    assert!(
+        tab.text("h1").starts_with("Willkommen"),
+        "{}",
+        tab.text("h1")
+    );
+    assert_eq!(
+        tab.attr("header nav a[href='/']", "aria-current")
+            .as_deref(),
+        Some("page")
+    );
+    tab.page("dashboard");
+    tab.goto("/ballots");
+    tab.page("ballots");
+}
+
+pub fn chair_reads_member_list(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.chair_login, world.password);
+    tab.page("dashboard-chair");
+    tab.follow("header nav a[href='/members']");
+    assert_eq!(tab.path(), "/members");
+    assert_eq!(
+        tab.attr("header nav a[href='/members']", "aria-current")
+            .as_deref(),
+        Some("page")
+    );
+    assert!(tab.text("[role=status]").contains("Mitglieder gefunden"));
+    let rows = tab.js("return document.querySelectorAll('main tbody tr').length");
+    assert!(rows.as_u64() > Some(0), "the chair sees members");
+    tab.page("members");
+
+    // Search for the demo member, open the record.
+    tab.fill("#q", &world.member_login);
+    tab.follow("form.search button");
+    assert!(tab.text("[role=status]").starts_with("1 "));
+    tab.follow("main tbody tr a");
+    assert!(tab.path().starts_with("/members/"));
+    tab.page("member");
+}
+
+/// The other pages a member, an officer and an administrator use, and the
+/// error pages: each goes through the page checks.
+pub fn look_around(tab: &mut Tab, world: &World) {
+    tab.goto("/password/forgot");
+    tab.page("password-forgot");
+    tab.goto("/no/such/page");
+    tab.page("not-found");
+
+    sign_in(tab, &world.member_login, world.password);
+    tab.follow("header nav a[href='/profile']");
+    tab.page("profile");
+    tab.follow("header nav a[href='/groups']");
+    tab.page("groups");
+    tab.follow("main a[href^='/groups/']");
+    tab.page("group");
+    tab.goto("/members");
+    tab.page("forbidden");
+    tab.goto("/");
+    tab.follow("header nav button.link");
+    assert!(tab.path().starts_with("/login"), "{}", tab.path());
+    tab.page("logged-out");
+
+    sign_in(tab, &world.officer_login, world.password);
+    tab.goto("/ballots");
+    tab.page("ballots-officer");
+    tab.goto(&format!("/ballots/{}/manage", world.ballot_id));
+    tab.page("ballot-manage");
+    tab.goto("/ballots/new");
+    tab.page("ballot-new");
+    tab.follow("header nav button.link");
+
+    sign_in(tab, "admin", world.password);
+    tab.goto("/admin");
+    tab.page("admin");
+    tab.goto("/admin/outbox");
+    tab.page("admin-outbox");
+    tab.goto("/admin/audit");
+    tab.page("admin-audit");
+}
+
+/// Answers the demo ballot on the open vote page: yes to question 1,
+/// two topics for question 2, by clicking the labels (the large targets).
+fn answer_ballot(tab: &mut Tab) {
+    tab.click("label[for=q0-yes]");
+    tab.click("label[for=q1-o2]");
+    tab.click("label[for=q1-o3]");
+}
+
+pub fn vote_from_letter(tab: &mut Tab, world: &World) {
+    let link = world.letter_link();
+    tab.goto(&link);
+    let code = tab.value("#code");
+    assert!(!code.is_empty(), "the QR link fills in the code");
+    assert_eq!(tab.text("h1"), "Mitgliederbefragung 2027");
+    tab.page("vote");
+
+    // Forgetting an answer: the error is announced and tied to the
+    // question.
+    tab.click("label[for=q1-o1]");
+    tab.follow("form.ballot button[type=submit]");
+    assert!(tab.exists(".error-summary[role=alert]"));
+    assert!(tab.exists("fieldset[aria-describedby=q0-error]"));
+    assert!(tab.exists("#q0-error"));
+    tab.page("vote-error");
+
+    // A typo in the code: the field is marked and described by the error.
+    tab.fill("#code", &format!("{}X", &code));
+    tab.click("label[for=q0-yes]");
+    tab.follow("form.ballot button[type=submit]");
+    assert_eq!(tab.attr("#code", "aria-invalid").as_deref(), Some("true"));
+    assert!(tab
+        .attr("#code", "aria-describedby")
+        .unwrap_or_default()
+        .contains("form-error"));
+    tab.page("vote-code-error");
+
+    tab.fill("#code", &code);
+    tab.click("label[for=q1-o1]");
+    answer_ballot(tab);
+    tab.follow("form.ballot button[type=submit]");
+    assert_eq!(tab.text("h1"), "Bitte prüfen Sie Ihre Stimme");
+    tab.page("review");
+
+    tab.follow("form[action$='/cast'] button");
+    assert_eq!(tab.text("h1"), "Ihre Stimme ist abgegeben");
+    let tracking = tab.text("code.tracking");
+    assert!(!tracking.is_empty());
+    tab.page("receipt");
+    tab.print_preview("receipt");
+
+    tab.follow("main a[href*='/check?tracking=']");
+    tab.follow("form.stack button");
+    assert!(
+        tab.text("[role=status]")
+            .starts_with("Ihre Stimme liegt in der Urne"),
+        "{}",
+        tab.text("main")
+    );
+    tab.page("check");
+}
+
+pub fn read_a_result(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.member_login, world.password);
+    tab.goto(&format!("/ballots/{}/result", world.result_ballot_id));
+    assert!(tab.text("h1").contains("Vorstandswahl und Entlastung 2026"));
+    // The chart has a text alternative, the numbers are in a table too.
+    assert!(tab.exists("svg.chart[role=img] title"));
+    assert!(tab.exists("main table caption"));
+    tab.page("result");
+    tab.print_preview("result");
+}
+
+pub fn vote_by_keyboard_only(tab: &mut Tab, world: &World) {
+    let link = world.letter_link();
+    tab.goto(&link);
+    // The first Tab reaches the skip link, which leads to the content.
+    tab.tab_to("a.skip");
+    tab.press(Key::Enter);
+    tab.tab_to("#code");
+    tab.tab_to("#q0-yes");
+    // Arrow keys move within a radio group; Space selects.
+    tab.press(Key::Down);
+    tab.press(Key::Up);
+    tab.press(Key::Space);
+    tab.tab_to("#q1-o2");
+    tab.press(Key::Space);
+    tab.tab_to("#q1-o4");
+    tab.press(Key::Space);
+    // The focus ring as a keyboard user sees it.
+    tab.screenshot("vote-keyboard-focus");
+    tab.tab_to("form.ballot button[type=submit]");
+    tab.navigating(|tab| tab.press(Key::Enter));
+    assert_eq!(tab.text("h1"), "Bitte prüfen Sie Ihre Stimme");
+    tab.page("review-keyboard");
+    tab.tab_to("form[action$='/cast'] button");
+    tab.navigating(|tab| tab.press(Key::Enter));
+    assert_eq!(tab.text("h1"), "Ihre Stimme ist abgegeben");
+    tab.page("receipt-keyboard");
+}
+
+pub fn vote_without_javascript(tab: &mut Tab, world: &World) {
+    assert!(tab.viewport == Viewport::PhoneWithoutJavaScript);
+    // The browser really runs no page script.
+    tab.goto_url("data:text/html,<title>before</title><script>document.title='ran'</script>");
+    assert_eq!(tab.js("return document.title"), json!("before"));
+
+    let link = world.letter_link();
+    tab.goto(&link);
+    tab.page("vote-nojs");
+    // Tab enters the radio group at its first radio; Down moves and selects.
+    tab.tab_to("#q0-yes");
+    tab.press(Key::Down);
+    assert_eq!(
+        tab.js("return document.getElementById('q0-no').checked"),
+        json!(true)
+    );
+    tab.tab_to("#q1-o5");
+    tab.press(Key::Space);
+    tab.tab_to("form.ballot button[type=submit]");
+    tab.navigating(|tab| tab.press(Key::Enter));
+    assert_eq!(tab.text("h1"), "Bitte prüfen Sie Ihre Stimme");
+    tab.page("review-nojs");
+    tab.tab_to("form[action$='/cast'] button");
+    tab.navigating(|tab| tab.press(Key::Enter));
+    assert_eq!(tab.text("h1"), "Ihre Stimme ist abgegeben");
+    tab.page("receipt-nojs");
+}
+
+pub fn switch_language(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.member_login, world.password);
+    assert_eq!(tab.js("return document.documentElement.lang"), json!("de"));
+    tab.follow("footer a[hreflang=en]");
+    assert_eq!(tab.path(), "/", "the switch returns to the same page");
+    assert_eq!(tab.js("return document.documentElement.lang"), json!("en"));
+    assert!(tab.text("h1").starts_with("Welcome"), "{}", tab.text("h1"));
+    tab.page("dashboard-en");
+    tab.goto(&format!("/vote/{}", world.ballot_id));
+    tab.page("vote-en");
+    tab.follow("footer a[hreflang=de]");
+    assert_eq!(tab.js("return document.documentElement.lang"), json!("de"));
+    assert!(tab.path().starts_with("/vote/"));
+    tab.page("vote-de");
+}
+
+pub fn security_headers_and_cookies(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.member_login, world.password);
+    tab.page("security-dashboard");
+    // Headers as the browser received them on a same-origin request.
+    let headers = tab.js_async(
+        "const done = arguments[arguments.length - 1];
+         fetch('/', { credentials: 'same-origin' }).then(r => done({
+           csp: r.headers.get('content-security-policy'),
+           frame: r.headers.get('x-frame-options'),
+           nosniff: r.headers.get('x-content-type-options'),
+           referrer: r.headers.get('referrer-policy'),
+         })).catch(e => done({ error: String(e) }));",
+    );
+    let csp = headers["csp"].as_str().unwrap_or_default();
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .unwrap_or_else(|| panic!("no script-src in {csp:?}"));
+    assert_eq!(script_src, "script-src 'self'", "no inline script allowed");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert_eq!(headers["frame"], json!("DENY"));
+    assert_eq!(headers["nosniff"], json!("nosniff"));
+    assert_eq!(headers["referrer"], json!("no-referrer"));
+
+    // The browser enforces it: an injected inline script does not run,
+    // and the violation is reported.
+    let blocked = tab.js_async(
+        "const done = arguments[arguments.length - 1];
+         let violation = null;
+         document.addEventListener('securitypolicyviolation',
+           e => { violation = e.violatedDirective; });
+         const s = document.createElement('script');
+         s.textContent = 'window.__inlineRan = true;';
+         document.body.appendChild(s);
+         setTimeout(() => done({ ran: window.__inlineRan === true, violation }), 200);",
+    );
+    assert_eq!(blocked["ran"], json!(false), "inline script ran: {blocked}");
+    assert!(
+        blocked["violation"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("script-src")),
+        "{blocked}"
+    );
+
+    // No mixed content: every resource and link target on the page is
+    // same-origin or relative.
+    let foreign = tab.js("const origin = location.origin;
+         const urls = performance.getEntriesByType('resource').map(e => e.name)
+           .concat([...document.querySelectorAll('[src],[href],[action]')]
+             .map(e => e.src || e.href || e.action));
+         return urls.filter(u => u && !u.startsWith(origin + '/'));");
+    assert_eq!(foreign, json!([]), "resources from elsewhere");
+
+    // Cookies: Secure, HttpOnly, SameSite, invisible to scripts.
+    let cookies = tab.cookies();
+    assert!(
+        cookies.iter().any(|c| c.name() == "votum_session"),
+        "{cookies:?}"
+    );
+    for cookie in &cookies {
+        assert_eq!(cookie.secure(), Some(true), "{cookie:?} Secure");
+        assert_eq!(cookie.http_only(), Some(true), "{cookie:?} HttpOnly");
+        assert!(
+            matches!(
+                format!("{:?}", cookie.same_site()).as_str(),
+                "Some(Lax)" | "Some(Strict)"
+            ),
+            "{cookie:?} SameSite"
+        );
+    }
+    assert_eq!(tab.js("return document.cookie"), json!(""));
+    assert!(tab.base().starts_with("http://localhost:"));
+}

@@ -15,11 +15,13 @@ connections=${2:-32}
 duration=${3:-20s}
 port=${PORT:-8767}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# VOTUM_BIN: another build of the server to compare against.
+bin=${VOTUM_BIN:-$root/target/release/votum}
 work=$(mktemp -d)
 export VOTUM_DATA_DIR=${VOTUM_DATA_DIR:-$work}
 ballot=$("$root/target/release/examples/ballot_bench" prepare "$db" 200000 "$work/codes.txt" 2>/dev/null)
 VOTUM_DATABASE_URL=$db VOTUM_PORT=$port VOTUM_LOG_LEVEL=off \
-  "$root/target/release/votum" serve >"$work/serve.log" 2>&1 &
+  "$bin" serve >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"

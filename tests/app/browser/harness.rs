@@ -342,7 +342,7 @@ impl Drop for World {
 
 /// Voting letters for the open demo ballot, made as for the print shop
 /// (`ballots::letters::issue`), and the QR links read back from the first
-/// rendered pages: what a member's phone camera would open. Returns the
+/// rendered letter pages: what a member's phone camera would open. Returns the
 /// ballot id and the links, or `None` without pdftoppm (poppler-utils)
 /// outside CI.
 fn letter_links(url: &str, public_url: &str) -> Option<(String, Vec<String>)> {
@@ -356,8 +356,10 @@ fn letter_links(url: &str, public_url: &str) -> Option<(String, Vec<String>)> {
         .unwrap();
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
+    let key = votum_crypto::credential::ReissueKey::generate().unwrap();
     let issued =
-        votum::ballots::letters::issue(&mut conn, &catalogues, public_url, &id, &mut pdf).unwrap();
+        votum::ballots::letters::issue(&mut conn, &catalogues, public_url, &id, &key, &mut pdf)
+            .unwrap();
     assert!(
         issued.letters >= 6,
         "the demo has members who vote by letter"
@@ -394,6 +396,9 @@ fn letter_links(url: &str, public_url: &str) -> Option<(String, Vec<String>)> {
             let grids = prepared.detect_grids();
             grids.first().and_then(|g| g.decode().ok()).map(|(_, c)| c)
         })
+        // Every letter is followed by its postal voting slip, whose QR code
+        // holds only the code; the phone opens the letter's link.
+        .filter(|content| content.starts_with("http"))
         .map(|link| {
             link.strip_prefix(public_url)
                 .unwrap_or_else(|| panic!("{link} is not on {public_url}"))

@@ -21,6 +21,7 @@ pub mod login;
 pub mod mail;
 pub mod members;
 pub mod ratelimit;
+pub mod surveys;
 pub mod web;
 
 use std::sync::Arc;
@@ -99,6 +100,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", ballots::postal::routes())
         .mount("/", ballots::record::routes())
         .mount("/", ballots::letters::routes())
+        .attach(surveys::stage())
         .mount("/static", FileServer::from(static_dir))
         .register(
             "/",

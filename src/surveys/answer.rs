@@ -66,8 +66,8 @@ pub fn form_view(survey: &Survey, fields: &Fields, errors: &[FieldError]) -> Vec
             });
             match &question.kind {
                 Kind::Multiple { min, max, .. } => {
-                    view["min"] = json!(min);
-                    view["max"] = json!(max);
+                    set(&mut view, "min", json!(min));
+                    set(&mut view, "max", json!(max));
                 }
                 Kind::Scale {
                     low,
@@ -75,16 +75,16 @@ pub fn form_view(survey: &Survey, fields: &Fields, errors: &[FieldError]) -> Vec
                     low_label,
                     high_label,
                 } => {
-                    view["points"] = (*low..=*high)
+                    set(&mut view, "points", (*low..=*high)
                         .map(|v| json!({"value": v, "chosen": chosen.contains(&v.to_string().as_str())}))
-                        .collect();
-                    view["low_label"] = json!(low_label);
-                    view["high_label"] = json!(high_label);
+                        .collect::<Vec<Value>>());
+                    set(&mut view, "low_label", json!(low_label));
+                    set(&mut view, "high_label", json!(high_label));
                 }
-                Kind::Text { max_len } => view["max_len"] = json!(max_len),
+                Kind::Text { max_len } => set(&mut view, "max_len", json!(max_len)),
                 Kind::Number { min, max } => {
-                    view["min"] = json!(min);
-                    view["max"] = json!(max);
+                    set(&mut view, "min", json!(min));
+                    set(&mut view, "max", json!(max));
                 }
                 _ => {}
             }
@@ -366,5 +366,12 @@ pub fn results_visible_now(survey: &Survey, now: chrono::NaiveDateTime) -> bool 
         Visibility::During => survey.phase(now) != Phase::NotYetOpen,
         Visibility::After => survey.phase(now) == Phase::Closed,
         Visibility::Owners => false,
+    }
+}
+
+/// Adds `key` to a JSON object under construction.
+fn set(view: &mut Value, key: &str, value: impl Into<Value>) {
+    if let Some(map) = view.as_object_mut() {
+        map.insert(key.to_owned(), value.into());
     }
 }

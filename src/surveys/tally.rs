@@ -102,7 +102,7 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                 }
             }
             let rows = options.iter().cloned().zip(counts).collect();
-            view["bars"] = json!(bars(rows, answers.len()));
+            set(&mut view, "bars", json!(bars(rows, answers.len())));
         }
         Kind::YesNo => {
             let yes = answers
@@ -113,11 +113,15 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                 .iter()
                 .filter(|a| **a == &Answer::YesNo(false))
                 .count();
-            view["bars"] = json!(bars(
-                vec![("yes".into(), yes), ("no".into(), no)],
-                answers.len()
-            ));
-            view["yes_no"] = json!(true);
+            set(
+                &mut view,
+                "bars",
+                json!(bars(
+                    vec![("yes".into(), yes), ("no".into(), no)],
+                    answers.len()
+                )),
+            );
+            set(&mut view, "yes_no", json!(true));
         }
         Kind::Scale {
             low,
@@ -136,11 +140,27 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                 .map(|p| (p.to_string(), values.iter().filter(|v| **v == p).count()))
                 .collect();
             let mut as_f64: Vec<f64> = values.iter().map(|v| f64::from(*v)).collect();
-            view["bars"] = json!(bars(rows, values.len()));
-            view["average"] = json!(mean(&as_f64).map(format_number));
-            view["median"] = json!(median(&mut as_f64).map(format_number));
-            view["low_label"] = json!(format!("{low} = {low_label}"));
-            view["high_label"] = json!(format!("{high} = {high_label}"));
+            set(&mut view, "bars", json!(bars(rows, values.len())));
+            set(
+                &mut view,
+                "average",
+                json!(mean(&as_f64).map(format_number)),
+            );
+            set(
+                &mut view,
+                "median",
+                json!(median(&mut as_f64).map(format_number)),
+            );
+            set(
+                &mut view,
+                "low_label",
+                json!(format!("{low} = {low_label}")),
+            );
+            set(
+                &mut view,
+                "high_label",
+                json!(format!("{high} = {high_label}")),
+            );
         }
         Kind::Number { .. } => {
             let mut values: Vec<f64> = answers
@@ -150,10 +170,26 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                     _ => None,
                 })
                 .collect();
-            view["average"] = json!(mean(&values).map(format_number));
-            view["median"] = json!(median(&mut values).map(format_number));
-            view["min"] = json!(values.first().copied().map(format_number));
-            view["max"] = json!(values.last().copied().map(format_number));
+            set(
+                &mut view,
+                "average",
+                json!(mean(&values).map(format_number)),
+            );
+            set(
+                &mut view,
+                "median",
+                json!(median(&mut values).map(format_number)),
+            );
+            set(
+                &mut view,
+                "min",
+                json!(values.first().copied().map(format_number)),
+            );
+            set(
+                &mut view,
+                "max",
+                json!(values.last().copied().map(format_number)),
+            );
         }
         Kind::Ranking { .. } => {
             // Points like a Borda count: first place n-1 points, unranked 0.
@@ -178,22 +214,33 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                 .zip(firsts)
                 .map(|((l, p), f)| (l, p, f))
                 .collect();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
-            view["firsts"] = rows
-                .iter()
-                .map(|(l, _, f)| json!({"label": l, "count": f}))
-                .collect();
-            view["bars"] = json!(bars(rows.into_iter().map(|(l, p, _)| (l, p)).collect(), 0));
-            view["points"] = json!(true);
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            set(
+                &mut view,
+                "firsts",
+                rows.iter()
+                    .map(|(l, _, f)| json!({"label": l, "count": f}))
+                    .collect::<Vec<Value>>(),
+            );
+            set(
+                &mut view,
+                "bars",
+                json!(bars(rows.into_iter().map(|(l, p, _)| (l, p)).collect(), 0)),
+            );
+            set(&mut view, "points", json!(true));
         }
         Kind::Text { .. } => {
-            view["texts"] = answers
-                .iter()
-                .filter_map(|a| match a {
-                    Answer::Text(t) => Some(json!(t)),
-                    _ => None,
-                })
-                .collect();
+            set(
+                &mut view,
+                "texts",
+                answers
+                    .iter()
+                    .filter_map(|a| match a {
+                        Answer::Text(t) => Some(json!(t)),
+                        _ => None,
+                    })
+                    .collect::<Vec<Value>>(),
+            );
         }
         Kind::Schedule { slots } => {
             let mut table: Vec<[usize; 3]> = vec![[0; 3]; slots.len()];
@@ -217,31 +264,46 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                 .enumerate()
                 .max_by_key(|(i, [y, m, _])| (*y, *m, std::cmp::Reverse(*i)))
                 .map(|(i, _)| i);
-            view["slots"] = slots
-                .iter()
-                .zip(&table)
-                .enumerate()
-                .map(|(i, (slot, [y, m, no]))| {
-                    json!({"index": i, "slot": slot, "label": slot_label(slot),
-                           "yes": y, "maybe": m, "no": no,
-                           "best": best == Some(i) && !answers.is_empty()})
-                })
-                .collect();
-            view["bars"] = json!(bars(
+            set(
+                &mut view,
+                "slots",
                 slots
                     .iter()
                     .zip(&table)
-                    .map(|(s, [y, _, _])| (slot_label(s), *y))
-                    .collect(),
-                answers.len()
-            ));
+                    .enumerate()
+                    .map(|(i, (slot, [y, m, no]))| {
+                        json!({"index": i, "slot": slot, "label": slot_label(slot),
+                           "yes": y, "maybe": m, "no": no,
+                           "best": best == Some(i) && !answers.is_empty()})
+                    })
+                    .collect::<Vec<Value>>(),
+            );
+            set(
+                &mut view,
+                "bars",
+                json!(bars(
+                    slots
+                        .iter()
+                        .zip(&table)
+                        .map(|(s, [y, _, _])| (slot_label(s), *y))
+                        .collect(),
+                    answers.len()
+                )),
+            );
         }
     }
     if let Some(bars) = view.get("bars").and_then(Value::as_array) {
         let height = bars.len() * 32;
-        view["chart_height"] = json!(height);
+        set(&mut view, "chart_height", json!(height));
     }
     view
+}
+
+/// Adds `key` to a JSON object under construction.
+fn set(view: &mut Value, key: &str, value: impl Into<Value>) {
+    if let Some(map) = view.as_object_mut() {
+        map.insert(key.to_owned(), value.into());
+    }
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ fn issue(app: &TestApp, ballot: &str) -> (votum::ballots::letters::Issued, Vec<u
 }
 
 /// Renders page `page` of the PDF and decodes its QR code.
-fn qr_on_page(pdf: &[u8], page: usize) -> Option<String> {
+pub fn qr_on_page(pdf: &[u8], page: usize) -> Option<String> {
     if Command::new("pdftoppm").arg("-v").output().is_err() {
         assert!(
             std::env::var("CI").is_err(),

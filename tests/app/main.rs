@@ -20,4 +20,5 @@ mod members;
 mod migrations;
 mod officer;
 mod postal;
+mod surveys;
 mod vote;

@@ -20,5 +20,6 @@ mod members;
 mod migrations;
 mod officer;
 mod postal;
+mod survey_channels;
 mod surveys;
 mod vote;

@@ -132,6 +132,7 @@ async fn letters(
     id: String,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Download> {
+    let now = app.clock.now();
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("survey-letters-{id}.pdf");
@@ -139,6 +140,9 @@ async fn letters(
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
+            if survey.phase(now) == super::Phase::Closed {
+                return Err(AppError::BadRequest("the survey has closed".into()));
+            }
             let mut pdf = Vec::new();
             issue_letters(conn, &catalogues, &public_url, &survey, &mut pdf)?;
             Ok(pdf)

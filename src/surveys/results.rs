@@ -135,10 +135,22 @@ fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> 
             (Kind::Schedule { .. }, Answer::Schedule(marks)) => {
                 row.extend(marks.iter().map(|m| m.as_str().to_owned()));
             }
+            (_, Answer::Text(text)) => row.push(spreadsheet_safe(text)),
             (kind, answer) => row.push(answer_text(kind, answer)),
         }
     }
     row
+}
+
+/// Free text that a spreadsheet would run as a formula (`=`, `+`, `-`,
+/// `@` first) gets a leading apostrophe: exports are opened in spreadsheets,
+/// and a member's answer must not become a formula on the owner's machine.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Membership numbers of the members behind named responses.

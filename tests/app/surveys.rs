@@ -150,6 +150,7 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
             ("q2", "no"),
             ("q3", "1"),
             ("q4-o0", "1"),
+            ("q5", "=SUMME(A1)"),
         ],
     );
     assert_eq!(status, Status::Ok);
@@ -229,6 +230,9 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
     assert_eq!(&anton[6], "4");
     assert_eq!(&anton[7], "Wohnen > Verkehr");
     assert_eq!(&anton[8], "Gern <b>bald</b>");
+    // A text that a spreadsheet would run as a formula is defused.
+    let clara = rows.iter().find(|r| r[2].contains("Clara")).unwrap();
+    assert_eq!(&clara[8], "'=SUMME(A1)");
 
     let response = app
         .client

@@ -286,10 +286,18 @@ async fn submit(
                 Ok(answers) => answers,
                 Err(errors) => {
                     // Closed or already answered says more than a form error.
-                    return Ok(match stored.phase(now) {
-                        Phase::NotYetOpen => Outcome::Refused(Refusal::NotYetOpen),
-                        Phase::Closed => Outcome::Refused(Refusal::Closed),
-                        Phase::Open => Outcome::Invalid(errors),
+                    let answered = match &respondent {
+                        Respondent::Member(member) => {
+                            store::participation(conn, &stored.id, *member)?
+                        }
+                        _ => None,
+                    };
+                    return Ok(match (stored.phase(now), answered.as_deref()) {
+                        (Phase::NotYetOpen, _) => Outcome::Refused(Refusal::NotYetOpen),
+                        (Phase::Closed, _) => Outcome::Refused(Refusal::Closed),
+                        (Phase::Open, Some("letter")) => Outcome::Refused(Refusal::LetterSent),
+                        (Phase::Open, Some(_)) => Outcome::Refused(Refusal::AlreadyAnswered),
+                        (Phase::Open, None) => Outcome::Invalid(errors),
                     });
                 }
             };

@@ -324,6 +324,8 @@ crate::both_backends!(a_member_answers_once_also_concurrently, |app: TestApp| {
     let (status, page) = answer(&app, &id, &[("q0", "no")]);
     assert_eq!(status, Status::Conflict);
     assert!(page.contains("schon beantwortet"));
+    // Also a broken second answer hears that it is a second one.
+    assert_eq!(answer(&app, &id, &[("q0", "maybe")]).0, Status::Conflict);
     let (_, page) = app.get(&format!("/s/{id}"));
     assert!(page.contains("schon beantwortet") && !page.contains("name=\"q0\""));
     assert_eq!(stored(&app, &id), 1);

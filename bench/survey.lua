@@ -31,12 +31,6 @@ local function encode(s)
   return (s:gsub("[^%w%-]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
-local statuses = {}
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
 function request()
   n = n + 1
   local code = codes[n] or "exhausted"

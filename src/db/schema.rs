@@ -286,6 +286,7 @@ diesel::table! {
         anonymous -> Bool,
         results -> Text,
         decision -> Nullable<Text>,
+        mailed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }
 }

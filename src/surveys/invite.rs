@@ -20,7 +20,7 @@ use super::store::code_digest;
 use super::Survey;
 use crate::ballots::letters::Download;
 use crate::db::models::Language;
-use crate::db::schema::{member_scopes, members, survey_codes, survey_participants};
+use crate::db::schema::{member_scopes, members, survey_codes, survey_participants, surveys};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -115,14 +115,27 @@ async fn invite(
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
-            send_invitations(conn, &mailer, &catalogues, &public_url, &survey, now)
+            // Claimed in the database first: of two clicks, one mails.
+            let claimed = diesel::update(
+                surveys::table
+                    .find(&survey.id)
+                    .filter(surveys::mailed_at.is_null()),
+            )
+            .set(surveys::mailed_at.eq(Some(now)))
+            .execute(conn)?;
+            if claimed != 1 {
+                return Ok(None);
+            }
+            send_invitations(conn, &mailer, &catalogues, &public_url, &survey, now).map(Some)
         })
         .await?;
-    log::info!("survey invitations sent: {sent}");
-    Ok(Flash::success(
-        Redirect::to(target),
-        "surveys.invitations_sent",
-    ))
+    Ok(match sent {
+        Some(sent) => {
+            log::info!("survey invitations sent: {sent}");
+            Flash::success(Redirect::to(target), "surveys.invitations_sent")
+        }
+        None => Flash::error(Redirect::to(target), "surveys.invitations_already_sent"),
+    })
 }
 
 #[post("/surveys/<id>/letters", data = "<_form>")]

@@ -94,6 +94,11 @@ crate::both_backends!(invitations_by_mail_and_by_letter, |app: TestApp| {
         ["1000101@example.org"],
         "online members of A1 only"
     );
+    // A second click mails nobody again.
+    let response = app.post_form(&manage, &format!("/surveys/{id}/invite"), &[]);
+    assert_eq!(response.status(), Status::SeeOther);
+    let count: i64 = outbox::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(count, 1);
 
     let response = app.post_form(&manage, &format!("/surveys/{id}/letters"), &[]);
     assert_eq!(response.status(), Status::Ok);

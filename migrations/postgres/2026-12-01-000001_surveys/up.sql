@@ -17,6 +17,9 @@ CREATE TABLE surveys (
     results TEXT NOT NULL CHECK (results IN ('during', 'after', 'owners')),
     -- The chosen date of a scheduling poll, until there is a calendar.
     decision TEXT,
+    -- When the e-mail invitations went out; set once, so a second click
+    -- cannot mail the whole audience again.
+    mailed_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX surveys_group ON surveys(group_id);

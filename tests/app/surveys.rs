@@ -168,7 +168,7 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
 
     let (status, results) = app.get(&format!("/surveys/{first}/results"));
     assert_eq!(status, Status::Ok);
-    assert!(results.contains("2 Antworten"), "{results}");
+    assert!(results.contains("Antworten: 2"), "{results}");
     assert!(
         results.contains("<meta http-equiv=\"refresh\""),
         "live page reloads"

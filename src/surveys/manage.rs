@@ -260,12 +260,12 @@ async fn manage(
     id: String,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let (survey, responses) = app
+    let (survey, counts) = app
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
-            let responses = store::responses(conn, &survey.id)?;
-            Ok((survey, responses))
+            let counts = store::channel_counts(conn, &survey.id)?;
+            Ok((survey, counts))
         })
         .await?;
     let schedule: Vec<Value> = survey
@@ -282,7 +282,7 @@ async fn manage(
         "surveys/manage",
         json!({
             "survey": survey.summary(now),
-            "channels": tally::channels(&responses),
+            "channels": tally::channel_view(&counts),
             "short_path": super::short_path(&survey.id),
             "schedule": schedule,
             "invitable": survey.audience != super::setup::Audience::Link,

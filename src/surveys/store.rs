@@ -233,6 +233,16 @@ pub fn participation(conn: &mut DbConn, survey: &str, member: i64) -> AppResult<
         .optional()?)
 }
 
+/// How many answers came through each channel, counted in the database
+/// (the owner's page needs no answer texts).
+pub fn channel_counts(conn: &mut DbConn, survey: &str) -> AppResult<Vec<(String, i64)>> {
+    Ok(survey_responses::table
+        .filter(survey_responses::survey_id.eq(survey))
+        .group_by(survey_responses::channel)
+        .select((survey_responses::channel, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
 /// One stored response.
 #[derive(Debug, Clone)]
 pub struct Response {

@@ -14,9 +14,26 @@ const BAR_MAX: f64 = 300.0;
 
 /// How many answers came through each channel.
 pub fn channels(responses: &[Response]) -> Value {
-    let count = |c: &str| responses.iter().filter(|r| r.channel == c).count();
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    for r in responses {
+        match counts.iter_mut().find(|(c, _)| *c == r.channel) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r.channel.clone(), 1)),
+        }
+    }
+    channel_view(&counts)
+}
+
+/// Channel counts for templates, from (channel, count) pairs.
+pub fn channel_view(counts: &[(String, i64)]) -> Value {
+    let count = |c: &str| {
+        counts
+            .iter()
+            .find(|(name, _)| name == c)
+            .map_or(0, |(_, n)| *n)
+    };
     json!({
-        "total": responses.len(),
+        "total": counts.iter().map(|(_, n)| n).sum::<i64>(),
         "portal": count("portal"),
         "link": count("link"),
         "letter": count("letter"),

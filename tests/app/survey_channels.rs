@@ -43,6 +43,8 @@ crate::both_backends!(display_qr_paper_and_public_link, |app: TestApp| {
     assert_eq!(response.status(), Status::SeeOther);
     let response = app.post_form(&paper, &paper, &[("q0", "")]);
     assert_eq!(response.status(), Status::UnprocessableEntity);
+    let (_, page) = app.get(&format!("/surveys/{id}"));
+    assert!(page.contains("Antworten: 1 (davon 1 auf Papier"), "{page}");
     app.logout();
 
     // Anyone with the link answers once per browser.

@@ -144,12 +144,13 @@ async fn letters(
     user: crate::auth::CurrentUser,
     id: String,
     _form: CsrfForm<Fields>,
-) -> AppResult<Download> {
+) -> AppResult<Result<Download, Flash<Redirect>>> {
     let now = app.clock.now();
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("survey-letters-{id}.pdf");
-    let pdf = app
+    let target = format!("/surveys/{id}");
+    let (written, pdf) = app
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
@@ -157,11 +158,18 @@ async fn letters(
                 return Err(AppError::BadRequest("the survey has closed".into()));
             }
             let mut pdf = Vec::new();
-            issue_letters(conn, &catalogues, &public_url, &survey, &mut pdf)?;
-            Ok(pdf)
+            let written = issue_letters(conn, &catalogues, &public_url, &survey, &mut pdf)?;
+            Ok((written, pdf))
         })
         .await?;
-    Ok(Download::new(rocket::http::ContentType::PDF, name, pdf))
+    // A PDF without pages helps nobody; say why there is none.
+    if written == 0 {
+        return Ok(Err(Flash::error(
+            Redirect::to(target),
+            "surveys.no_letters",
+        )));
+    }
+    Ok(Ok(Download::new(rocket::http::ContentType::PDF, name, pdf)))
 }
 
 #[derive(Queryable)]

@@ -106,6 +106,9 @@ crate::both_backends!(invitations_by_mail_and_by_letter, |app: TestApp| {
     assert_eq!(response.status(), Status::Ok);
     let pdf = response.into_bytes().unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+    // Everyone on paper has a letter now: a second run has nothing to print.
+    let response = app.post_form(&manage, &format!("/surveys/{id}/letters"), &[]);
+    assert_eq!(response.status(), Status::SeeOther);
     let codes: Vec<Option<i64>> = survey_codes::table
         .filter(survey_codes::survey_id.eq(&id))
         .select(survey_codes::member_id)

@@ -21,6 +21,7 @@ pub mod login;
 pub mod mail;
 pub mod members;
 pub mod ratelimit;
+pub mod surveys;
 pub mod web;
 
 use std::sync::Arc;
@@ -100,6 +101,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", ballots::record::routes())
         .mount("/", ballots::letters::routes())
         .mount("/", ballots::reissue::routes())
+        .attach(surveys::stage())
         .mount("/static", FileServer::from(static_dir))
         .register(
             "/",

@@ -84,3 +84,10 @@ pub fn clear(conn: &mut DbConn, bucket: &str) -> AppResult<()> {
     diesel::delete(rate_limits::table.find(bucket)).execute(conn)?;
     Ok(())
 }
+
+/// Answers to public-link surveys per client address. Generous, because a
+/// whole meeting may answer from one venue network.
+pub const SURVEY_LINK: Limit = Limit {
+    max: 300,
+    window: Duration::minutes(10),
+};

@@ -267,4 +267,84 @@ diesel::allow_tables_to_appear_in_same_query!(
     officer_acts,
     ballot_results,
     postal_votes,
+    surveys,
+    survey_questions,
+    survey_participants,
+    survey_browsers,
+    survey_codes,
+    survey_responses,
+    survey_policies,
 );
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        group_id -> Nullable<BigInt>,
+        owner_account_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        audience -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        anonymous -> Bool,
+        results -> Text,
+        decision -> Nullable<Text>,
+        mailed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_questions (survey_id, position) {
+        survey_id -> Text,
+        position -> Integer,
+        definition -> Text,
+    }
+}
+
+diesel::table! {
+    survey_participants (survey_id, member_id) {
+        survey_id -> Text,
+        member_id -> BigInt,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    survey_browsers (survey_id, token_digest) {
+        survey_id -> Text,
+        token_digest -> Text,
+    }
+}
+
+diesel::table! {
+    survey_codes (survey_id, code_digest) {
+        survey_id -> Text,
+        code_digest -> Text,
+        member_id -> Nullable<BigInt>,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    survey_responses (survey_id, id) {
+        survey_id -> Text,
+        id -> Text,
+        member_id -> Nullable<BigInt>,
+        channel -> Text,
+        answers -> Text,
+    }
+}
+
+diesel::table! {
+    survey_policies (group_id) {
+        group_id -> BigInt,
+        members_may_create -> Bool,
+    }
+}
+
+diesel::joinable!(survey_questions -> surveys (survey_id));
+diesel::joinable!(survey_participants -> surveys (survey_id));
+diesel::joinable!(survey_responses -> surveys (survey_id));
+diesel::joinable!(surveys -> groups (group_id));
+diesel::joinable!(survey_policies -> groups (group_id));

@@ -56,6 +56,7 @@ pub fn create(
     let started = std::time::Instant::now();
     let (logins, officers, top) = fill(&mut conn, count, seed)?;
     demo_ballot(&mut conn, sealing, top, &officers)?;
+    demo_survey(&mut conn, &logins)?;
     // Fresh statistics, so both planners know the tables' real sizes; on
     // PostgreSQL also the visibility map, without which index-only scans
     // (counts over a whole group) visit the heap.
@@ -427,5 +428,59 @@ fn demo_ballot(
     let act = request_act(conn, &id, Act::Open, *first, now)?;
     confirm_act(conn, sealing, &id, act, *second, now)?
         .map_err(|e| AppError::Internal(format!("opening the demo ballot: {e:?}")))?;
+    Ok(())
+}
+
+/// An open survey of the demo chair's chapter: which topic and which date
+/// for the next meeting, so that the demo shows surveys from the first click.
+fn demo_survey(conn: &mut DbConn, logins: &[DemoLogin]) -> AppResult<()> {
+    use crate::db::schema::accounts;
+    use crate::surveys::questions::{Kind, Question};
+    use crate::surveys::setup::{Audience, NewSurvey, Visibility};
+    let Some(chair) = logins.iter().find(|l| l.role == "chair") else {
+        return Ok(());
+    };
+    let (account, member): (i64, Option<i64>) = accounts::table
+        .filter(accounts::login.eq(&chair.login))
+        .select((accounts::id, accounts::member_id))
+        .first(conn)?;
+    let Some(member) = member else {
+        return Ok(());
+    };
+    let chapter: i64 = members::table
+        .find(member)
+        .select(members::chapter_id)
+        .first(conn)?;
+    let now = Utc::now().naive_utc();
+    let day = |n: i64| {
+        (now.date() + chrono::Duration::days(n))
+            .format("%Y-%m-%d 19:00")
+            .to_string()
+    };
+    let survey = NewSurvey {
+        group_slug: String::new(),
+        title: "Nächste Mitgliederversammlung".into(),
+        description: "Thema und Termin unseres nächsten Treffens.".into(),
+        audience: Audience::Group,
+        opens_at: now - chrono::Duration::hours(1),
+        closes_at: now + chrono::Duration::days(7),
+        anonymous: false,
+        results: Visibility::During,
+        questions: vec![
+            Question {
+                text: "Welches Thema soll im Mittelpunkt stehen?".into(),
+                kind: Kind::Single {
+                    options: vec!["Verkehr".into(), "Schulen".into(), "Wohnen".into()],
+                },
+            },
+            Question {
+                text: "Wann können Sie?".into(),
+                kind: Kind::Schedule {
+                    slots: vec![day(10), day(12), day(17)],
+                },
+            },
+        ],
+    };
+    crate::surveys::store::create(conn, &survey, chapter, account, now)?;
     Ok(())
 }

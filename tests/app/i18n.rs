@@ -47,10 +47,13 @@ fn every_literal_key_in_templates_and_code_exists() {
             }
         }
         if file.extension().is_some_and(|e| e == "rs") {
-            for prefix in ["\"error.", "\"login.", "\"password."] {
+            for prefix in ["\"error.", "\"login.", "\"password.", "\"surveys."] {
                 for part in text.split(prefix).skip(1) {
                     let rest = part.split('"').next().unwrap();
-                    if rest.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    if rest
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    {
                         let key = format!("{}{rest}", &prefix[1..]);
                         if !keys.contains(&key.as_str()) {
                             missing.push(format!("{}: {key}", file.display()));

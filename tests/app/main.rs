@@ -22,4 +22,6 @@ mod migrations;
 mod officer;
 mod postal;
 mod reissue;
+mod survey_channels;
+mod surveys;
 mod vote;

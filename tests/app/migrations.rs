@@ -57,7 +57,14 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "password_resets",
             "postal_votes",
             "rate_limits",
-            "sessions"
+            "sessions",
+            "survey_browsers",
+            "survey_codes",
+            "survey_participants",
+            "survey_policies",
+            "survey_questions",
+            "survey_responses",
+            "surveys"
         ]
     );
 });

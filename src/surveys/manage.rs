@@ -1,0 +1,422 @@
+//! The owners' side: the survey list, the "new survey" form, the survey's
+//! own page, paper answers entered by the owner, a scheduling poll's
+//! decision, and whether plain members of a group may start surveys.
+
+use diesel::prelude::*;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::{json, Value};
+
+use super::answer::form_view;
+use super::questions::{self, Kind};
+use super::setup::{self, Errors, SLOTS};
+use super::store::{self, Respondent};
+use super::{tally, Phase};
+use crate::auth::CurrentUser;
+use crate::db::schema::{group_tree, groups, survey_policies, surveys};
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, CsrfForm, Fields, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![index, new_form, create, manage, paper_form, paper, decide, policy]
+}
+
+type Listed = (
+    String,
+    String,
+    chrono::NaiveDateTime,
+    chrono::NaiveDateTime,
+    String,
+);
+
+#[get("/surveys")]
+async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
+    let now = app.clock.now();
+    let member = user.member_id;
+    let board = user.board_groups.clone();
+    let account = user.account_id;
+    let is_admin = user.is_admin;
+    let (open, mine, policies) = app
+        .db
+        .run(move |conn| {
+            // Open surveys for all members, and for the groups the member
+            // belongs to, by home chapter or working group.
+            let mut open: Vec<Listed> = Vec::new();
+            if let Some(member) = member {
+                let mut homes: Vec<i64> = crate::db::schema::members::table
+                    .find(member)
+                    .select(crate::db::schema::members::chapter_id)
+                    .load(conn)?;
+                homes.extend(
+                    crate::db::schema::group_memberships::table
+                        .filter(crate::db::schema::group_memberships::member_id.eq(member))
+                        .select(crate::db::schema::group_memberships::group_id)
+                        .load::<i64>(conn)?,
+                );
+                let above: Vec<i64> = group_tree::table
+                    .filter(group_tree::group_id.eq_any(&homes))
+                    .select(group_tree::ancestor_id)
+                    .load(conn)?;
+                open = surveys::table
+                    .filter(surveys::opens_at.le(now))
+                    .filter(surveys::closes_at.gt(now))
+                    .filter(
+                        surveys::audience.eq("all").or(surveys::group_id
+                            .eq_any(above)
+                            .and(surveys::audience.eq("group"))),
+                    )
+                    .order(surveys::closes_at)
+                    .select((
+                        surveys::id,
+                        surveys::title,
+                        surveys::opens_at,
+                        surveys::closes_at,
+                        surveys::audience,
+                    ))
+                    .limit(100)
+                    .load(conn)?;
+            }
+            let below = group_tree::table
+                .filter(group_tree::ancestor_id.eq_any(board.clone()))
+                .select(group_tree::group_id.nullable());
+            let mut query = surveys::table
+                .select((
+                    surveys::id,
+                    surveys::title,
+                    surveys::opens_at,
+                    surveys::closes_at,
+                    surveys::audience,
+                ))
+                .order(surveys::created_at.desc())
+                .limit(200)
+                .into_boxed();
+            if !is_admin {
+                query = query.filter(
+                    surveys::owner_account_id
+                        .eq(account)
+                        .or(surveys::group_id.eq_any(below)),
+                );
+            }
+            let mine: Vec<Listed> = query.load(conn)?;
+            let policies: Vec<(i64, String, Option<bool>)> = groups::table
+                .left_join(survey_policies::table)
+                .filter(groups::id.eq_any(board))
+                .select((
+                    groups::id,
+                    groups::name,
+                    survey_policies::members_may_create.nullable(),
+                ))
+                .load(conn)?;
+            Ok((open, mine, policies))
+        })
+        .await?;
+    let view = |(id, title, opens, closes, audience): Listed| {
+        let phase = if now < opens {
+            "not_yet_open"
+        } else if now >= closes {
+            "closed"
+        } else {
+            "open"
+        };
+        json!({"id": id, "title": title, "closes_at": closes.format("%d.%m.%Y %H:%M").to_string(),
+               "phase_key": format!("surveys.phase_{phase}"),
+               "audience_key": format!("surveys.audience_{audience}")})
+    };
+    Ok(page.render(
+        "surveys/list",
+        json!({
+            "open": open.into_iter().map(view).collect::<Vec<_>>(),
+            "mine": mine.into_iter().map(view).collect::<Vec<_>>(),
+            "policies": policies.into_iter().map(|(id, name, allowed)| json!({"id": id, "name": name, "allowed": allowed.unwrap_or(false)})).collect::<Vec<_>>(),
+        }),
+    ))
+}
+
+fn new_view(fields: &Fields, errors: &Errors) -> Value {
+    let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, k)| *k);
+    let value = |name: &str| fields.get(name).unwrap_or("").to_owned();
+    let slots: Vec<Value> = (0..SLOTS)
+        .map(|n| {
+            let get = |f: &str| value(&format!("q{n}_{f}"));
+            json!({
+                "n": n, "number": n + 1,
+                "text": get("text"), "kind": get("kind"), "options": get("options"),
+                "min": get("min"), "max": get("max"), "max_len": get("max_len"),
+                "low_label": get("low_label"), "high_label": get("high_label"),
+                "error": error(&format!("q{n}")),
+            })
+        })
+        .collect();
+    let mut values = serde_json::Map::new();
+    for name in [
+        "title",
+        "description",
+        "group",
+        "audience",
+        "results",
+        "opens_date",
+        "opens_time",
+        "closes_date",
+        "closes_time",
+        "anonymous",
+    ] {
+        values.insert(name.into(), json!(value(name)));
+    }
+    let mut errors_map = serde_json::Map::new();
+    for (field, key) in errors {
+        errors_map.insert(field.clone(), json!(key));
+    }
+    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty()})
+}
+
+#[get("/surveys/new?<group>")]
+async fn new_form(
+    app: AppState<'_>,
+    page: Page,
+    _user: CurrentUser,
+    group: Option<String>,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let closes = now + chrono::Duration::days(7);
+    let defaults = [
+        ("group", group.unwrap_or_default()),
+        ("audience", "group".to_owned()),
+        ("results", "during".to_owned()),
+        ("opens_date", now.format("%Y-%m-%d").to_string()),
+        ("opens_time", now.format("%H:%M").to_string()),
+        ("closes_date", closes.format("%Y-%m-%d").to_string()),
+        ("closes_time", closes.format("%H:%M").to_string()),
+        ("q0_kind", "single".to_owned()),
+    ];
+    let fields = Fields(
+        defaults
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    );
+    Ok(page.render("surveys/new", new_view(&fields, &Vec::new())))
+}
+
+#[post("/surveys/new", data = "<form>")]
+async fn create(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    form: CsrfForm<Fields>,
+) -> AppResult<Result<Redirect, (Status, Template)>> {
+    let fields = form.0;
+    let now = app.clock.now();
+    let parsed = setup::parse(&fields);
+    let outcome = app
+        .db
+        .run(move |conn| {
+            let slug = fields.get("group").unwrap_or("").trim().to_owned();
+            let group: Option<i64> = groups::table
+                .filter(groups::slug.eq(&slug))
+                .select(groups::id)
+                .first(conn)
+                .optional()?;
+            let mut errors = match &parsed {
+                Ok(_) => Vec::new(),
+                Err(errors) => errors.clone(),
+            };
+            match group {
+                None if !errors.iter().any(|(f, _)| f == "group") => {
+                    errors.push(("group".into(), "surveys.setup.group_unknown"));
+                }
+                Some(g) if !super::may_create_for(conn, &user, g)? => {
+                    errors.push(("group".into(), "surveys.setup.group_not_yours"));
+                }
+                _ => {}
+            }
+            match (parsed, group) {
+                (Ok(survey), Some(group)) if errors.is_empty() => Ok(Ok(store::create(
+                    conn,
+                    &survey,
+                    group,
+                    user.account_id,
+                    now,
+                )?)),
+                _ => Ok(Err((fields, errors))),
+            }
+        })
+        .await?;
+    Ok(match outcome {
+        Ok(id) => Ok(Redirect::to(format!("/surveys/{id}"))),
+        Err((fields, errors)) => Err((
+            Status::UnprocessableEntity,
+            page.render("surveys/new", new_view(&fields, &errors)),
+        )),
+    })
+}
+
+#[get("/surveys/<id>")]
+async fn manage(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let (survey, counts) = app
+        .db
+        .run(move |conn| {
+            let survey = super::owned(conn, &user, &id)?;
+            let counts = store::channel_counts(conn, &survey.id)?;
+            Ok((survey, counts))
+        })
+        .await?;
+    let schedule: Vec<Value> = survey
+        .questions
+        .iter()
+        .filter_map(|q| match &q.kind {
+            Kind::Schedule { slots } => Some(slots),
+            _ => None,
+        })
+        .flatten()
+        .map(|slot| json!({"slot": slot, "label": setup::slot_label(slot), "chosen": survey.decision.as_deref() == Some(slot.as_str())}))
+        .collect();
+    Ok(page.render(
+        "surveys/manage",
+        json!({
+            "survey": survey.summary(now),
+            "channels": tally::channel_view(&counts),
+            "short_path": super::short_path(&survey.id),
+            "schedule": schedule,
+            "invitable": survey.audience != super::setup::Audience::Link,
+        }),
+    ))
+}
+
+#[get("/surveys/<id>/paper")]
+async fn paper_form(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let survey = app
+        .db
+        .run(move |conn| super::owned(conn, &user, &id))
+        .await?;
+    Ok(page.render(
+        "surveys/paper",
+        json!({"survey": survey.summary(now), "questions": form_view(&survey, &Fields(Vec::new()), &[])}),
+    ))
+}
+
+/// The owner types in one returned paper form; it counts as channel
+/// "paper", without a member. Also after closing: forms collected at the
+/// meeting are often typed in the next day.
+#[post("/surveys/<id>/paper", data = "<form>")]
+async fn paper(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<Result<Flash<Redirect>, (Status, Template)>> {
+    let now = app.clock.now();
+    let fields = form.0;
+    let survey = app
+        .db
+        .run(move |conn| super::owned(conn, &user, &id))
+        .await?;
+    if survey.phase(now) == Phase::NotYetOpen {
+        return Err(AppError::Forbidden);
+    }
+    match questions::answers(&survey.questions, &fields) {
+        Ok(answers) => {
+            let stored = survey.clone();
+            app.db
+                .run(move |conn| store::record(conn, &stored, &Respondent::Paper, &answers, now))
+                .await?
+                .map_err(|r| AppError::Conflict(r.message_key().into()))?;
+            Ok(Ok(Flash::success(
+                Redirect::to(format!("/surveys/{}/paper", survey.id)),
+                "surveys.paper_saved",
+            )))
+        }
+        Err(errors) => Ok(Err((
+            Status::UnprocessableEntity,
+            page.render(
+                "surveys/paper",
+                json!({"survey": survey.summary(now), "questions": form_view(&survey, &fields, &errors), "has_field_errors": true}),
+            ),
+        ))),
+    }
+}
+
+/// Stores a scheduling poll's chosen date as the survey's decision (there
+/// is no calendar yet to enter it into).
+#[post("/surveys/<id>/decision", data = "<form>")]
+async fn decide(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+    form: CsrfForm<Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let slot = form.0.get("slot").unwrap_or("").to_owned();
+    let target = format!("/surveys/{id}");
+    let ok = app
+        .db
+        .run(move |conn| {
+            let survey = super::owned(conn, &user, &id)?;
+            let offered = survey
+                .questions
+                .iter()
+                .any(|q| matches!(&q.kind, Kind::Schedule { slots } if slots.contains(&slot)));
+            if !offered {
+                return Ok(false);
+            }
+            diesel::update(surveys::table.find(&survey.id))
+                .set(surveys::decision.eq(Some(slot)))
+                .execute(conn)?;
+            Ok(true)
+        })
+        .await?;
+    Ok(if ok {
+        Flash::success(Redirect::to(target), "surveys.decision_saved")
+    } else {
+        Flash::error(Redirect::to(target), "surveys.decision_unknown")
+    })
+}
+
+/// A board lets its group's members start surveys, or stops it.
+#[post("/surveys/policy", data = "<form>")]
+async fn policy(
+    app: AppState<'_>,
+    user: CurrentUser,
+    form: CsrfForm<Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let group: i64 = form
+        .0
+        .get("group")
+        .and_then(|g| g.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("group".into()))?;
+    let allowed = form.0.get("allowed") == Some("on");
+    if !user.is_admin && !user.board_groups.contains(&group) {
+        return Err(AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::delete(survey_policies::table.find(group)).execute(conn)?;
+                diesel::insert_into(survey_policies::table)
+                    .values((
+                        survey_policies::group_id.eq(group),
+                        survey_policies::members_may_create.eq(allowed),
+                    ))
+                    .execute(conn)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(Flash::success(
+        Redirect::to("/surveys"),
+        "surveys.policy_saved",
+    ))
+}

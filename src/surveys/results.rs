@@ -1,0 +1,337 @@
+//! What comes out of a survey: the live result page (it reloads itself
+//! through `<meta http-equiv="refresh">` while open, since the CSP allows
+//! no inline script), CSV and JSON exports for owners, and the meeting
+//! material: a display page with a large QR code and the short URL, and a
+//! printable paper version.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rocket::http::ContentType;
+use rocket::{get, routes, Route};
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+use super::answer::{form_view, results_visible_now};
+use super::questions::{answer_text, Answer, Kind};
+use super::setup::Audience;
+use super::store::{self, Response};
+use super::{tally, Phase, Survey};
+use crate::auth::CurrentUser;
+use crate::ballots::letters::Download;
+use crate::db::schema::members;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, Fields, Page};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        results,
+        export_csv,
+        export_json,
+        display,
+        qr_png_route,
+        print
+    ]
+}
+
+/// Seconds between reloads of the live result page.
+const REFRESH_SECONDS: u32 = 15;
+
+/// Whether the viewer may see the results now: owners always; others when
+/// the survey shows results to them at this time and they may answer it.
+fn may_see(
+    conn: &mut DbConn,
+    user: Option<&CurrentUser>,
+    survey: &Survey,
+    now: NaiveDateTime,
+) -> AppResult<(bool, bool)> {
+    let owner = match user {
+        Some(user) => super::is_owner(conn, user, survey)?,
+        None => false,
+    };
+    if owner {
+        return Ok((true, true));
+    }
+    if !results_visible_now(survey, now) {
+        return Ok((false, false));
+    }
+    let audience = match (survey.audience, user.and_then(|u| u.member_id)) {
+        (Audience::Link, _) => true,
+        (_, Some(member)) => super::in_audience(conn, survey, member)?,
+        (_, None) => false,
+    };
+    Ok((audience, false))
+}
+
+#[get("/surveys/<id>/results")]
+async fn results(app: AppState<'_>, page: Page, id: String) -> AppResult<Template> {
+    let now = app.clock.now();
+    let user = page.user.clone();
+    let (survey, responses, owner) = app
+        .db
+        .run(move |conn| {
+            let survey = super::load(conn, &id)?;
+            let (visible, owner) = may_see(conn, user.as_ref(), &survey, now)?;
+            if !visible {
+                return Err(if user.is_some() || survey.audience == Audience::Link {
+                    AppError::Forbidden
+                } else {
+                    AppError::Unauthorized
+                });
+            }
+            let responses = store::responses(conn, &survey.id)?;
+            Ok((survey, responses, owner))
+        })
+        .await?;
+    let open = survey.phase(now) == Phase::Open;
+    Ok(page.render(
+        "surveys/results",
+        json!({
+            "survey": survey.summary(now),
+            "questions": tally::results(&survey.questions, &responses),
+            "channels": tally::channels(&responses),
+            "owner": owner,
+            "refresh": open.then_some(REFRESH_SECONDS),
+            "updated": now.format("%H:%M:%S").to_string(),
+        }),
+    ))
+}
+
+/// Column headings: one per question, one per date of a scheduling poll.
+fn headings(survey: &Survey) -> Vec<String> {
+    let mut row = vec!["response".to_owned(), "channel".to_owned()];
+    if !survey.anonymous {
+        row.push("member".into());
+    }
+    for (n, q) in survey.questions.iter().enumerate() {
+        match &q.kind {
+            Kind::Schedule { slots } => {
+                row.extend(
+                    slots
+                        .iter()
+                        .map(|s| format!("{}. {} [{}]", n + 1, q.text, s)),
+                );
+            }
+            _ => row.push(format!("{}. {}", n + 1, q.text)),
+        }
+    }
+    row
+}
+
+fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> Vec<String> {
+    let mut row = vec![response.id.clone(), response.channel.clone()];
+    if !survey.anonymous {
+        row.push(
+            response
+                .member_id
+                .and_then(|m| names.get(&m).cloned())
+                .unwrap_or_default(),
+        );
+    }
+    for (q, a) in survey.questions.iter().zip(&response.answers) {
+        match (&q.kind, a) {
+            (Kind::Schedule { .. }, Answer::Schedule(marks)) => {
+                row.extend(marks.iter().map(|m| m.as_str().to_owned()));
+            }
+            (_, Answer::Text(text)) => row.push(spreadsheet_safe(text)),
+            (kind, answer) => row.push(answer_text(kind, answer)),
+        }
+    }
+    row
+}
+
+/// Free text that a spreadsheet would run as a formula (`=`, `+`, `-`,
+/// `@` first) gets a leading apostrophe: exports are opened in spreadsheets,
+/// and a member's answer must not become a formula on the owner's machine.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Membership numbers of the members behind named responses.
+fn member_numbers(conn: &mut DbConn, responses: &[Response]) -> AppResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = responses.iter().filter_map(|r| r.member_id).collect();
+    let mut names = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(i64, String, String, String)> = members::table
+            .filter(members::id.eq_any(chunk))
+            .select((
+                members::id,
+                members::membership_number,
+                members::first_name,
+                members::last_name,
+            ))
+            .load(conn)?;
+        names.extend(
+            rows.into_iter()
+                .map(|(id, number, first, last)| (id, format!("{first} {last} ({number})"))),
+        );
+    }
+    Ok(names)
+}
+
+async fn owned_with_responses(
+    app: AppState<'_>,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<(Survey, Vec<Response>, HashMap<i64, String>)> {
+    app.db
+        .run(move |conn| {
+            let survey = super::owned(conn, &user, &id)?;
+            let responses = store::responses(conn, &survey.id)?;
+            let names = member_numbers(conn, &responses)?;
+            Ok((survey, responses, names))
+        })
+        .await
+}
+
+#[get("/surveys/<id>/export.csv")]
+async fn export_csv(app: AppState<'_>, user: CurrentUser, id: String) -> AppResult<Download> {
+    let (survey, responses, names) = owned_with_responses(app, user, id).await?;
+    let fail = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(headings(&survey)).map_err(fail)?;
+    for response in &responses {
+        out.write_record(cells(&survey, response, &names))
+            .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    Ok(Download::new(
+        ContentType::CSV,
+        format!("survey-{}.csv", survey.id),
+        bytes,
+    ))
+}
+
+#[get("/surveys/<id>/export.json")]
+async fn export_json(app: AppState<'_>, user: CurrentUser, id: String) -> AppResult<Download> {
+    let (survey, responses, names) = owned_with_responses(app, user, id).await?;
+    let document = json!({
+        "survey": {
+            "id": survey.id,
+            "title": survey.title,
+            "description": survey.description,
+            "audience": survey.audience.as_str(),
+            "anonymous": survey.anonymous,
+            "opens_at": survey.opens_at,
+            "closes_at": survey.closes_at,
+            "decision": survey.decision,
+        },
+        "questions": survey.questions,
+        "counts": tally::channels(&responses),
+        "responses": responses.iter().map(|r| json!({
+            "id": r.id,
+            "channel": r.channel,
+            "member": r.member_id.and_then(|m| names.get(&m)),
+            "answers": r.answers,
+        })).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_vec_pretty(&document)
+        .map_err(|e| AppError::Internal(format!("json: {e}")))?;
+    Ok(Download::new(
+        ContentType::JSON,
+        format!("survey-{}.json", survey.id),
+        text,
+    ))
+}
+
+/// The full URL behind the QR code and on the print-out.
+pub fn public_link(public_url: &str, id: &str) -> String {
+    format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        super::short_path(id)
+    )
+}
+
+#[get("/surveys/<id>/display")]
+async fn display(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let survey = app
+        .db
+        .run(move |conn| super::owned(conn, &user, &id))
+        .await?;
+    Ok(page.render(
+        "surveys/display",
+        json!({
+            "survey": survey.summary(now),
+            "link": public_link(&app.settings.public_url, &survey.id),
+        }),
+    ))
+}
+
+/// The QR code of the survey's URL as a PNG, 10 pixels per module with the
+/// four-module quiet zone the standard asks for.
+pub fn qr_png(url: &str) -> AppResult<Vec<u8>> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::Internal(format!("qr: {e}")))?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let (scale, quiet) = (10usize, 4usize);
+    let side = (width + 2 * quiet) * scale;
+    let side32 = u32::try_from(side).map_err(|_| AppError::Internal("qr too large".into()))?;
+    let image = image::GrayImage::from_fn(side32, side32, |x, y| {
+        let module = |v: u32| (usize::try_from(v).unwrap_or(0) / scale).checked_sub(quiet);
+        let dark = match (module(x), module(y)) {
+            (Some(mx), Some(my)) if mx < width && my < width => {
+                colors.get(my * width + mx) == Some(&qrcode::Color::Dark)
+            }
+            _ => false,
+        };
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| AppError::Internal(format!("png: {e}")))?;
+    Ok(png.into_inner())
+}
+
+/// Only the public URL is in the picture, so anyone may load it.
+#[get("/surveys/<id>/qr.png")]
+async fn qr_png_route(app: AppState<'_>, id: String) -> AppResult<(ContentType, Vec<u8>)> {
+    let lookup = id.clone();
+    app.db
+        .run(move |conn| super::load(conn, &lookup).map(|_| ()))
+        .await?;
+    Ok((
+        ContentType::PNG,
+        qr_png(&public_link(&app.settings.public_url, &id))?,
+    ))
+}
+
+#[get("/surveys/<id>/print")]
+async fn print(
+    app: AppState<'_>,
+    page: Page,
+    user: CurrentUser,
+    id: String,
+) -> AppResult<Template> {
+    let now = app.clock.now();
+    let survey = app
+        .db
+        .run(move |conn| super::owned(conn, &user, &id))
+        .await?;
+    let questions = form_view(&survey, &Fields(Vec::new()), &[]);
+    Ok(page.render(
+        "surveys/print",
+        json!({
+            "survey": survey.summary(now),
+            "questions": questions,
+            "link": public_link(&app.settings.public_url, &survey.id),
+            "schedule_label": survey.questions.iter().any(|q| matches!(q.kind, Kind::Schedule { .. })),
+        }),
+    ))
+}

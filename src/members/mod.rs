@@ -2,6 +2,7 @@
 //! detail page, always limited to the reader's scope and audit-logged; the
 //! CSV import lives in [`import`].
 
+pub mod directory;
 pub mod import;
 pub mod query;
 pub mod scopes;
@@ -23,7 +24,13 @@ use crate::groups as group_tree;
 use crate::web::{AppState, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, detail, export]
+    routes![
+        list,
+        detail,
+        export,
+        directory::directory,
+        directory::contact_selection
+    ]
 }
 
 #[get("/members?<q>&<group>&<page>")]

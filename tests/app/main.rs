@@ -12,6 +12,7 @@ mod ballot_box;
 mod bank;
 mod cli;
 mod demo;
+mod directory;
 mod i18n;
 mod import;
 mod letters;

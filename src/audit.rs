@@ -36,6 +36,8 @@ pub enum Action {
     MemberErased,
     MembersContacted,
     KeysRotated,
+    OfficeAssigned,
+    OfficeEnded,
 }
 
 impl Action {
@@ -64,6 +66,8 @@ impl Action {
             Action::MemberErased => "member_erased",
             Action::MembersContacted => "members_contacted",
             Action::KeysRotated => "keys_rotated",
+            Action::OfficeAssigned => "office_assigned",
+            Action::OfficeEnded => "office_ended",
         }
     }
 

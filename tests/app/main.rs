@@ -21,6 +21,7 @@ mod mail;
 mod members;
 mod migrations;
 mod officer;
+mod offices;
 mod postal;
 mod privacy;
 mod reissue;

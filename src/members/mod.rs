@@ -5,6 +5,7 @@
 pub mod directory;
 pub mod import;
 pub mod query;
+pub mod roster;
 pub mod scopes;
 
 use diesel::prelude::*;
@@ -29,7 +30,8 @@ pub fn routes() -> Vec<Route> {
         detail,
         export,
         directory::directory,
-        directory::contact_selection
+        directory::contact_selection,
+        roster::roster
     ]
 }
 

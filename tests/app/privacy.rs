@@ -400,5 +400,15 @@ both_backends!(
         assert_eq!(profile.matches("Clara Vorsitz").count(), 4, "{profile}");
         // A member of another state saw nothing of 101 and is in no entry.
         assert!(!log.contains("Bruno"));
+        // Admins read the same entries, actors named, narrowed to the member.
+        app.logout();
+        assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
+        let (status, audit) = app.get("/admin/audit?member=101");
+        assert_eq!(status, Status::Ok);
+        assert!(audit.contains("Clara Vorsitz") && audit.contains("member_viewed"));
+        assert!(
+            !audit.contains("member_list_viewed"),
+            "entries about others shown"
+        );
     }
 );

@@ -229,3 +229,34 @@ both_backends!(
         assert!(edit.contains("Widerrufen am 2026-11-23"), "{edit}");
     }
 );
+
+both_backends!(directory_lists_only_members_who_agreed, |app: TestApp| {
+    app.with_org();
+    assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
+    let (status, page) = app.get("/directory");
+    assert_eq!(status, Status::Ok);
+    assert!(!page.contains("Müller"));
+    app.logout();
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    let response = app.post_form(
+        "/profile/edit",
+        "/profile/consents",
+        &[("directory", "true")],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    app.logout();
+    assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
+    let (_, page) = app.get("/directory?q=m%C3%BCller");
+    assert!(page.contains("Müller, Anton (Ortsverband A1)"), "{page}");
+    assert!(
+        !page.contains("1000101"),
+        "the directory shows name and chapter only"
+    );
+    assert!(!page.contains("Vorsitz, Clara"));
+    app.logout();
+    assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+    app.post_form("/profile/edit", "/profile/consents", &[]);
+    app.logout();
+    assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
+    assert!(!app.get("/directory").1.contains("Müller"));
+});

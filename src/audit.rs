@@ -38,6 +38,7 @@ pub enum Action {
     KeysRotated,
     OfficeAssigned,
     OfficeEnded,
+    ErasureRequested,
 }
 
 impl Action {
@@ -68,6 +69,7 @@ impl Action {
             Action::KeysRotated => "keys_rotated",
             Action::OfficeAssigned => "office_assigned",
             Action::OfficeEnded => "office_ended",
+            Action::ErasureRequested => "erasure_requested",
         }
     }
 

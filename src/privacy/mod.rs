@@ -22,7 +22,15 @@ use crate::error::{AppError, AppResult};
 use crate::web::{AppState, CsrfForm, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![export_page, export_json, own_log, erase_page, erase_member]
+    routes![
+        export_page,
+        export_json,
+        own_log,
+        request_erasure,
+        erasure_requests,
+        erase_page,
+        erase_member
+    ]
 }
 
 fn exported(
@@ -172,6 +180,84 @@ async fn own_log(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
         })
         .await?;
     Ok(page.render("privacy/log", json!({"entries": entries})))
+}
+
+/// The member asks for erasure; an admin checks and erases (dues or a
+/// running office may have to be settled first).
+#[post("/profile/erasure", data = "<_form>")]
+async fn request_erasure(
+    app: AppState<'_>,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::Fields>,
+) -> AppResult<Flash<Redirect>> {
+    let member_id = user.member_id.ok_or(AppError::NotFound)?;
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            audit::record(
+                conn,
+                now,
+                Event {
+                    actor: Some(user.account_id),
+                    action: Action::ErasureRequested,
+                    member: Some(member_id),
+                    group: None,
+                    detail: "",
+                },
+            )
+        })
+        .await?;
+    Ok(Flash::success(
+        Redirect::to("/profile/export"),
+        "privacy.erasure_requested",
+    ))
+}
+
+/// Members who asked for erasure and are not erased yet.
+#[get("/admin/erasures")]
+async fn erasure_requests(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Template> {
+    let open = app
+        .db
+        .run(|conn| {
+            use crate::db::schema::audit_log;
+            let asked: Vec<(i64, chrono::NaiveDateTime)> = audit_log::table
+                .filter(audit_log::action.eq(Action::ErasureRequested.as_str()))
+                .filter(audit_log::member_id.is_not_null())
+                .order(audit_log::at)
+                .select((audit_log::member_id.assume_not_null(), audit_log::at))
+                .load(conn)?;
+            let erased: std::collections::HashSet<i64> = audit_log::table
+                .filter(audit_log::action.eq(Action::MemberErased.as_str()))
+                .filter(audit_log::member_id.is_not_null())
+                .select(audit_log::member_id.assume_not_null())
+                .load::<i64>(conn)?
+                .into_iter()
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let mut open = Vec::new();
+            for (member, at) in asked {
+                if erased.contains(&member) || !seen.insert(member) {
+                    continue;
+                }
+                let (number, first, last): (String, String, String) = members::table
+                    .find(member)
+                    .select((
+                        members::membership_number,
+                        members::first_name,
+                        members::last_name,
+                    ))
+                    .first(conn)?;
+                open.push(json!({
+                    "id": member.to_string(),
+                    "number": number,
+                    "name": format!("{first} {last}"),
+                    "at": at.format("%Y-%m-%d %H:%M").to_string(),
+                }));
+            }
+            Ok(open)
+        })
+        .await?;
+    Ok(page.render("privacy/erasures", json!({"requests": open})))
 }
 
 #[get("/admin/members/<id>/erase")]

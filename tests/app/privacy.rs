@@ -302,6 +302,13 @@ both_backends!(
         four_eyes(&app, &ballot, "close");
         four_eyes(&app, &ballot, "tally");
         fill_everything_for_member_a1(&app);
+        // The member asks for erasure; the admins see the request.
+        let response = app.post_form("/profile/export", "/profile/erasure", &[]);
+        assert_eq!(response.status(), Status::SeeOther);
+        app.logout();
+        assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
+        let (_, requests) = app.get("/admin/erasures");
+        assert!(requests.contains("/admin/members/101/erase"), "{requests}");
         app.logout();
 
         let result = |app: &TestApp| -> (String, Option<String>, i64) {
@@ -327,6 +334,8 @@ both_backends!(
         assert!(all_text(&app).iter().any(|(_, v)| v.contains("Müller")));
         let response = app.post_form(page, page, &[("confirm", "1000101")]);
         assert_eq!(response.status(), Status::SeeOther);
+        let (_, requests) = app.get("/admin/erasures");
+        assert!(!requests.contains("/admin/members/101/erase"));
 
         // Results, record and the electorate's size are as before.
         assert_eq!(result(&app), before);

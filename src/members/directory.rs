@@ -30,6 +30,10 @@ use crate::web::{AppState, CsrfForm, Fields, Page};
 /// selection must be narrowed first.
 pub const MAX_SELECTION: usize = 2_000;
 
+/// Name and group must narrow the scope to this many members before the
+/// status, channel and office filters are applied in memory.
+const LOAD_LIMIT: usize = 50_000;
+
 /// What the chair filters by.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
@@ -74,6 +78,13 @@ pub fn matching(
         if !group_tree::in_scope(conn, scope, group)? {
             return Err(AppError::Forbidden);
         }
+    }
+    // The other filters run in memory: first make sure the name and group
+    // part leaves a number worth loading (an index count).
+    let (_, total) = super::query::page(conn, scope, filter.group, &filter.q, 0)?;
+    let total = usize::try_from(total).unwrap_or(usize::MAX);
+    if total > LOAD_LIMIT {
+        return Ok(Err(total));
     }
     let mut found: Vec<Member> = super::query::all_matching(conn, scope, filter.group, &filter.q)?
         .into_iter()

@@ -301,6 +301,7 @@ both_backends!(
         vote(&app, "member-b1", &ballot, &[("q0", "yes")]);
         four_eyes(&app, &ballot, "close");
         four_eyes(&app, &ballot, "tally");
+        four_eyes(&app, &ballot, "publish");
         fill_everything_for_member_a1(&app);
         // The member asks for erasure; the admins see the request.
         let response = app.post_form("/profile/export", "/profile/erasure", &[]);
@@ -337,9 +338,14 @@ both_backends!(
         let (_, requests) = app.get("/admin/erasures");
         assert!(!requests.contains("/admin/members/101/erase"));
 
-        // Results, record and the electorate's size are as before.
-        assert_eq!(result(&app), before);
-        four_eyes(&app, &ballot, "publish");
+        // Results, the signed record and the electorate's size are as
+        // before, and the record still verifies.
+        let after = result(&app);
+        assert!(after.1.is_some());
+        assert_eq!(after, before);
+        let record =
+            votum_ballots::record::ElectionRecord::from_json(after.1.unwrap().as_bytes()).unwrap();
+        votum_ballots::record::verify(&record).unwrap();
         // Nothing personal of member 101 is left in any table.
         let number: String = votum::db::schema::members::table
             .find(101)

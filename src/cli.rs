@@ -259,7 +259,8 @@ fn import(file: &std::path::Path, skip_invalid: bool) -> Result<ExitCode, AppErr
         .map_err(|e| AppError::BadRequest(format!("{}: {e}", file.display())))?;
     let (_, db) = open_db()?;
     let mut conn = db.get()?;
-    let report = crate::members::import::import(&mut conn, input, skip_invalid)?;
+    let now = chrono::Utc::now().naive_utc();
+    let report = crate::members::import::import(&mut conn, input, skip_invalid, now)?;
     for error in &report.errors {
         eprintln!("{}: {error}", file.display());
     }

@@ -169,6 +169,8 @@ both_backends!(
         let org = app.with_org();
         assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
         let board = format!("/groups/{}/board", org.chapter_a1.slug);
+        let (_, group_page) = app.get(&format!("/groups/{}", org.chapter_a1.slug));
+        assert!(group_page.contains(&format!("href=\"{board}\"")));
         let (status, page) = app.get(&board);
         assert_eq!(status, Status::Ok);
         assert!(!page.contains("Vorsitz: Clara"), "listed without consent");

@@ -64,20 +64,50 @@ async fn outbox(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Templ
     Ok(page.render("admin/outbox", json!({"messages": messages})))
 }
 
-#[get("/admin/audit")]
-async fn audit_log(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Template> {
-    let entries = app.db.run(|conn| crate::audit::recent(conn, 500)).await?;
-    let entries: Vec<_> = entries
-        .into_iter()
-        .map(|e| {
-            json!({
-                "at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                "actor": e.actor_account_id.map(|a| a.to_string()),
-                "action": e.action,
-                "member": e.member_id.map(|m| m.to_string()),
-                "detail": e.detail,
-            })
+/// The audit log, newest first; `member` narrows it to the entries about
+/// one member (what that member sees in their own log, with actors named).
+#[get("/admin/audit?<member>")]
+async fn audit_log(
+    app: AppState<'_>,
+    page: Page,
+    _admin: Admin,
+    member: Option<i64>,
+) -> AppResult<Template> {
+    let entries = app
+        .db
+        .run(move |conn| {
+            let entries = match member {
+                Some(id) => crate::audit::about_member(conn, id, 1000)?,
+                None => crate::audit::recent(conn, 500)?,
+            };
+            let mut names = std::collections::HashMap::new();
+            let mut out = Vec::with_capacity(entries.len());
+            for e in entries {
+                let actor = match e.actor_account_id {
+                    Some(a) => match names.get(&a) {
+                        Some(known) => Some(known),
+                        None => {
+                            let found = crate::privacy::actor_name(conn, a)?
+                                .unwrap_or_else(|| a.to_string());
+                            Some(&*names.entry(a).or_insert(found))
+                        }
+                    }
+                    .cloned(),
+                    None => None,
+                };
+                out.push(json!({
+                    "at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    "actor": actor,
+                    "action": e.action,
+                    "member": e.member_id.map(|m| m.to_string()),
+                    "detail": e.detail,
+                }));
+            }
+            Ok(out)
         })
-        .collect();
-    Ok(page.render("admin/audit", json!({"entries": entries})))
+        .await?;
+    Ok(page.render(
+        "admin/audit",
+        json!({"entries": entries, "member": member.map(|m| m.to_string())}),
+    ))
 }

@@ -23,6 +23,22 @@ pub enum Action {
     MembersImported,
     AccountCreated,
     LetterReissued,
+    /// A chair saw the member in a list page.
+    MemberListed,
+    OwnDataChanged,
+    EmailChangeRequested,
+    EmailConfirmed,
+    BankDetailsChanged,
+    BankDetailsRevealed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    DataExported,
+    MemberErased,
+    MembersContacted,
+    KeysRotated,
+    OfficeAssigned,
+    OfficeEnded,
+    ErasureRequested,
 }
 
 impl Action {
@@ -39,8 +55,33 @@ impl Action {
             Action::MembersImported => "members_imported",
             Action::AccountCreated => "account_created",
             Action::LetterReissued => "letter_reissued",
+            Action::MemberListed => "member_listed",
+            Action::OwnDataChanged => "own_data_changed",
+            Action::EmailChangeRequested => "email_change_requested",
+            Action::EmailConfirmed => "email_confirmed",
+            Action::BankDetailsChanged => "bank_details_changed",
+            Action::BankDetailsRevealed => "bank_details_revealed",
+            Action::ConsentGiven => "consent_given",
+            Action::ConsentWithdrawn => "consent_withdrawn",
+            Action::DataExported => "data_exported",
+            Action::MemberErased => "member_erased",
+            Action::MembersContacted => "members_contacted",
+            Action::KeysRotated => "keys_rotated",
+            Action::OfficeAssigned => "office_assigned",
+            Action::OfficeEnded => "office_ended",
+            Action::ErasureRequested => "erasure_requested",
         }
     }
+
+    /// Actions in which someone read a member's data: these make up the
+    /// member's "who looked at my data".
+    pub const VIEWS: &'static [Action] = &[
+        Action::MemberViewed,
+        Action::MemberListed,
+        Action::MembersExported,
+        Action::MembersContacted,
+        Action::BankDetailsRevealed,
+    ];
 }
 
 /// One audit entry to write.
@@ -64,6 +105,37 @@ pub fn record(conn: &mut DbConn, at: NaiveDateTime, event: Event<'_>) -> AppResu
             detail: event.detail.to_owned(),
         })
         .execute(conn)?;
+    Ok(())
+}
+
+/// One entry per member for a read of many members at once (a list page,
+/// an export, a contact run), so each appears in that member's own log.
+pub fn record_for_members(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    actor: Option<i64>,
+    action: Action,
+    group: Option<i64>,
+    members: &[i64],
+    detail: &str,
+) -> AppResult<()> {
+    for chunk in members.chunks(1000) {
+        let rows = chunk
+            .iter()
+            .map(|member| {
+                Ok(AuditEntry {
+                    id: votum_crypto::random_id()?,
+                    at,
+                    actor_account_id: actor,
+                    action: action.as_str().to_owned(),
+                    member_id: Some(*member),
+                    group_id: group,
+                    detail: detail.to_owned(),
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        crate::insert_batch!(conn, audit_log::table, &rows)?;
+    }
     Ok(())
 }
 

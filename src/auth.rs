@@ -28,6 +28,9 @@ pub struct CurrentUser {
     pub board_groups: Vec<i64>,
     /// Groups where the member is returning officer today.
     pub officer_groups: Vec<i64>,
+    /// Groups where the member is treasurer today; they may reveal the
+    /// bank details of these groups' members and all sub-groups'.
+    pub treasurer_groups: Vec<i64>,
     session_digest: String,
 }
 
@@ -96,6 +99,7 @@ fn user_for_session(
         member_id: account.member_id,
         board_groups: Vec::new(),
         officer_groups: Vec::new(),
+        treasurer_groups: Vec::new(),
         session_digest: digest,
     };
     if let Some(member_id) = account.member_id {
@@ -106,10 +110,16 @@ fn user_for_session(
             .filter(offices::member_id.eq(member_id))
             .select(Office::as_select())
             .load(conn)?;
+        // An office gives rights only within its term: an ended term ends them.
         for office in held.into_iter().filter(|o| o.is_current(today)) {
             match Role::parse(&office.role) {
                 Some(Role::ReturningOfficer) => user.officer_groups.push(office.group_id),
-                Some(role) if role.is_board() => user.board_groups.push(office.group_id),
+                Some(role) if role.is_board() => {
+                    user.board_groups.push(office.group_id);
+                    if role == Role::Treasurer {
+                        user.treasurer_groups.push(office.group_id);
+                    }
+                }
                 _ => {}
             }
         }

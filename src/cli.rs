@@ -1,5 +1,5 @@
 //! The command line: `serve`, `demo`, `migrate`, `admin create-user`,
-//! `members import`. Errors go to stderr with a non-zero exit code.
+//! `members import`, `keys rotate`. Errors go to stderr with a non-zero exit code.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -68,6 +68,22 @@ enum Command {
     Members {
         #[command(subcommand)]
         command: MembersCommand,
+    },
+    /// Sealing key tasks.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-seal every sealed value (bank details, ballot box keys) under the
+    /// current sealing key; older keys must be in sealing_retired_keys.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
     },
 }
 
@@ -169,6 +185,9 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
         } => import(&file, skip_invalid),
         Command::Verify { record } => verify(&record),
         Command::Letters { ballot, out } => letters(&ballot, &out),
+        Command::Keys {
+            command: KeysCommand::Rotate { batch },
+        } => rotate_keys(batch),
     }
 }
 
@@ -240,7 +259,8 @@ fn import(file: &std::path::Path, skip_invalid: bool) -> Result<ExitCode, AppErr
         .map_err(|e| AppError::BadRequest(format!("{}: {e}", file.display())))?;
     let (_, db) = open_db()?;
     let mut conn = db.get()?;
-    let report = crate::members::import::import(&mut conn, input, skip_invalid)?;
+    let now = chrono::Utc::now().naive_utc();
+    let report = crate::members::import::import(&mut conn, input, skip_invalid, now)?;
     for error in &report.errors {
         eprintln!("{}: {error}", file.display());
     }
@@ -254,6 +274,24 @@ fn import(file: &std::path::Path, skip_invalid: bool) -> Result<ExitCode, AppErr
     println!(
         "{} inserted, {} updated, {} unchanged, {} skipped",
         report.inserted, report.updated, report.unchanged, report.skipped
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rotate_keys(batch: i64) -> Result<ExitCode, AppError> {
+    let (settings, db) = open_db()?;
+    let sealing = config::sealing_key(&settings)?;
+    let mut conn = db.get()?;
+    let now = chrono::Utc::now().naive_utc();
+    let rotated = crate::rotate::rotate(&mut conn, &sealing, batch.max(1), now)?;
+    println!("current sealing key: {}", sealing.id());
+    println!(
+        "bank details: {} re-sealed, {} already current",
+        rotated.bank_accounts.resealed, rotated.bank_accounts.current
+    );
+    println!(
+        "ballot box keys: {} re-sealed, {} already current",
+        rotated.ballot_keys.resealed, rotated.ballot_keys.current
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,10 @@ pub struct Settings {
     /// Name of the sealing key, stored with everything it seals so keys can
     /// be rotated.
     pub sealing_key_id: String,
+    /// Keys retired by a rotation that still open what they sealed, as
+    /// `id:base64` separated by commas or spaces. Run `votum keys rotate`
+    /// after changing the current key, then remove the old one here.
+    pub sealing_retired_keys: String,
     /// Where the SQLite file and the generated keys live.
     pub data_dir: String,
     /// Public base URL, used in mailed links.
@@ -50,6 +54,7 @@ impl Default for Settings {
             secret_key: String::new(),
             sealing_key: String::new(),
             sealing_key_id: "k1".into(),
+            sealing_retired_keys: String::new(),
             data_dir: "data".into(),
             public_url: "http://127.0.0.1:8000".into(),
             smtp_url: String::new(),
@@ -102,11 +107,25 @@ pub fn secret_key(settings: &Settings) -> Result<votum_crypto::MacKey, AppError>
         .map_err(|e| AppError::Internal(format!("secret key: {e}")))
 }
 
-/// The sealing key, configured or kept in `<data_dir>/sealing.key`.
+/// The sealing key, configured or kept in `<data_dir>/sealing.key`, with
+/// the retired keys that still open older values.
 pub fn sealing_key(settings: &Settings) -> Result<votum_crypto::seal::SealingKey, AppError> {
     let encoded = key_material(settings, &settings.sealing_key, "sealing.key")?;
-    votum_crypto::seal::SealingKey::from_base64(&settings.sealing_key_id, &encoded)
-        .map_err(|e| AppError::Internal(format!("sealing key: {e}")))
+    let mut key = votum_crypto::seal::SealingKey::from_base64(&settings.sealing_key_id, &encoded)
+        .map_err(|e| AppError::Internal(format!("sealing key: {e}")))?;
+    for entry in settings
+        .sealing_retired_keys
+        .split([',', ' ', '\n'])
+        .filter(|e| !e.trim().is_empty())
+    {
+        let (id, material) = entry.trim().split_once(':').ok_or_else(|| {
+            AppError::Internal("sealing_retired_keys: each entry is id:base64".into())
+        })?;
+        key = key
+            .with_retired(id, material)
+            .map_err(|e| AppError::Internal(format!("retired sealing key {id:?}: {e}")))?;
+    }
+    Ok(key)
 }
 
 /// Base64 key material: the configured value, else the content of

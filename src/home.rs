@@ -58,6 +58,7 @@ async fn dashboard(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResul
 async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
     let today = app.clock.today();
     let member_id = user.member_id;
+    let own_account = user.account_id;
     let context = app
         .db
         .run(move |conn| {
@@ -68,11 +69,12 @@ async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
             // Views by others only: a member reading their own data is not news.
             let views: Vec<serde_json::Value> = audit::about_member(conn, id, 100)?
                 .into_iter()
-                .filter(|e| e.action == Action::MemberViewed.as_str())
+                .filter(|e| Action::VIEWS.iter().any(|v| v.as_str() == e.action))
+                .filter(|e| e.actor_account_id != Some(own_account))
                 .map(|e| {
                     let who = e
                         .actor_account_id
-                        .and_then(|a| actor_name(conn, a).ok().flatten());
+                        .and_then(|a| crate::privacy::actor_name(conn, a).ok().flatten());
                     json!({"at": e.at.format("%Y-%m-%d %H:%M").to_string(), "who": who})
                 })
                 .collect();
@@ -83,26 +85,6 @@ async fn profile(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
         })
         .await?;
     Ok(page.render("profile", context))
-}
-
-/// How a reader appears in a member's "who looked at my data" list.
-fn actor_name(conn: &mut DbConn, account: i64) -> AppResult<Option<String>> {
-    let found: Option<(String, Option<i64>)> = accounts::table
-        .find(account)
-        .select((accounts::login, accounts::member_id))
-        .first(conn)
-        .optional()?;
-    Ok(match found {
-        Some((_, Some(member))) => {
-            let (first, last): (String, String) = members::table
-                .find(member)
-                .select((members::first_name, members::last_name))
-                .first(conn)?;
-            Some(format!("{first} {last}"))
-        }
-        Some((login, None)) => Some(login),
-        None => None,
-    })
 }
 
 #[derive(FromForm)]

@@ -8,6 +8,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod ballots;
+pub mod bank;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -15,12 +16,17 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod groups;
+pub mod history;
 pub mod home;
 pub mod i18n;
 pub mod login;
 pub mod mail;
 pub mod members;
+pub mod offices;
+pub mod privacy;
 pub mod ratelimit;
+pub mod rotate;
+pub mod selfservice;
 pub mod surveys;
 pub mod web;
 
@@ -95,6 +101,10 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", groups::routes())
         .mount("/", members::routes())
         .mount("/", admin::routes())
+        .mount("/", selfservice::routes())
+        .mount("/", bank::routes())
+        .mount("/", privacy::routes())
+        .mount("/", offices::routes())
         .mount("/", ballots::vote::routes())
         .mount("/", ballots::officer::routes())
         .mount("/", ballots::postal::routes())

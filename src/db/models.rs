@@ -86,6 +86,15 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What a member may agree to (or withdraw from).
+    ConsentTopic {
+        Directory => "directory",
+        Newsletter => "newsletter",
+        PublicOffice => "public_office",
+    }
+);
+
 impl Role {
     /// Board roles see the members of their group and its sub-groups.
     pub fn is_board(self) -> bool {
@@ -213,4 +222,46 @@ pub struct OutboxMessage {
     pub body: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
     pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = member_changes)]
+pub struct MemberChange {
+    pub id: i64,
+    pub member_id: i64,
+    pub changed_at: NaiveDateTime,
+    pub actor_account_id: Option<i64>,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = email_confirmations)]
+pub struct EmailConfirmation {
+    pub token_digest: String,
+    pub member_id: i64,
+    pub email: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// A bank account row; `sealed` opens only with the sealing key and the
+/// context `bank:<member id>`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bank_accounts)]
+pub struct BankAccountRow {
+    pub member_id: i64,
+    pub iban_masked: String,
+    pub sealed: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub member_id: i64,
+    pub topic: String,
+    pub wording_version: String,
+    pub given_at: NaiveDateTime,
+    pub withdrawn_at: Option<NaiveDateTime>,
 }

@@ -245,6 +245,51 @@ diesel::joinable!(officer_acts -> ballots (ballot_id));
 diesel::joinable!(officer_acts -> members (member_id));
 diesel::joinable!(ballot_results -> ballots (ballot_id));
 
+diesel::table! {
+    member_changes (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        changed_at -> Timestamp,
+        actor_account_id -> Nullable<BigInt>,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    email_confirmations (token_digest) {
+        token_digest -> Text,
+        member_id -> BigInt,
+        email -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bank_accounts (member_id) {
+        member_id -> BigInt,
+        iban_masked -> Text,
+        sealed -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (member_id, topic) {
+        member_id -> BigInt,
+        topic -> Text,
+        wording_version -> Text,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(member_changes -> members (member_id));
+diesel::joinable!(email_confirmations -> members (member_id));
+diesel::joinable!(bank_accounts -> members (member_id));
+diesel::joinable!(consents -> members (member_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -274,6 +319,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_codes,
     survey_responses,
     survey_policies,
+    member_changes,
+    email_confirmations,
+    bank_accounts,
+    consents,
 );
 
 diesel::table! {

@@ -173,8 +173,14 @@ fn same(a: &Member, b: &Member) -> bool {
     a == *b
 }
 
-/// Reads and checks the whole file, then writes it in one transaction.
-pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppResult<Report> {
+/// Reads and checks the whole file, then writes it in one transaction;
+/// each changed field goes into the member's history, dated `now`.
+pub fn import(
+    conn: &mut DbConn,
+    input: impl Read,
+    skip_invalid: bool,
+    now: chrono::NaiveDateTime,
+) -> AppResult<Report> {
     let chapters: HashMap<String, i64> = groups::table
         .filter(groups::kind.ne(GroupKind::WorkingGroup.as_str()))
         .select((groups::slug, groups::id))
@@ -256,6 +262,13 @@ pub fn import(conn: &mut DbConn, input: impl Read, skip_invalid: bool) -> AppRes
                                 members::sort_key.eq(&updated.sort_key),
                             ))
                             .execute(conn)?;
+                        crate::history::record(
+                            conn,
+                            now,
+                            old.id,
+                            None,
+                            &crate::history::member_diff(old, &updated),
+                        )?;
                         changed.push(old.id);
                         report.updated += 1;
                     }

@@ -2,8 +2,10 @@
 //! detail page, always limited to the reader's scope and audit-logged; the
 //! CSV import lives in [`import`].
 
+pub mod directory;
 pub mod import;
 pub mod query;
+pub mod roster;
 pub mod scopes;
 
 use diesel::prelude::*;
@@ -23,7 +25,14 @@ use crate::groups as group_tree;
 use crate::web::{AppState, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, detail, export]
+    routes![
+        list,
+        detail,
+        export,
+        directory::directory,
+        directory::contact_selection,
+        roster::roster
+    ]
 }
 
 #[get("/members?<q>&<group>&<page>")]
@@ -64,6 +73,17 @@ async fn list(
                     group,
                     detail: &format!("page {page_no}, search {search:?}, {} shown", rows.len()),
                 },
+            )?;
+            // Each member shown gets an entry of their own, for their log.
+            let shown: Vec<i64> = rows.iter().filter_map(|r| r.id.parse().ok()).collect();
+            audit::record_for_members(
+                conn,
+                now,
+                Some(user.account_id),
+                Action::MemberListed,
+                group,
+                &shown,
+                "",
             )?;
             Ok((rows, total, group_name))
         })
@@ -168,8 +188,13 @@ async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResu
                 },
             )?;
             let mut context = belonging(conn, &member, now.date())?;
+            let bank = crate::bank::masked_iban(conn, member.id)?;
+            let can_reveal = bank.is_some() && crate::bank::may_reveal(conn, &user, member.id)?;
             if let Some(map) = context.as_object_mut() {
                 map.insert("member".into(), json!(member));
+                map.insert("bank_masked".into(), json!(bank));
+                map.insert("can_reveal".into(), json!(can_reveal));
+                map.insert("member_id".into(), json!(member.id.to_string()));
             }
             Ok(context)
         })
@@ -259,6 +284,16 @@ async fn export(
                     group,
                     detail: &format!("{} members, search {text:?}", members.len()),
                 },
+            )?;
+            let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+            audit::record_for_members(
+                conn,
+                now,
+                Some(user.account_id),
+                Action::MembersExported,
+                group,
+                &ids,
+                "",
             )?;
             let bytes = out
                 .into_inner()

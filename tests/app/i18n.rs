@@ -47,7 +47,17 @@ fn every_literal_key_in_templates_and_code_exists() {
             }
         }
         if file.extension().is_some_and(|e| e == "rs") {
-            for prefix in ["\"error.", "\"login.", "\"password.", "\"surveys."] {
+            for prefix in [
+                "\"error.",
+                "\"login.",
+                "\"password.",
+                "\"bank.",
+                "\"selfservice.",
+                "\"directory.",
+                "\"privacy.",
+                "\"offices.",
+                "\"surveys.",
+            ] {
                 for part in text.split(prefix).skip(1) {
                     let rest = part.split('"').next().unwrap();
                     if rest

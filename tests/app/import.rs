@@ -6,7 +6,7 @@ use votum::db::schema::members;
 use votum::members::import::import;
 
 use crate::both_backends;
-use crate::support::TestApp;
+use crate::support::{test_now, TestApp};
 
 const HEADER: &str = "membership_number,first_name,last_name,address_extra,street,house_number,postcode,city,country,email,phone,birth_date,join_date,status,channel,language,chapter\n";
 
@@ -24,7 +24,7 @@ both_backends!(
          2000002,Otto,Lehmann,c/o Lehmann,Am Markt,2,80331,München,DE,,+49 89 123,02.01.1950,01.02.1990,active,paper,de,ov-a2\n"
     );
         let before = count(&app);
-        let report = import(&mut app.conn(), file.as_bytes(), false).unwrap();
+        let report = import(&mut app.conn(), file.as_bytes(), false, test_now()).unwrap();
         assert!(report.applied && report.errors.is_empty(), "{report:?}");
         assert_eq!(
             (report.inserted, report.updated, report.unchanged),
@@ -39,11 +39,11 @@ both_backends!(
         assert_eq!(email.as_deref(), Some("jana@example.org"));
         assert_eq!(channel, "online");
 
-        let again = import(&mut app.conn(), file.as_bytes(), false).unwrap();
+        let again = import(&mut app.conn(), file.as_bytes(), false, test_now()).unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
 
         let moved = file.replace("Lindenweg,4a", "Rosenweg,7");
-        let changed = import(&mut app.conn(), moved.as_bytes(), false).unwrap();
+        let changed = import(&mut app.conn(), moved.as_bytes(), false, test_now()).unwrap();
         assert_eq!(
             (changed.inserted, changed.updated, changed.unchanged),
             (0, 1, 1)
@@ -71,7 +71,7 @@ both_backends!(bad_rows_are_named_and_nothing_changes, |app: TestApp| {
         .order(members::membership_number)
         .load(&mut *app.conn())
         .unwrap();
-    let report = import(&mut app.conn(), file.as_bytes(), false).unwrap();
+    let report = import(&mut app.conn(), file.as_bytes(), false, test_now()).unwrap();
     assert!(!report.applied);
     let lines: Vec<(u64, &str)> = report
         .errors
@@ -103,7 +103,7 @@ both_backends!(bad_rows_are_named_and_nothing_changes, |app: TestApp| {
     assert_eq!(before, after, "a file with errors changed the register");
 
     // With --skip-invalid the good row goes in, the bad ones are reported.
-    let report = import(&mut app.conn(), file.as_bytes(), true).unwrap();
+    let report = import(&mut app.conn(), file.as_bytes(), true, test_now()).unwrap();
     assert!(report.applied);
     assert_eq!((report.inserted, report.skipped), (1, 7));
 });

@@ -6,7 +6,7 @@ use rocket::http::Status;
 
 use crate::support::{TestApp, PASSWORD};
 
-fn form(
+pub(crate) fn form(
     app: &TestApp,
     page: &str,
     action: &str,
@@ -19,7 +19,7 @@ fn form(
 }
 
 /// Officer 1 requests `act`, officer 2 confirms it.
-fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
+pub(crate) fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
     let manage = format!("/ballots/{ballot}/manage");
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     form(
@@ -44,7 +44,7 @@ fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
 
 /// A member makes a portal code and casts `choice` on question 0 and the
 /// given marks on question 1.
-fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> String {
+pub(crate) fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> String {
     assert_eq!(app.login(login, PASSWORD), Status::SeeOther);
     let page = format!("/vote/{ballot}");
     let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);

@@ -5,7 +5,7 @@
 use rocket::http::Status;
 
 use crate::both_backends;
-use crate::support::{TestApp, PASSWORD};
+use crate::support::{test_now, TestApp, PASSWORD};
 
 both_backends!(chair_reads_own_chapter, |app: TestApp| {
     let org = app.with_org();
@@ -286,8 +286,13 @@ both_backends!(
         org.chapter_b1.slug
     );
         let report =
-            votum::members::import::import(&mut app.conn(), row.as_bytes(), false).unwrap();
+            votum::members::import::import(&mut app.conn(), row.as_bytes(), false, test_now())
+                .unwrap();
         assert_eq!(report.updated, 1, "{report:?}");
+        // The move is in the member's history.
+        let changes = votum::history::of_member(&mut app.conn(), m.id, 10).unwrap();
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["chapter"]);
         assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
         assert_eq!(app.get(&format!("/members/{}", m.id)).0, Status::NotFound);
         let (_, body) = app.get("/members");

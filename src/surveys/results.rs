@@ -1,6 +1,8 @@
-//! What comes out of a survey: the live result page (it reloads itself
-//! through `<meta http-equiv="refresh">` while open, since the CSP allows
-//! no inline script), CSV and JSON exports for owners, and the meeting
+//! What comes out of a survey: the result page (live on request: it then
+//! reloads itself through `<meta http-equiv="refresh">` while open, since
+//! the CSP allows no inline script; only on request, because a page that
+//! reloads by itself disturbs screen readers and keyboard users, WCAG
+//! 2.2.1), CSV and JSON exports for owners, and the meeting
 //! material: a display page with a large QR code and the short URL, and a
 //! printable paper version.
 
@@ -65,8 +67,13 @@ fn may_see(
     Ok((audience, false))
 }
 
-#[get("/surveys/<id>/results")]
-async fn results(app: AppState<'_>, page: Page, id: String) -> AppResult<Template> {
+#[get("/surveys/<id>/results?<live>")]
+async fn results(
+    app: AppState<'_>,
+    page: Page,
+    id: String,
+    live: Option<bool>,
+) -> AppResult<Template> {
     let now = app.clock.now();
     let user = page.user.clone();
     let (survey, responses, owner) = app
@@ -93,7 +100,8 @@ async fn results(app: AppState<'_>, page: Page, id: String) -> AppResult<Templat
             "questions": tally::results(&survey.questions, &responses),
             "channels": tally::channels(&responses),
             "owner": owner,
-            "refresh": open.then_some(REFRESH_SECONDS),
+            "open": open,
+            "refresh": (open && live == Some(true)).then_some(REFRESH_SECONDS),
             "updated": now.format("%H:%M:%S").to_string(),
         }),
     ))

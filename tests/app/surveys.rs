@@ -169,8 +169,11 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
     let (status, results) = app.get(&format!("/surveys/{first}/results"));
     assert_eq!(status, Status::Ok);
     assert!(results.contains("Antworten: 2"), "{results}");
+    // Reloading only when asked for (WCAG 2.2.1): the live page reloads.
+    assert!(!results.contains("http-equiv=\"refresh\""));
+    let (_, live) = app.get(&format!("/surveys/{first}/results?live=true"));
     assert!(
-        results.contains("<meta http-equiv=\"refresh\""),
+        live.contains("<meta http-equiv=\"refresh\""),
         "live page reloads"
     );
     assert!(results.contains("<svg class=\"chart\""));

@@ -71,9 +71,16 @@ const SCENARIOS: &[Scenario] = &[
         Viewport::Desktop,
         scenarios::security_headers_and_cookies,
     ),
-    // Surveys are built on their own branch. Their scenario, "a member
-    // answers a survey", goes here as one more line, with its function in
-    // `scenarios.rs` and its data (an open survey) added in `World::new`.
+    (
+        "a member answers a survey",
+        Viewport::Phone,
+        scenarios::answer_a_survey,
+    ),
+    (
+        "the owner runs a survey",
+        Viewport::Desktop,
+        scenarios::run_a_survey,
+    ),
 ];
 
 #[test]

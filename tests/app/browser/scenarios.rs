@@ -331,3 +331,45 @@ pub fn security_headers_and_cookies(tab: &mut Tab, world: &World) {
     assert_eq!(tab.js("return document.cookie"), json!(""));
     assert!(tab.base().starts_with("http://localhost:"));
 }
+
+/// The demo chair answers the open survey of their chapter on a phone:
+/// a single choice and a scheduling poll (yes / if need be / no per date).
+pub fn answer_a_survey(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.chair_login, world.password);
+    tab.follow("header nav a[href='/surveys']");
+    assert_eq!(tab.path(), "/surveys");
+    tab.page("surveys");
+    tab.follow("main a[href^='/s/']");
+    assert_eq!(tab.text("h1"), "Nächste Mitgliederversammlung");
+    tab.page("survey");
+    tab.click("label[for=q0-1]");
+    tab.click("#q1-o0-yes");
+    tab.click("#q1-o1-maybe");
+    tab.click("#q1-o2-no");
+    tab.follow("form.ballot button[type=submit]");
+    assert_eq!(tab.text("h1"), "Vielen Dank");
+    assert!(tab.text("[role=status]").contains("gespeichert"));
+    tab.page("survey-thanks");
+    tab.follow("main a[href$='/results']");
+    assert!(
+        tab.text("main").contains("Antworten: 1"),
+        "{}",
+        tab.text("main")
+    );
+    tab.page("survey-results");
+}
+
+/// The owner's side on a desktop: the survey's page with its links, and
+/// the projector page with the large QR code.
+pub fn run_a_survey(tab: &mut Tab, world: &World) {
+    sign_in(tab, &world.chair_login, world.password);
+    tab.goto("/surveys");
+    tab.follow("main li a[href^='/surveys/']");
+    tab.page("survey-manage");
+    tab.follow("main a[href$='/display']");
+    assert!(
+        tab.exists("main img[alt]"),
+        "the QR code has a text alternative"
+    );
+    tab.page("survey-display");
+}

@@ -3,6 +3,7 @@
 //! [`rocket`] builds the web app from a configuration; `main.rs` is only the
 //! command line. Each feature module owns its routes, queries and views.
 
+pub mod addresses;
 pub mod admin;
 pub mod app;
 pub mod audit;

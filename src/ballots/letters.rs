@@ -6,7 +6,6 @@
 //! ids and the 32-byte public keys (about 50 bytes per letter) are held
 //! until the final transaction.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDateTime;
@@ -16,6 +15,7 @@ use votum_ballots::Question;
 use votum_crypto::credential::{Code, CredentialKey, PublicCredential, ReissueKey};
 use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
+use crate::addresses::Addressee;
 use crate::db::models::Language;
 use crate::db::schema::{ballots, electors, groups, members};
 use crate::db::DbConn;
@@ -134,21 +134,6 @@ pub struct Issued {
     pub letters: usize,
 }
 
-#[derive(Queryable)]
-struct Addressee {
-    id: i64,
-    membership_number: String,
-    first_name: String,
-    last_name: String,
-    address_extra: Option<String>,
-    street: String,
-    house_number: String,
-    postcode: String,
-    city: String,
-    country: String,
-    language: String,
-}
-
 /// What every letter of a ballot shares.
 struct LetterRun<'a> {
     catalogues: &'a Catalogues,
@@ -242,28 +227,6 @@ fn finish<W: Write>(writer: LetterWriter<W>) -> AppResult<()> {
         .map_err(|e| AppError::Internal(format!("letters: {e}")))
 }
 
-fn addressees(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Addressee>> {
-    Ok(members::table
-        .filter(members::id.eq_any(ids))
-        .select((
-            members::id,
-            members::membership_number,
-            members::first_name,
-            members::last_name,
-            members::address_extra,
-            members::street,
-            members::house_number,
-            members::postcode,
-            members::city,
-            members::country,
-            members::language,
-        ))
-        .load::<Addressee>(conn)?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect())
-}
-
 /// Issues a code to every letter elector not yet issued and writes their
 /// letters, sorted by postcode, to `out`. Each credential is stored with
 /// its tag under `key`, which only the officers keep (see
@@ -291,7 +254,7 @@ pub fn issue(
         .load(conn)?;
     let mut issued: Vec<(i64, PublicCredential)> = Vec::with_capacity(order.len());
     for page in order.chunks(PAGE) {
-        let mut rows = addressees(conn, page)?;
+        let mut rows = crate::addresses::load(conn, page)?;
         for id in page {
             if let Some(member) = rows.remove(id) {
                 issued.push((member.id, run.write(&mut writer, &member)?));
@@ -339,7 +302,7 @@ pub fn replacement(
     out: impl Write,
 ) -> AppResult<PublicCredential> {
     let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
-    let addressee = addressees(conn, &[member])?
+    let addressee = crate::addresses::load(conn, &[member])?
         .remove(&member)
         .ok_or(AppError::NotFound)?;
     let mut writer = run.start(out)?;
@@ -360,7 +323,7 @@ impl LetterRun<'_> {
             closes_at,
             slips,
         } = self;
-        let lang = Language::parse(&member.language).unwrap_or(Language::De);
+        let lang = member.language();
         let t = |key: &str| catalogues.get(lang, key).to_owned();
         let shown = code.display();
         let link = format!("{public_url}/vote/{ballot_id}");
@@ -369,21 +332,12 @@ impl LetterRun<'_> {
             rocket::http::RawStr::new(&shown).percent_encode()
         );
         let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
-        let mut recipient = vec![format!("{} {}", member.first_name, member.last_name)];
-        recipient.extend(member.address_extra.clone());
-        recipient.push(format!("{} {}", member.street, member.house_number));
-        recipient.push(format!("{} {}", member.postcode, member.city));
-        if member.country != "DE" {
-            recipient.push(member.country.clone());
-        }
+        let recipient = member.window_lines();
         let args = [
             ("title", title.to_owned()),
             ("closes", closes),
             ("link", link),
-            (
-                "name",
-                format!("{} {}", member.first_name, member.last_name),
-            ),
+            ("name", member.name()),
         ];
         Letter {
             recipient,

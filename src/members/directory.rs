@@ -263,20 +263,12 @@ pub fn contact(
         .filter(|p| !p.is_empty())
         .collect();
     let mut writer = None;
-    for m in &paper {
-        let lang = Language::parse(&m.language).unwrap_or(Language::De);
-        let mut recipient = vec![format!("{} {}", m.first_name, m.last_name)];
-        recipient.extend(m.address_extra.clone());
-        recipient.push(format!("{} {}", m.street, m.house_number));
-        recipient.push(format!("{} {}", m.postcode, m.city));
-        if m.country != "DE" {
-            recipient.push(m.country.clone());
-        }
-        let mut body = vec![catalogues.format(
-            lang,
-            "directory.greeting",
-            &[("name", format!("{} {}", m.first_name, m.last_name))],
-        )];
+    let paper_ids: Vec<i64> = paper.iter().map(|m| m.id).collect();
+    let mut addressees = crate::addresses::load(conn, &paper_ids)?;
+    for m in paper.iter().filter_map(|m| addressees.remove(&m.id)) {
+        let lang = m.language();
+        let recipient = m.window_lines();
+        let mut body = vec![catalogues.format(lang, "directory.greeting", &[("name", m.name())])];
         body.extend(paragraphs.iter().cloned());
         let letter = Letter {
             recipient,

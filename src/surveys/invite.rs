@@ -18,6 +18,7 @@ use super::results::public_link;
 use super::setup::Audience;
 use super::store::code_digest;
 use super::Survey;
+use crate::addresses::Addressee;
 use crate::ballots::letters::Download;
 use crate::db::models::Language;
 use crate::db::schema::{member_scopes, members, survey_codes, survey_participants, surveys};
@@ -172,20 +173,6 @@ async fn letters(
     Ok(Ok(Download::new(rocket::http::ContentType::PDF, name, pdf)))
 }
 
-#[derive(Queryable)]
-struct Addressee {
-    id: i64,
-    first_name: String,
-    last_name: String,
-    address_extra: Option<String>,
-    street: String,
-    house_number: String,
-    postcode: String,
-    city: String,
-    country: String,
-    language: String,
-}
-
 /// Writes a letter with a fresh code to every paper member of the audience
 /// not yet reached, and records them in one transaction after the PDF is
 /// complete. Returns how many letters were written.
@@ -210,23 +197,8 @@ pub fn issue_letters(
     let mut writer = LetterWriter::new(out, &survey.title).map_err(letter_error)?;
     let mut issued: Vec<(i64, String)> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(2000) {
-        let mut rows: Vec<Addressee> = members::table
-            .filter(members::id.eq_any(chunk))
-            .order((members::postcode, members::id))
-            .select((
-                members::id,
-                members::first_name,
-                members::last_name,
-                members::address_extra,
-                members::street,
-                members::house_number,
-                members::postcode,
-                members::city,
-                members::country,
-                members::language,
-            ))
-            .load(conn)?;
-        rows.sort_by(|a, b| a.postcode.cmp(&b.postcode));
+        let mut rows: Vec<Addressee> = crate::addresses::load(conn, chunk)?.into_values().collect();
+        rows.sort_by(|a, b| (&a.postcode, a.id).cmp(&(&b.postcode, b.id)));
         for member in rows {
             let code = Code::generate()?;
             writer
@@ -289,7 +261,7 @@ fn letter(
     member: &Addressee,
     code: &Code,
 ) -> Letter {
-    let lang = Language::parse(&member.language).unwrap_or(Language::De);
+    let lang = member.language();
     let t = |key: &str| catalogues.get(lang, key).to_owned();
     let shown = code.display();
     let link = public_link(public_url, &survey.id);
@@ -297,13 +269,7 @@ fn letter(
         "{link}?code={}",
         rocket::http::RawStr::new(&shown).percent_encode()
     );
-    let mut recipient = vec![format!("{} {}", member.first_name, member.last_name)];
-    recipient.extend(member.address_extra.clone());
-    recipient.push(format!("{} {}", member.street, member.house_number));
-    recipient.push(format!("{} {}", member.postcode, member.city));
-    if member.country != "DE" {
-        recipient.push(member.country.clone());
-    }
+    let recipient = member.window_lines();
     let args = [
         ("title", survey.title.clone()),
         (
@@ -311,10 +277,7 @@ fn letter(
             survey.closes_at.format("%d.%m.%Y %H:%M").to_string(),
         ),
         ("link", link),
-        (
-            "name",
-            format!("{} {}", member.first_name, member.last_name),
-        ),
+        ("name", member.name()),
     ];
     Letter {
         recipient,

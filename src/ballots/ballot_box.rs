@@ -99,9 +99,26 @@ fn lock_head(conn: &mut DbConn, ballot_id: &str) -> AppResult<Option<(String, i6
     Ok(head.map(|h| (h.head, h.length)))
 }
 
+/// Why a credential with the stored `(revoked, used)` (`None`: not of
+/// this ballot) may not cast an online ballot, if it may not.
+pub fn credential_refusal(row: Option<(bool, &str)>, revote_allowed: bool) -> Option<Refusal> {
+    match row {
+        None => Some(Refusal::UnknownCredential),
+        Some((true, _)) => Some(Refusal::RevokedCredential),
+        Some((_, "post")) => Some(Refusal::UsedByPost),
+        Some((_, "online")) if !revote_allowed => Some(Refusal::AlreadyVoted),
+        Some(_) => None,
+    }
+}
+
 /// Why a credential could not be claimed for an online ballot (read under
 /// the box lock).
-fn why_unclaimed(conn: &mut DbConn, ballot_id: &str, credential: &str) -> AppResult<Refusal> {
+fn why_unclaimed(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    credential: &str,
+    revote_allowed: bool,
+) -> AppResult<Refusal> {
     let status: String = ballots::table
         .find(ballot_id)
         .select(ballots::status)
@@ -116,12 +133,10 @@ fn why_unclaimed(conn: &mut DbConn, ballot_id: &str, credential: &str) -> AppRes
         .select((credentials::revoked, credentials::used))
         .first(conn)
         .optional()?;
-    Ok(match row {
-        None => Refusal::UnknownCredential,
-        Some((true, _)) => Refusal::RevokedCredential,
-        Some((_, used)) if used == "post" => Refusal::UsedByPost,
-        Some(_) => Refusal::AlreadyVoted,
-    })
+    let row = row
+        .as_ref()
+        .map(|(revoked, used)| (*revoked, used.as_str()));
+    Ok(credential_refusal(row, revote_allowed).unwrap_or(Refusal::AlreadyVoted))
 }
 
 /// The questions of a ballot, in order.
@@ -229,7 +244,12 @@ pub fn cast(
         .set(credentials::used.eq("online"))
         .execute(conn)?;
         if claimed == 0 {
-            return Ok(Err(why_unclaimed(conn, &ballot.ballot_id, &credential)?));
+            return Ok(Err(why_unclaimed(
+                conn,
+                &ballot.ballot_id,
+                &credential,
+                definition.revote_allowed,
+            )?));
         }
         let previous = decode32(&head)?;
         let next = chain_next(&previous, &hash);

@@ -144,6 +144,8 @@ pub enum ActRefusal {
     NotPending,
     SameOfficer,
     WrongStatus,
+    /// A re-issue is confirmed with the officers' key, on its own form.
+    KeyNeeded,
     /// No unused letter credential of the member carries the key's tag.
     KeyMismatch,
     /// The lost letter's code was already used: a new one would be a
@@ -157,6 +159,7 @@ impl ActRefusal {
             ActRefusal::NotPending => "officer.not_pending",
             ActRefusal::SameOfficer => "officer.same_officer",
             ActRefusal::WrongStatus => "officer.wrong_status",
+            ActRefusal::KeyNeeded => "reissue.key_needed",
             ActRefusal::KeyMismatch => "reissue.key_mismatch",
             ActRefusal::LetterUsed => "reissue.letter_used",
         }
@@ -251,7 +254,7 @@ pub fn confirm_act(
                 Act::Close => votum_ballots::record::ActKind::Close,
                 Act::Tally => votum_ballots::record::ActKind::Tally,
                 Act::Publish => votum_ballots::record::ActKind::Publish,
-                Act::Reissue => return Ok(Err(ActRefusal::KeyMismatch)),
+                Act::Reissue => return Ok(Err(ActRefusal::KeyNeeded)),
             },
             requested_by,
             confirmed_by: officer,

@@ -300,14 +300,17 @@ fn parse_code(code: &str, ballot_id: &str) -> Result<CredentialKey, &'static str
     }
 }
 
-/// Whether a credential with the stored `(revoked, used)` may vote now.
+/// Whether a credential with the stored `(revoked, used)` may vote now,
+/// or the message why not.
 fn credential_verdict(row: Option<(bool, String)>, revote: bool) -> Result<(), &'static str> {
-    match row {
-        None => Err("vote.code_other_ballot"),
-        Some((true, _)) => Err(Refusal::RevokedCredential.message_key()),
-        Some((_, used)) if used == "post" => Err(Refusal::UsedByPost.message_key()),
-        Some((_, used)) if used == "online" && !revote => Err(Refusal::AlreadyVoted.message_key()),
-        Some(_) => Ok(()),
+    let row = row
+        .as_ref()
+        .map(|(revoked, used)| (*revoked, used.as_str()));
+    match ballot_box::credential_refusal(row, revote) {
+        None => Ok(()),
+        // A typed code that is valid but unknown here belongs elsewhere.
+        Some(Refusal::UnknownCredential) => Err("vote.code_other_ballot"),
+        Some(refusal) => Err(refusal.message_key()),
     }
 }
 

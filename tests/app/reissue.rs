@@ -141,6 +141,14 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     assert_eq!(confirm(&app, &ballot, "not a key").0, Status::SeeOther);
     let (_, page) = app.get(&manage);
     assert!(page.contains("unvollständig oder vertippt"), "{page}");
+    // The general confirm button of other acts cannot confirm a re-issue.
+    let response = app.post_form(&manage, &format!("/ballots/{ballot}/confirm/{act}"), &[]);
+    assert_eq!(response.status(), Status::SeeOther);
+    let (_, page) = app.get(&manage);
+    assert!(
+        page.contains("Schlüssel für verlorene Briefe, im Feld"),
+        "{page}"
+    );
     app.logout();
     assert_eq!(revoked_and_total(&app, &ballot), (0, 2));
 

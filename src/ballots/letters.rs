@@ -215,6 +215,65 @@ impl<'a> LetterRun<'a> {
     fn start<W: Write>(&self, out: W) -> AppResult<LetterWriter<W>> {
         LetterWriter::new(out, &self.title).map_err(letter_error)
     }
+
+    fn letter(&self, member: &Addressee, code: &Code) -> Letter {
+        let LetterRun {
+            catalogues,
+            public_url,
+            ballot_id,
+            title,
+            group_name,
+            organisation,
+            closes_at,
+            slips,
+        } = self;
+        let lang = member.language();
+        let t = |key: &str| catalogues.get(lang, key).to_owned();
+        let shown = code.display();
+        let link = format!("{public_url}/vote/{ballot_id}");
+        let vote_url = format!(
+            "{link}?code={}",
+            rocket::http::RawStr::new(&shown).percent_encode()
+        );
+        let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
+        let recipient = member.window_lines();
+        let args = [
+            ("title", title.to_owned()),
+            ("closes", closes),
+            ("link", link),
+            ("name", member.name()),
+        ];
+        Letter {
+            recipient,
+            return_address: format!("{organisation} · {}", t("letters.returning_officer")),
+            sender_block: vec![
+                organisation.to_owned(),
+                group_name.to_owned(),
+                t("letters.returning_officer"),
+            ],
+            date: String::new(),
+            subject: catalogues.format(lang, "letters.subject", &args),
+            body: [
+                "letters.greeting",
+                "letters.body_scan",
+                "letters.body_type",
+                "letters.body_post",
+                "letters.body_secret",
+                "letters.body_deadline",
+            ]
+            .iter()
+            .map(|key| catalogues.format(lang, key, &args))
+            .collect(),
+            vote_url,
+            code: shown,
+            code_label: t("letters.code_label"),
+            footer: t("letters.footer"),
+            slip: Some(match lang {
+                Language::En => slips[1].clone(),
+                Language::De => slips[0].clone(),
+            }),
+        }
+    }
 }
 
 fn letter_error(e: votum_letters::LetterError) -> AppError {
@@ -309,67 +368,6 @@ pub fn replacement(
     let public = run.write(&mut writer, &addressee)?;
     finish(writer)?;
     Ok(public)
-}
-
-impl LetterRun<'_> {
-    fn letter(&self, member: &Addressee, code: &Code) -> Letter {
-        let LetterRun {
-            catalogues,
-            public_url,
-            ballot_id,
-            title,
-            group_name,
-            organisation,
-            closes_at,
-            slips,
-        } = self;
-        let lang = member.language();
-        let t = |key: &str| catalogues.get(lang, key).to_owned();
-        let shown = code.display();
-        let link = format!("{public_url}/vote/{ballot_id}");
-        let vote_url = format!(
-            "{link}?code={}",
-            rocket::http::RawStr::new(&shown).percent_encode()
-        );
-        let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
-        let recipient = member.window_lines();
-        let args = [
-            ("title", title.to_owned()),
-            ("closes", closes),
-            ("link", link),
-            ("name", member.name()),
-        ];
-        Letter {
-            recipient,
-            return_address: format!("{organisation} · {}", t("letters.returning_officer")),
-            sender_block: vec![
-                organisation.to_owned(),
-                group_name.to_owned(),
-                t("letters.returning_officer"),
-            ],
-            date: String::new(),
-            subject: catalogues.format(lang, "letters.subject", &args),
-            body: [
-                "letters.greeting",
-                "letters.body_scan",
-                "letters.body_type",
-                "letters.body_post",
-                "letters.body_secret",
-                "letters.body_deadline",
-            ]
-            .iter()
-            .map(|key| catalogues.format(lang, key, &args))
-            .collect(),
-            vote_url,
-            code: shown,
-            code_label: t("letters.code_label"),
-            footer: t("letters.footer"),
-            slip: Some(match lang {
-                Language::En => slips[1].clone(),
-                Language::De => slips[0].clone(),
-            }),
-        }
-    }
 }
 
 /// The postal voting slip of a ballot in one language: each question with

@@ -15,7 +15,7 @@ use super::officer::{self, Act, ActRefusal, PendingRequest};
 use super::setup::{self, Origin};
 use crate::audit::{self, Action, Event};
 use crate::auth::CurrentUser;
-use crate::db::schema::{credentials, electors, members};
+use crate::db::schema::{ballots, credentials, electors, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -54,13 +54,10 @@ pub fn request_reissue(
     officer: i64,
     now: NaiveDateTime,
 ) -> AppResult<Result<i64, RequestRefusal>> {
-    let (_, status) = crate::db::schema::ballots::table
+    let status: String = ballots::table
         .find(ballot)
-        .select((
-            crate::db::schema::ballots::group_id,
-            crate::db::schema::ballots::status,
-        ))
-        .first::<(i64, String)>(conn)?;
+        .select(ballots::status)
+        .first(conn)?;
     if status != "open" {
         return Ok(Err(RequestRefusal::NotOpen));
     }

@@ -42,6 +42,19 @@ pub(crate) fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
     app.logout();
 }
 
+/// Officer 1 sets up a ballot through the form; returns its id.
+pub(crate) fn set_up(app: &TestApp, fields: &[(&str, &str)]) -> String {
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let (status, location, page) = form(app, "/ballots/new", "/ballots/new", fields);
+    assert_eq!(status, Status::SeeOther, "{page}");
+    app.logout();
+    location
+        .unwrap()
+        .trim_start_matches("/ballots/")
+        .trim_end_matches("/manage")
+        .to_owned()
+}
+
 /// A member makes a portal code and casts `choice` on question 0 and the
 /// given marks on question 1.
 pub(crate) fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> String {
@@ -69,7 +82,6 @@ fn votum(args: &[&str]) -> std::process::Output {
 crate::both_backends!(full_lifecycle_to_a_verified_record, |app: TestApp| {
     let org = app.with_org();
     app.with_officers(&org);
-    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let fields = [
         ("title", "Mitgliederentscheid 2026"),
         ("description", "Satzung und Beisitz"),
@@ -89,14 +101,7 @@ crate::both_backends!(full_lifecycle_to_a_verified_record, |app: TestApp| {
         ("q1_options", "Anna\nBen\nCem"),
         ("q1_max", "2"),
     ];
-    let (status, location, _) = form(&app, "/ballots/new", "/ballots/new", &fields);
-    assert_eq!(status, Status::SeeOther);
-    let ballot = location
-        .unwrap()
-        .trim_start_matches("/ballots/")
-        .trim_end_matches("/manage")
-        .to_owned();
-    app.logout();
+    let ballot = set_up(&app, &fields);
     four_eyes(&app, &ballot, "open");
 
     let chair_code = vote(

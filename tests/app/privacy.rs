@@ -14,7 +14,7 @@ use votum::db::schema::{
 };
 
 use crate::both_backends;
-use crate::lifecycle::{form, four_eyes, vote};
+use crate::lifecycle::{four_eyes, set_up, vote};
 use crate::support::{test_now, TestApp, PASSWORD};
 
 #[derive(QueryableByName)]
@@ -296,7 +296,6 @@ both_backends!(
         let org = app.with_org();
         app.with_officers(&org);
         // A ballot member-a1 votes in, counted and published.
-        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
         let fields = [
             ("title", "Entscheid"),
             ("description", ""),
@@ -309,14 +308,7 @@ both_backends!(
             ("q0_text", "Ja oder nein?"),
             ("q0_kind", "yes_no"),
         ];
-        let (status, location, _) = form(&app, "/ballots/new", "/ballots/new", &fields);
-        assert_eq!(status, Status::SeeOther);
-        let ballot = location
-            .unwrap()
-            .trim_start_matches("/ballots/")
-            .trim_end_matches("/manage")
-            .to_owned();
-        app.logout();
+        let ballot = set_up(&app, &fields);
         four_eyes(&app, &ballot, "open");
         vote(&app, "member-a1", &ballot, &[("q0", "yes")]);
         vote(&app, "chair-a1", &ballot, &[("q0", "no")]);

@@ -3,7 +3,9 @@
 //! members who chose paper. A letter carries a one-time code; the database
 //! keeps only its digest, and for anonymous surveys no member beside it.
 //! The member is marked as reached by letter, so the same person cannot
-//! also answer online.
+//! also answer online. Every run reaches only the audience within the
+//! sender's scope of today, and writes an entry into the log of each
+//! member it addresses (see [`reach`]).
 
 use std::io::Write;
 
@@ -14,14 +16,16 @@ use rocket::{post, routes, Route};
 use votum_crypto::credential::Code;
 use votum_letters::{Letter, LetterWriter};
 
+use super::reach::{self, Refusal};
 use super::results::public_link;
-use super::setup::Audience;
 use super::store::code_digest;
 use super::Survey;
 use crate::addresses::Addressee;
+use crate::audit::{self, Action};
+use crate::auth::{CurrentUser, Scope};
 use crate::ballots::letters::Download;
 use crate::db::models::Language;
-use crate::db::schema::{member_scopes, members, survey_codes, survey_participants, surveys};
+use crate::db::schema::{members, survey_codes, survey_participants, surveys};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -32,49 +36,39 @@ pub fn routes() -> Vec<Route> {
     routes![invite, letters]
 }
 
-/// Ids of the active members the survey is for, with their channel.
-fn audience(conn: &mut DbConn, survey: &Survey, channel: &str) -> AppResult<Vec<i64>> {
-    let base = members::table
-        .filter(members::status.eq("active"))
-        .filter(members::channel.eq(channel))
-        .select(members::id)
-        .order(members::id)
-        .into_boxed();
-    Ok(match (survey.audience, survey.group_id) {
-        (Audience::Group, Some(group)) => base
-            .filter(
-                members::id.eq_any(
-                    member_scopes::table
-                        .filter(member_scopes::group_id.eq(group))
-                        .select(member_scopes::member_id),
-                ),
-            )
-            .load(conn)?,
-        (Audience::Link, _) => Vec::new(),
-        _ => base.load(conn)?,
-    })
+/// Who runs an invitation, and whom they may reach (see [`reach`]).
+pub struct Sender {
+    pub account_id: i64,
+    pub scope: Scope,
 }
 
-/// Mails the invitation to every member of the audience who chose online
-/// delivery and has an address; returns how many went out.
+/// Mails the invitation to every member of the audience within the
+/// sender's scope who chose online delivery and has an address; each
+/// gets an entry in their log. Returns how many went out.
 pub fn send_invitations(
     conn: &mut DbConn,
     mailer: &Mailer,
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
+    sender: &Sender,
     now: NaiveDateTime,
 ) -> AppResult<usize> {
-    let ids = audience(conn, survey, "online")?;
+    let ids = reach::recipients(conn, survey, &sender.scope, Some("online"))?;
     let link = public_link(public_url, &survey.id);
     let closes = survey.closes_at.format("%d.%m.%Y %H:%M").to_string();
-    let mut sent = 0;
+    let mut mailed: Vec<i64> = Vec::new();
     for chunk in ids.chunks(1000) {
-        let rows: Vec<(Option<String>, String, String)> = members::table
+        let rows: Vec<(i64, Option<String>, String, String)> = members::table
             .filter(members::id.eq_any(chunk))
-            .select((members::email, members::first_name, members::language))
+            .select((
+                members::id,
+                members::email,
+                members::first_name,
+                members::language,
+            ))
             .load(conn)?;
-        for (email, first_name, language) in rows {
+        for (member, email, first_name, language) in rows {
             let Some(email) = email.filter(|e| !e.trim().is_empty()) else {
                 continue;
             };
@@ -94,16 +88,39 @@ pub fn send_invitations(
                     body: catalogues.format(lang, "surveys.mail_body", &args),
                 },
             )?;
-            sent += 1;
+            mailed.push(member);
         }
     }
-    Ok(sent)
+    audit::record_for_members(
+        conn,
+        now,
+        Some(sender.account_id),
+        Action::MembersContacted,
+        survey.group_id,
+        &mailed,
+        &format!("survey {} mail", survey.id),
+    )?;
+    Ok(mailed.len())
+}
+
+/// The sender of a run by `user`, or why they may not run it.
+fn sender(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    survey: &Survey,
+) -> AppResult<Result<Sender, Refusal>> {
+    Ok(
+        reach::sender_scope(conn, user, survey)?.map(|scope| Sender {
+            account_id: user.account_id,
+            scope,
+        }),
+    )
 }
 
 #[post("/surveys/<id>/invite", data = "<_form>")]
 async fn invite(
     app: AppState<'_>,
-    user: crate::auth::CurrentUser,
+    user: CurrentUser,
     id: String,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
@@ -116,6 +133,11 @@ async fn invite(
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
+            // Rights first, as they are today: a refused run claims nothing.
+            let sender = match sender(conn, &user, &survey)? {
+                Ok(sender) => sender,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
             // Claimed in the database first: of two clicks, one mails.
             let claimed = diesel::update(
                 surveys::table
@@ -125,24 +147,34 @@ async fn invite(
             .set(surveys::mailed_at.eq(Some(now)))
             .execute(conn)?;
             if claimed != 1 {
-                return Ok(None);
+                return Ok(Ok(None));
             }
-            send_invitations(conn, &mailer, &catalogues, &public_url, &survey, now).map(Some)
+            send_invitations(
+                conn,
+                &mailer,
+                &catalogues,
+                &public_url,
+                &survey,
+                &sender,
+                now,
+            )
+            .map(|sent| Ok(Some(sent)))
         })
         .await?;
     Ok(match sent {
-        Some(sent) => {
+        Ok(Some(sent)) => {
             log::info!("survey invitations sent: {sent}");
             Flash::success(Redirect::to(target), "surveys.invitations_sent")
         }
-        None => Flash::error(Redirect::to(target), "surveys.invitations_already_sent"),
+        Ok(None) => Flash::error(Redirect::to(target), "surveys.invitations_already_sent"),
+        Err(refusal) => Flash::error(Redirect::to(target), refusal.message_key()),
     })
 }
 
 #[post("/surveys/<id>/letters", data = "<_form>")]
 async fn letters(
     app: AppState<'_>,
-    user: crate::auth::CurrentUser,
+    user: CurrentUser,
     id: String,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Result<Download, Flash<Redirect>>> {
@@ -151,36 +183,52 @@ async fn letters(
     let public_url = app.settings.public_url.clone();
     let name = format!("survey-letters-{id}.pdf");
     let target = format!("/surveys/{id}");
-    let (written, pdf) = app
+    let outcome = app
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
             if survey.phase(now) == super::Phase::Closed {
-                return Err(AppError::BadRequest("the survey has closed".into()));
+                return Ok(Err("surveys.letters_closed"));
             }
+            let sender = match sender(conn, &user, &survey)? {
+                Ok(sender) => sender,
+                Err(refusal) => return Ok(Err(refusal.message_key())),
+            };
             let mut pdf = Vec::new();
-            let written = issue_letters(conn, &catalogues, &public_url, &survey, &mut pdf)?;
-            Ok((written, pdf))
+            let written = issue_letters(
+                conn,
+                &catalogues,
+                &public_url,
+                &survey,
+                &sender,
+                now,
+                &mut pdf,
+            )?;
+            // A PDF without pages helps nobody; say why there is none.
+            Ok(if written == 0 {
+                Err("surveys.no_letters")
+            } else {
+                Ok(pdf)
+            })
         })
         .await?;
-    // A PDF without pages helps nobody; say why there is none.
-    if written == 0 {
-        return Ok(Err(Flash::error(
-            Redirect::to(target),
-            "surveys.no_letters",
-        )));
-    }
-    Ok(Ok(Download::new(rocket::http::ContentType::PDF, name, pdf)))
+    Ok(match outcome {
+        Ok(pdf) => Ok(Download::new(rocket::http::ContentType::PDF, name, pdf)),
+        Err(key) => Err(Flash::error(Redirect::to(target), key)),
+    })
 }
 
 /// Writes a letter with a fresh code to every paper member of the audience
-/// not yet reached, and records them in one transaction after the PDF is
-/// complete. Returns how many letters were written.
+/// within the sender's scope not yet reached, and records them (and an
+/// entry in each one's log) in one transaction after the PDF is complete.
+/// Returns how many letters were written.
 pub fn issue_letters(
     conn: &mut DbConn,
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
+    sender: &Sender,
+    now: NaiveDateTime,
     out: impl Write,
 ) -> AppResult<usize> {
     let reached: std::collections::HashSet<i64> = survey_participants::table
@@ -189,7 +237,7 @@ pub fn issue_letters(
         .load::<i64>(conn)?
         .into_iter()
         .collect();
-    let ids: Vec<i64> = audience(conn, survey, "paper")?
+    let ids: Vec<i64> = reach::recipients(conn, survey, &sender.scope, Some("paper"))?
         .into_iter()
         .filter(|id| !reached.contains(id))
         .collect();
@@ -249,6 +297,16 @@ pub fn issue_letters(
                 .collect();
             crate::insert_batch!(conn, survey_codes::table, &rows)?;
         }
+        let addressed: Vec<i64> = issued.iter().map(|(member, _)| *member).collect();
+        audit::record_for_members(
+            conn,
+            now,
+            Some(sender.account_id),
+            Action::MembersContacted,
+            survey.group_id,
+            &addressed,
+            &format!("survey {} letter", survey.id),
+        )?;
         Ok::<_, AppError>(())
     })?;
     Ok(count)

@@ -134,7 +134,8 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
     ))
 }
 
-fn new_view(fields: &Fields, errors: &Errors) -> Value {
+/// The form's context; `may_all`: whether "all members" is offered.
+fn new_view(fields: &Fields, errors: &Errors, may_all: bool) -> Value {
     let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, k)| *k);
     let value = |name: &str| fields.get(name).unwrap_or("").to_owned();
     let slots: Vec<Value> = (0..SLOTS)
@@ -168,17 +169,21 @@ fn new_view(fields: &Fields, errors: &Errors) -> Value {
     for (field, key) in errors {
         errors_map.insert(field.clone(), json!(key));
     }
-    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty()})
+    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty(), "may_all": may_all})
 }
 
 #[get("/surveys/new?<group>")]
 async fn new_form(
     app: AppState<'_>,
     page: Page,
-    _user: CurrentUser,
+    user: CurrentUser,
     group: Option<String>,
 ) -> AppResult<Template> {
     let now = app.clock.now();
+    let may_all = app
+        .db
+        .run(move |conn| super::reach::party_wide(conn, &user))
+        .await?;
     let closes = now + chrono::Duration::days(7);
     let defaults = [
         ("group", group.unwrap_or_default()),
@@ -196,7 +201,7 @@ async fn new_form(
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
     );
-    Ok(page.render("surveys/new", new_view(&fields, &Vec::new())))
+    Ok(page.render("surveys/new", new_view(&fields, &Vec::new(), may_all)))
 }
 
 #[post("/surveys/new", data = "<form>")]
@@ -231,6 +236,14 @@ async fn create(
                 }
                 _ => {}
             }
+            // Only audiences within the person's scope; a forged choice is
+            // refused like any other mistake.
+            if let Ok(survey) = &parsed {
+                if !super::reach::may_choose(conn, &user, survey.audience)? {
+                    errors.push(("audience".into(), "surveys.setup.audience_not_yours"));
+                }
+            }
+            let may_all = super::reach::party_wide(conn, &user)?;
             match (parsed, group) {
                 (Ok(survey), Some(group)) if errors.is_empty() => Ok(Ok(store::create(
                     conn,
@@ -239,15 +252,15 @@ async fn create(
                     user.account_id,
                     now,
                 )?)),
-                _ => Ok(Err((fields, errors))),
+                _ => Ok(Err((fields, errors, may_all))),
             }
         })
         .await?;
     Ok(match outcome {
         Ok(id) => Ok(Redirect::to(format!("/surveys/{id}"))),
-        Err((fields, errors)) => Err((
+        Err((fields, errors, may_all)) => Err((
             Status::UnprocessableEntity,
-            page.render("surveys/new", new_view(&fields, &errors)),
+            page.render("surveys/new", new_view(&fields, &errors, may_all)),
         )),
     })
 }
@@ -260,12 +273,13 @@ async fn manage(
     id: String,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let (survey, counts) = app
+    let (survey, counts, may_invite) = app
         .db
         .run(move |conn| {
             let survey = super::owned(conn, &user, &id)?;
             let counts = store::channel_counts(conn, &survey.id)?;
-            Ok((survey, counts))
+            let may_invite = super::reach::sender_scope(conn, &user, &survey)?;
+            Ok((survey, counts, may_invite))
         })
         .await?;
     let schedule: Vec<Value> = survey
@@ -285,7 +299,8 @@ async fn manage(
             "channels": tally::channel_view(&counts),
             "short_path": super::short_path(&survey.id),
             "schedule": schedule,
-            "invitable": survey.audience != super::setup::Audience::Link,
+            "invitable": survey.audience != super::setup::Audience::Link && may_invite.is_ok(),
+            "invite_refused": may_invite.err().filter(|_| survey.audience != super::setup::Audience::Link).map(|r| r.message_key()),
         }),
     ))
 }

@@ -12,6 +12,7 @@ pub mod answer;
 pub mod invite;
 pub mod manage;
 pub mod questions;
+pub mod reach;
 pub mod results;
 pub mod setup;
 pub mod store;

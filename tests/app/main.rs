@@ -28,5 +28,6 @@ mod privacy;
 mod reissue;
 mod selfservice;
 mod survey_channels;
+mod survey_scopes;
 mod surveys;
 mod vote;

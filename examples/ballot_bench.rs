@@ -18,6 +18,8 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use diesel::prelude::*;
+use votum::ballots::credential::CredentialUse;
+use votum::ballots::lifecycle::BallotStatus;
 use votum::ballots::setup::{self, NewBallot, Origin};
 use votum::db::schema::{ballot_boxes, ballots, box_entries, credentials, groups};
 use votum::db::Db;
@@ -112,7 +114,7 @@ fn prepare(url: &str, n: usize, codes_file: &str, data_dir: &str) {
     ))
     .execute(&mut *conn)
     .unwrap();
-    setup::set_status(&mut conn, &id, "open").unwrap();
+    setup::set_status(&mut conn, &id, BallotStatus::Open).unwrap();
     eprintln!(
         "prepared {n} credentials in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -163,7 +165,7 @@ fn fill(url: &str, ballot: &str, codes_file: &str) {
             votum::insert_batch!(conn, box_entries::table, chunk)?;
         }
         diesel::update(credentials::table.filter(credentials::ballot_id.eq(ballot)))
-            .set(credentials::used.eq("online"))
+            .set(credentials::used.eq(CredentialUse::Online))
             .execute(conn)?;
         diesel::update(ballot_boxes::table.find(ballot))
             .set((
@@ -172,7 +174,7 @@ fn fill(url: &str, ballot: &str, codes_file: &str) {
             ))
             .execute(conn)?;
         diesel::update(ballots::table.find(ballot))
-            .set(ballots::status.eq("closed"))
+            .set(ballots::status.eq(BallotStatus::Closed))
             .execute(conn)?;
         Ok::<_, votum::error::AppError>(())
     })
@@ -181,7 +183,7 @@ fn fill(url: &str, ballot: &str, codes_file: &str) {
 }
 
 fn tally(url: &str, ballot: &str, out: &str, data_dir: &str) {
-    use votum_ballots::record::ActKind;
+    use votum::ballots::lifecycle::Act;
     let db = Db::open(url, 2).unwrap();
     let mut conn = db.get().unwrap();
     let now = chrono::Utc::now().naive_utc();
@@ -204,7 +206,7 @@ fn tally(url: &str, ballot: &str, out: &str, data_dir: &str) {
         .unwrap();
     }
     let started = Instant::now();
-    let results = votum::ballots::record::tally(&mut conn, ballot, &act(ActKind::Tally)).unwrap();
+    let results = votum::ballots::record::tally(&mut conn, ballot, &act(Act::Tally)).unwrap();
     eprintln!(
         "tally (build from database, verify ballots, count): {:.1} s",
         started.elapsed().as_secs_f64()
@@ -221,13 +223,9 @@ fn tally(url: &str, ballot: &str, out: &str, data_dir: &str) {
     .execute(&mut *conn)
     .unwrap();
     let started = Instant::now();
-    let record = votum::ballots::record::publish(
-        &mut conn,
-        &sealing(data_dir),
-        ballot,
-        &act(ActKind::Publish),
-    )
-    .unwrap();
+    let record =
+        votum::ballots::record::publish(&mut conn, &sealing(data_dir), ballot, &act(Act::Publish))
+            .unwrap();
     eprintln!(
         "publish (build, count again, sign): {:.1} s",
         started.elapsed().as_secs_f64()
@@ -246,6 +244,6 @@ fn letters(url: &str, data_dir: &str) {
     ))
     .execute(&mut *conn)
     .unwrap();
-    setup::set_status(&mut conn, &id, "open").unwrap();
+    setup::set_status(&mut conn, &id, BallotStatus::Open).unwrap();
     println!("{id}");
 }

@@ -14,6 +14,8 @@ use votum_crypto::ballot_box::{ballot_hash, cast_message, chain_next, BoxKey, Re
 use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::seal::SealingKey;
 
+use super::credential::CredentialUse;
+use super::lifecycle::{self, BallotStatus};
 use super::setup::{b64, box_key_context};
 use crate::db::schema::{ballot_boxes, ballot_questions, ballots, box_entries, credentials};
 use crate::db::DbConn;
@@ -99,18 +101,6 @@ fn lock_head(conn: &mut DbConn, ballot_id: &str) -> AppResult<Option<(String, i6
     Ok(head.map(|h| (h.head, h.length)))
 }
 
-/// Why a credential with the stored `(revoked, used)` (`None`: not of
-/// this ballot) may not cast an online ballot, if it may not.
-pub fn credential_refusal(row: Option<(bool, &str)>, revote_allowed: bool) -> Option<Refusal> {
-    match row {
-        None => Some(Refusal::UnknownCredential),
-        Some((true, _)) => Some(Refusal::RevokedCredential),
-        Some((_, "post")) => Some(Refusal::UsedByPost),
-        Some((_, "online")) if !revote_allowed => Some(Refusal::AlreadyVoted),
-        Some(_) => None,
-    }
-}
-
 /// Why a credential could not be claimed for an online ballot (read under
 /// the box lock).
 fn why_unclaimed(
@@ -119,24 +109,15 @@ fn why_unclaimed(
     credential: &str,
     revote_allowed: bool,
 ) -> AppResult<Refusal> {
-    let status: String = ballots::table
-        .find(ballot_id)
-        .select(ballots::status)
-        .first(conn)?;
-    match status.as_str() {
-        "open" => {}
-        "draft" => return Ok(Refusal::NotYetOpen),
-        _ => return Ok(Refusal::Closed),
+    if let Some(refusal) = lifecycle::status(conn, ballot_id)?.cast_refusal() {
+        return Ok(refusal);
     }
-    let row: Option<(bool, String)> = credentials::table
+    let row: Option<(bool, CredentialUse)> = credentials::table
         .find((ballot_id, credential))
         .select((credentials::revoked, credentials::used))
         .first(conn)
         .optional()?;
-    let row = row
-        .as_ref()
-        .map(|(revoked, used)| (*revoked, used.as_str()));
-    Ok(credential_refusal(row, revote_allowed).unwrap_or(Refusal::AlreadyVoted))
+    Ok(CredentialUse::online_refusal(row, revote_allowed).unwrap_or(Refusal::AlreadyVoted))
 }
 
 /// The questions of a ballot, in order.
@@ -225,11 +206,7 @@ pub fn cast(
         let Some((head, length)) = lock_head(conn, &ballot.ballot_id)? else {
             return Ok(Err(Refusal::UnknownBallot));
         };
-        let usable: &[&str] = if definition.revote_allowed {
-            &["no", "online"]
-        } else {
-            &["no"]
-        };
+        let usable = CredentialUse::claimable_online(definition.revote_allowed);
         let claimed = diesel::update(
             credentials::table
                 .find((&ballot.ballot_id, &credential))
@@ -238,10 +215,10 @@ pub fn cast(
                 .filter(diesel::dsl::exists(
                     ballots::table
                         .find(&ballot.ballot_id)
-                        .filter(ballots::status.eq("open")),
+                        .filter(ballots::status.eq_any(BallotStatus::accepting_casts())),
                 )),
         )
-        .set(credentials::used.eq("online"))
+        .set(credentials::used.eq(CredentialUse::Online))
         .execute(conn)?;
         if claimed == 0 {
             return Ok(Err(why_unclaimed(

@@ -15,6 +15,8 @@ use votum_ballots::Question;
 use votum_crypto::credential::{Code, CredentialKey, PublicCredential, ReissueKey};
 use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
+use super::credential::ElectorChannel;
+use super::lifecycle::BallotStatus;
 use crate::addresses::Addressee;
 use crate::db::models::Language;
 use crate::db::schema::{ballots, electors, groups, members};
@@ -47,13 +49,13 @@ async fn prepare(
                 .first(conn)?;
             let pending: i64 = electors::table
                 .filter(electors::ballot_id.eq(&id))
-                .filter(electors::channel.eq("letter"))
+                .filter(electors::channel.eq(ElectorChannel::Letter))
                 .filter(electors::issued.eq(false))
                 .count()
                 .get_result(conn)?;
             Ok(serde_json::json!({
                 "ballot": {"id": id, "title": title},
-                "open": status == "open",
+                "open": status.issues_letters(),
                 "pending": pending,
                 "key": ReissueKey::generate()?.display(),
             }))
@@ -156,7 +158,7 @@ impl<'a> LetterRun<'a> {
         public_url: &'a str,
         ballot_id: &'a str,
     ) -> AppResult<LetterRun<'a>> {
-        let (title, status, closes_at, group_id): (String, String, NaiveDateTime, i64) =
+        let (title, status, closes_at, group_id): (String, BallotStatus, NaiveDateTime, i64) =
             ballots::table
                 .find(ballot_id)
                 .select((
@@ -166,7 +168,7 @@ impl<'a> LetterRun<'a> {
                     ballots::group_id,
                 ))
                 .first(conn)?;
-        if status != "open" {
+        if !status.issues_letters() {
             return Err(AppError::BadRequest(
                 "letters are issued once the ballot is open (its electorate frozen) and before it closes".into(),
             ));
@@ -306,7 +308,7 @@ pub fn issue(
     let order: Vec<i64> = electors::table
         .inner_join(members::table)
         .filter(electors::ballot_id.eq(ballot_id))
-        .filter(electors::channel.eq("letter"))
+        .filter(electors::channel.eq(ElectorChannel::Letter))
         .filter(electors::issued.eq(false))
         .order((members::postcode, members::id))
         .select(members::id)

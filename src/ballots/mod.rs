@@ -2,9 +2,11 @@
 //! set-up, the electorate and its credentials, and the ballot box.
 
 pub mod ballot_box;
+pub mod credential;
 pub mod definition;
 pub mod form;
 pub mod letters;
+pub mod lifecycle;
 pub mod officer;
 pub mod postal;
 pub mod questions;

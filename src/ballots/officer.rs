@@ -11,9 +11,13 @@ use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
 use serde_json::{json, Value};
 
+use super::credential::ElectorChannel;
+pub use super::lifecycle::Act;
+use super::lifecycle::{self, BallotStatus};
 use super::questions::{self, SlotError};
 use super::setup::{self, NewBallot};
 use crate::auth::{CurrentUser, Scope};
+use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -21,51 +25,6 @@ use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
     routes![index, new_form, create, manage, request, confirm]
-}
-
-/// An act that needs two officers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act {
-    Open,
-    Close,
-    Tally,
-    Publish,
-    /// Revoke a lost letter's credential and issue a new letter.
-    Reissue,
-}
-
-impl Act {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Act::Open => "open",
-            Act::Close => "close",
-            Act::Tally => "tally",
-            Act::Publish => "publish",
-            Act::Reissue => "reissue_credential",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Act> {
-        match text {
-            "open" => Some(Act::Open),
-            "close" => Some(Act::Close),
-            "tally" => Some(Act::Tally),
-            "publish" => Some(Act::Publish),
-            "reissue_credential" => Some(Act::Reissue),
-            _ => None,
-        }
-    }
-
-    /// The ballot status the act needs before and sets after.
-    fn transition(self) -> (&'static str, &'static str) {
-        match self {
-            Act::Open => ("draft", "open"),
-            Act::Close => ("open", "closed"),
-            Act::Tally => ("closed", "tallied"),
-            Act::Publish => ("tallied", "published"),
-            Act::Reissue => ("open", "open"),
-        }
-    }
 }
 
 /// Whether the user is a returning officer for `group` (an office in the
@@ -77,7 +36,7 @@ pub fn is_officer_for(conn: &mut DbConn, user: &CurrentUser, group: i64) -> AppR
     crate::groups::in_scope(conn, &Scope::Groups(user.officer_groups.clone()), group)
 }
 
-fn ballot_group(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, String)> {
+fn ballot_group(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, BallotStatus)> {
     Ok(ballots::table
         .find(ballot)
         .select((ballots::group_id, ballots::status))
@@ -90,7 +49,7 @@ pub fn officer_ballot(
     conn: &mut DbConn,
     user: &CurrentUser,
     ballot: &str,
-) -> AppResult<(i64, String)> {
+) -> AppResult<(i64, BallotStatus)> {
     let (group, status) = ballot_group(conn, ballot)?;
     if is_officer_for(conn, user, group)? {
         Ok((group, status))
@@ -182,7 +141,7 @@ pub fn pending_request(
     act_id: i64,
     officer: i64,
 ) -> AppResult<Result<PendingRequest, ActRefusal>> {
-    let pending: Option<(String, i64, Option<i64>)> = officer_acts::table
+    let pending: Option<(Act, i64, Option<i64>)> = officer_acts::table
         .find(act_id)
         .filter(officer_acts::ballot_id.eq(ballot))
         .filter(officer_acts::confirmed_by.is_null())
@@ -199,9 +158,7 @@ pub fn pending_request(
     if requested_by == officer {
         return Ok(Err(ActRefusal::SameOfficer));
     }
-    let act = Act::parse(&act).ok_or_else(|| AppError::Internal(format!("unknown act {act}")))?;
-    let (_, status) = ballot_group(conn, ballot)?;
-    if status != act.transition().0 {
+    if !act.allowed_in(lifecycle::status(conn, ballot)?) {
         return Ok(Err(ActRefusal::WrongStatus));
     }
     Ok(Ok(PendingRequest {
@@ -248,14 +205,11 @@ pub fn confirm_act(
             Ok(pending) => pending,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if act == Act::Reissue {
+            return Ok(Err(ActRefusal::KeyNeeded));
+        }
         let pending = super::record::PendingAct {
-            act: match act {
-                Act::Open => votum_ballots::record::ActKind::Open,
-                Act::Close => votum_ballots::record::ActKind::Close,
-                Act::Tally => votum_ballots::record::ActKind::Tally,
-                Act::Publish => votum_ballots::record::ActKind::Publish,
-                Act::Reissue => return Ok(Err(ActRefusal::KeyNeeded)),
-            },
+            act,
             requested_by,
             confirmed_by: officer,
             at: now,
@@ -275,9 +229,7 @@ pub fn confirm_act(
             }
             Act::Reissue => {}
         }
-        diesel::update(ballots::table.find(ballot))
-            .set(ballots::status.eq(act.transition().1))
-            .execute(conn)?;
+        lifecycle::advance(conn, ballot, act)?;
         mark_confirmed(conn, act_id, officer, now)?;
         Ok(Ok(act))
     })
@@ -291,14 +243,20 @@ pub fn freeze_electorate(conn: &mut DbConn, ballot: &str) -> AppResult<usize> {
         .find(ballot)
         .select((ballots::group_id, ballots::cutoff_date))
         .first(conn)?;
+    // SQLite numbers `$n` parameters by first appearance, so they appear
+    // here in binding order.
     Ok(diesel::sql_query(
         "INSERT INTO electors (ballot_id, member_id, channel, issued) \
-         SELECT $1, m.id, CASE WHEN m.channel = 'paper' THEN 'letter' ELSE 'portal' END, FALSE \
+         SELECT $1, m.id, CASE WHEN m.channel = $2 THEN $3 ELSE $4 END, FALSE \
          FROM member_scopes s JOIN members m ON m.id = s.member_id \
-         WHERE s.group_id = $2 AND m.status = 'active' AND m.join_date <= $3",
+         WHERE s.group_id = $5 AND m.status = $6 AND m.join_date <= $7",
     )
     .bind::<Text, _>(ballot)
+    .bind::<Text, _>(Channel::Paper)
+    .bind::<Text, _>(ElectorChannel::for_member(Channel::Paper))
+    .bind::<Text, _>(ElectorChannel::for_member(Channel::Online))
     .bind::<BigInt, _>(group)
+    .bind::<Text, _>(MemberStatus::Active)
     .bind::<Date, _>(cutoff)
     .execute(conn)?)
 }
@@ -331,7 +289,7 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
     let (mine, managed) = app
         .db
         .run(move |conn| {
-            let mine: Vec<(String, String, String)> = match member {
+            let mine: Vec<(String, String, BallotStatus)> = match member {
                 Some(member) => electors::table
                     .inner_join(ballots::table)
                     .filter(electors::member_id.eq(member))
@@ -339,7 +297,8 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
                     .load(conn)?,
                 None => Vec::new(),
             };
-            let managed: Vec<(String, String, String, String)> = if officer_groups.is_empty() {
+            let managed: Vec<(String, String, BallotStatus, String)> = if officer_groups.is_empty()
+            {
                 Vec::new()
             } else {
                 let below = crate::db::schema::group_tree::table
@@ -357,12 +316,12 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
         .await?;
     let mine: Vec<Value> = mine
         .into_iter()
-        .map(|(id, title, status)| json!({"id": id, "title": title, "status_key": format!("ballot_status.{status}")}))
+        .map(|(id, title, status)| json!({"id": id, "title": title, "status_key": status.message_key()}))
         .collect();
     let managed: Vec<Value> = managed
         .into_iter()
         .map(|(id, title, status, group)| {
-            json!({"id": id, "title": title, "group": group, "status_key": format!("ballot_status.{status}")})
+            json!({"id": id, "title": title, "group": group, "status_key": status.message_key()})
         })
         .collect();
     Ok(page.render(
@@ -560,7 +519,7 @@ async fn create(
 #[derive(Queryable)]
 struct ActRow(
     i64,
-    String,
+    Act,
     Option<String>,
     i64,
     NaiveDateTime,
@@ -587,7 +546,7 @@ async fn manage(
             let (electorate, issued, credentials) = counts(conn, &id)?;
             let letters_pending: i64 = electors::table
                 .filter(electors::ballot_id.eq(&id))
-                .filter(electors::channel.eq("letter"))
+                .filter(electors::channel.eq(ElectorChannel::Letter))
                 .filter(electors::issued.eq(false))
                 .count()
                 .get_result(conn)?;
@@ -619,15 +578,9 @@ async fn manage(
                     })
                 })
                 .collect();
-            let next = match status.as_str() {
-                "draft" => Some("open"),
-                "open" => Some("close"),
-                "closed" => Some("tally"),
-                "tallied" => Some("publish"),
-                _ => None,
-            };
+            let next = status.next_act();
             Ok(json!({
-                "ballot": {"id": id, "title": title, "status_key": format!("ballot_status.{status}"),
+                "ballot": {"id": id, "title": title, "status_key": status.message_key(),
                            "opens_at": opens_at.format("%Y-%m-%d %H:%M").to_string(),
                            "closes_at": closes_at.format("%Y-%m-%d %H:%M").to_string()},
                 "electorate": electorate,
@@ -635,12 +588,12 @@ async fn manage(
                 "credentials": credentials,
                 "invariant_holds": issued == credentials,
                 "acts": acts,
-                "next_act": next,
+                "next_act": next.map(Act::as_str),
                 "next_act_key": next.map(|a| format!("officer.act_{a}")),
-                "has_result": status == "tallied" || status == "published",
-                "letters_open": status == "open",
+                "has_result": status.has_result(),
+                "letters_open": status.issues_letters(),
                 "letters_pending": letters_pending,
-                "published": status == "published",
+                "published": status.is_published(),
             }))
         })
         .await?;

@@ -11,9 +11,11 @@ use serde_json::json;
 use votum_ballots::Choice;
 use votum_crypto::credential::{Code, CredentialKey};
 
+use super::credential::{CredentialUse, PostalUse};
 use super::form::choices;
 use super::vote::{load, BallotInfo};
 use crate::auth::CurrentUser;
+use crate::db::models::text_enum;
 use crate::db::schema::{credentials, postal_votes};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -23,12 +25,13 @@ pub fn routes() -> Vec<Route> {
     routes![postal_form, register_slip]
 }
 
-/// What became of a registered slip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registered {
-    Counted,
-    VoidUsedOnline,
-}
+text_enum!(
+    /// What became of a registered slip (stored in `postal_votes.status`).
+    Registered {
+        Counted => "counted",
+        VoidUsedOnline => "void_used_online",
+    }
+);
 
 /// Why a slip was not registered, as a message key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +68,10 @@ pub fn register(
         if !super::ballot_box::lock(conn, ballot)? {
             return Err(AppError::NotFound);
         }
-        let status: String = crate::db::schema::ballots::table
-            .find(ballot)
-            .select(crate::db::schema::ballots::status)
-            .first(conn)?;
-        if status != "open" && status != "closed" {
+        if !super::lifecycle::status(conn, ballot)?.accepts_postal() {
             return Ok(Err(SlipRefusal::WrongStatus));
         }
-        let row: Option<(bool, String)> = credentials::table
+        let row: Option<(bool, CredentialUse)> = credentials::table
             .find((ballot, &credential))
             .select((credentials::revoked, credentials::used))
             .first(conn)
@@ -84,14 +83,14 @@ pub fn register(
         if revoked {
             return Ok(Err(SlipRefusal::Revoked));
         }
-        let (outcome, stored) = match used.as_str() {
-            "post" => return Ok(Err(SlipRefusal::AlreadyRegistered)),
-            "online" => (Registered::VoidUsedOnline, "[]".to_owned()),
-            _ => (Registered::Counted, marks),
+        let (outcome, stored) = match used.postal() {
+            PostalUse::AlreadyRegistered => return Ok(Err(SlipRefusal::AlreadyRegistered)),
+            PostalUse::VoidUsedOnline => (Registered::VoidUsedOnline, "[]".to_owned()),
+            PostalUse::Count => (Registered::Counted, marks),
         };
         if outcome == Registered::Counted {
             diesel::update(credentials::table.find((ballot, &credential)))
-                .set(credentials::used.eq("post"))
+                .set(credentials::used.eq(CredentialUse::Post))
                 .execute(conn)?;
         }
         diesel::insert_into(postal_votes::table)
@@ -99,10 +98,7 @@ pub fn register(
                 postal_votes::ballot_id.eq(ballot),
                 postal_votes::credential.eq(&credential),
                 postal_votes::choices.eq(stored),
-                postal_votes::status.eq(match outcome {
-                    Registered::Counted => "counted",
-                    Registered::VoidUsedOnline => "void_used_online",
-                }),
+                postal_votes::status.eq(outcome),
             ))
             .execute(conn)
             .map_err(|e| match AppError::from(e) {
@@ -117,12 +113,12 @@ pub fn register(
 fn counts(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, i64)> {
     let counted: i64 = postal_votes::table
         .filter(postal_votes::ballot_id.eq(ballot))
-        .filter(postal_votes::status.eq("counted"))
+        .filter(postal_votes::status.eq(Registered::Counted))
         .count()
         .get_result(conn)?;
     let void: i64 = postal_votes::table
         .filter(postal_votes::ballot_id.eq(ballot))
-        .filter(postal_votes::status.eq("void_used_online"))
+        .filter(postal_votes::status.eq(Registered::VoidUsedOnline))
         .count()
         .get_result(conn)?;
     Ok((counted, void))

@@ -18,6 +18,8 @@ use votum_crypto::ballot_box::{BoxKey, BoxPublicKey};
 use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::seal::SealingKey;
 
+use super::lifecycle::{Act, BallotStatus};
+use super::postal::Registered;
 use super::setup::{b64, box_key_context};
 use crate::db::schema::{
     ballot_boxes, ballot_results, ballots, box_entries, credentials, electors, officer_acts,
@@ -41,21 +43,21 @@ fn bytes32(text: &str, what: &str) -> AppResult<[u8; 32]> {
 
 /// An act about to be confirmed, to include in the record it produces.
 pub struct PendingAct {
-    pub act: ActKind,
+    pub act: Act,
     pub requested_by: i64,
     pub confirmed_by: i64,
     pub at: NaiveDateTime,
 }
 
-fn act_kind(text: &str) -> AppResult<ActKind> {
-    Ok(match text {
-        "open" => ActKind::Open,
-        "close" => ActKind::Close,
-        "tally" => ActKind::Tally,
-        "publish" => ActKind::Publish,
-        "reissue_credential" => ActKind::ReissueCredential,
-        other => return Err(AppError::Internal(format!("unknown act {other}"))),
-    })
+/// The record's name for an officer act.
+pub fn act_kind(act: Act) -> ActKind {
+    match act {
+        Act::Open => ActKind::Open,
+        Act::Close => ActKind::Close,
+        Act::Tally => ActKind::Tally,
+        Act::Publish => ActKind::Publish,
+        Act::Reissue => ActKind::ReissueCredential,
+    }
 }
 
 /// The record of a ballot as stored, without results and signature.
@@ -137,23 +139,22 @@ pub fn build(
             postal_votes::choices,
             postal_votes::status,
         ))
-        .load::<(String, String, String)>(conn)?
+        .load::<(String, String, Registered)>(conn)?
         .into_iter()
         .map(|(credential, choices, status)| {
             Ok(PostalVote {
                 credential: PublicCredential::from_base64(&credential)
                     .map_err(|_| bad("credential"))?,
                 choices: serde_json::from_str(&choices).map_err(|_| bad("postal choices"))?,
-                status: if status == "counted" {
-                    PostalStatus::Counted
-                } else {
-                    PostalStatus::VoidUsedOnline
+                status: match status {
+                    Registered::Counted => PostalStatus::Counted,
+                    Registered::VoidUsedOnline => PostalStatus::VoidUsedOnline,
                 },
             })
         })
         .collect::<AppResult<_>>()?;
     postal.sort_by_key(|p| p.credential);
-    let mut acts: Vec<(String, i64, i64, NaiveDateTime)> = officer_acts::table
+    let mut acts: Vec<(Act, i64, i64, NaiveDateTime)> = officer_acts::table
         .filter(officer_acts::ballot_id.eq(ballot_id))
         .filter(officer_acts::confirmed_by.is_not_null())
         .select((
@@ -164,13 +165,7 @@ pub fn build(
         ))
         .load(conn)?;
     if let Some(p) = pending {
-        let name = match p.act {
-            ActKind::Tally => "tally",
-            ActKind::Publish => "publish",
-            ActKind::Close => "close",
-            _ => "open",
-        };
-        acts.push((name.to_owned(), p.requested_by, p.confirmed_by, p.at));
+        acts.push((p.act, p.requested_by, p.confirmed_by, p.at));
     }
     acts.sort_by_key(|a| a.3);
     let mut officers: Vec<i64> = Vec::new();
@@ -188,7 +183,7 @@ pub fn build(
         .into_iter()
         .map(|(act, by, confirmed, at)| {
             Ok(OfficerAct {
-                act: act_kind(&act)?,
+                act: act_kind(act),
                 requested_by: label(by),
                 confirmed_by: Some(label(confirmed)),
                 at: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -359,7 +354,7 @@ async fn result_page(
     let context = app
         .db
         .run(move |conn| {
-            let (title, status): (String, String) = ballots::table
+            let (title, status): (String, BallotStatus) = ballots::table
                 .find(&id)
                 .select((ballots::title, ballots::status))
                 .first(conn)?;
@@ -371,10 +366,11 @@ async fn result_page(
             let Some((result, record)) = stored else {
                 return Err(AppError::NotFound);
             };
-            let results: Vec<QuestionResult> = serde_json::from_str(&result).map_err(|_| bad("result"))?;
+            let results: Vec<QuestionResult> =
+                serde_json::from_str(&result).map_err(|_| bad("result"))?;
             let questions = super::ballot_box::questions(conn, &id)?;
             Ok(json!({
-                "ballot": {"id": id, "title": title, "status_key": format!("ballot_status.{status}")},
+                "ballot": {"id": id, "title": title, "status_key": status.message_key()},
                 "questions": result_view(&questions, &results),
                 "published": record.is_some(),
             }))

@@ -10,12 +10,13 @@ use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Either, Route};
 use votum_crypto::credential::ReissueKey;
 
+use super::credential::{CredentialUse, ElectorChannel};
 use super::letters::Download;
 use super::officer::{self, Act, ActRefusal, PendingRequest};
 use super::setup::{self, Origin};
 use crate::audit::{self, Action, Event};
 use crate::auth::CurrentUser;
-use crate::db::schema::{ballots, credentials, electors, members};
+use crate::db::schema::{credentials, electors, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -54,17 +55,13 @@ pub fn request_reissue(
     officer: i64,
     now: NaiveDateTime,
 ) -> AppResult<Result<i64, RequestRefusal>> {
-    let status: String = ballots::table
-        .find(ballot)
-        .select(ballots::status)
-        .first(conn)?;
-    if status != "open" {
+    if !Act::Reissue.allowed_in(super::lifecycle::status(conn, ballot)?) {
         return Ok(Err(RequestRefusal::NotOpen));
     }
     let member: Option<i64> = electors::table
         .inner_join(members::table)
         .filter(electors::ballot_id.eq(ballot))
-        .filter(electors::channel.eq("letter"))
+        .filter(electors::channel.eq(ElectorChannel::Letter))
         .filter(electors::issued.eq(true))
         .filter(members::membership_number.eq(membership_number.trim()))
         .select(members::id)
@@ -111,7 +108,7 @@ pub fn confirm(
             Err(refusal) => return Ok(Err(refusal)),
         };
         let tag = key.tag(ballot, member);
-        let old: Option<(String, String)> = credentials::table
+        let old: Option<(String, CredentialUse)> = credentials::table
             .filter(credentials::ballot_id.eq(ballot))
             .filter(credentials::reissue_tag.eq(&tag))
             .filter(credentials::revoked.eq(false))
@@ -121,7 +118,7 @@ pub fn confirm(
         let Some((old_key, used)) = old else {
             return Ok(Err(ActRefusal::KeyMismatch));
         };
-        if used != "no" {
+        if !used.may_replace() {
             return Ok(Err(ActRefusal::LetterUsed));
         }
         diesel::update(

@@ -6,6 +6,8 @@ use votum_ballots::Question;
 use votum_crypto::credential::PublicCredential;
 use votum_crypto::seal::SealingKey;
 
+use super::credential::CredentialUse;
+use super::lifecycle::BallotStatus;
 use crate::db::schema::{ballot_boxes, ballot_questions, ballots, credentials};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -83,7 +85,7 @@ pub fn create(
                 ballots::closes_at.eq(ballot.closes_at),
                 ballots::revote_allowed.eq(ballot.revote_allowed),
                 ballots::shuffle_options.eq(ballot.shuffle_options),
-                ballots::status.eq("draft"),
+                ballots::status.eq(BallotStatus::Draft),
                 ballots::box_public_key.eq(key.public().to_base64()),
                 ballots::box_key_sealed.eq(&sealed),
                 ballots::created_at.eq(now),
@@ -163,7 +165,7 @@ pub fn add_tagged_credentials(
                     credentials::public_key.eq(key),
                     credentials::origin.eq(origin.as_str()),
                     credentials::revoked.eq(false),
-                    credentials::used.eq("no"),
+                    credentials::used.eq(CredentialUse::No),
                     credentials::reissue_tag.eq(tag.as_deref()),
                 )
             })
@@ -200,16 +202,4 @@ pub fn rewrite_credentials(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> 
     Ok(())
 }
 
-/// Opens a ballot for casting (the four-eyes step that leads here comes
-/// with the officer pages).
-pub fn set_status(conn: &mut DbConn, ballot_id: &str, status: &str) -> AppResult<()> {
-    // Taking the box lock first orders this change against running casts:
-    // no ballot is appended after a close commits.
-    conn.transaction(|conn| {
-        crate::ballots::ballot_box::lock(conn, ballot_id)?;
-        diesel::update(ballots::table.find(ballot_id))
-            .set(ballots::status.eq(status))
-            .execute(conn)?;
-        Ok(())
-    })
-}
+pub use super::lifecycle::set_status;

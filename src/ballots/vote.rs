@@ -20,8 +20,10 @@ use votum_ballots::Question;
 use votum_crypto::credential::{Code, CodeError, CredentialKey};
 
 use super::ballot_box::{self, Refusal, SignedBallot};
+use super::credential::{CredentialUse, ElectorChannel};
 use super::definition::{self, Definition};
 use super::form::{choices, FieldError};
+use super::lifecycle::BallotStatus;
 use crate::auth::CurrentUser;
 use crate::db::schema::{ballot_boxes, ballots, box_entries, electors};
 use crate::db::DbConn;
@@ -44,7 +46,7 @@ pub fn routes() -> Vec<Route> {
 /// status read now.
 pub(crate) struct BallotInfo {
     definition: Arc<Definition>,
-    pub(crate) status: String,
+    pub(crate) status: BallotStatus,
 }
 
 impl std::ops::Deref for BallotInfo {
@@ -57,23 +59,15 @@ impl std::ops::Deref for BallotInfo {
 
 pub(crate) fn load(conn: &mut DbConn, id: &str) -> AppResult<BallotInfo> {
     let definition = definition::get(conn, id)?;
-    let status = ballots::table
-        .find(id)
-        .select(ballots::status)
-        .first(conn)?;
+    let status = super::lifecycle::status(conn, id)?;
     Ok(BallotInfo { definition, status })
 }
 
 impl BallotInfo {
     /// Why nobody can vote now, if so.
     fn closed_reason(&self, now: NaiveDateTime) -> Option<Refusal> {
-        if self.status == "draft" || now < self.opens_at {
-            Some(Refusal::NotYetOpen)
-        } else if self.status != "open" || now >= self.closes_at {
-            Some(Refusal::Closed)
-        } else {
-            None
-        }
+        self.status
+            .voting_refusal(now, self.opens_at, self.closes_at)
     }
 
     /// The questions for the form, with the voter's earlier answers and
@@ -154,7 +148,7 @@ fn elector_state(
     conn: &mut DbConn,
     ballot: &str,
     member: Option<i64>,
-) -> AppResult<Option<(String, bool)>> {
+) -> AppResult<Option<(ElectorChannel, bool)>> {
     let Some(member) = member else {
         return Ok(None);
     };
@@ -190,7 +184,7 @@ async fn ballot_page(
         .await?;
     let fields = Fields(Vec::new());
     // Officers preview a ballot before it opens.
-    let preview = officer && ballot.status == "draft";
+    let preview = officer && ballot.status.previewable();
     let closed = ballot.closed_reason(now).filter(|_| !preview);
     Ok(page.render(
         "ballots/vote",
@@ -200,9 +194,9 @@ async fn ballot_page(
             "code": code.unwrap_or_default(),
             "closed_key": closed.as_ref().map(Refusal::message_key),
             "portal_code_available": closed.is_none()
-                && matches!(&elector, Some((channel, false)) if channel == "portal"),
-            "portal_code_used": matches!(&elector, Some((channel, true)) if channel == "portal"),
-            "letter_elector": matches!(&elector, Some((channel, _)) if channel == "letter"),
+                && elector == Some((ElectorChannel::Portal, false)),
+            "portal_code_used": elector == Some((ElectorChannel::Portal, true)),
+            "letter_elector": matches!(elector, Some((ElectorChannel::Letter, _))),
             "preview": preview,
         }),
     ))
@@ -234,7 +228,7 @@ async fn portal_code(
                 let claimed = diesel::update(
                     electors::table
                         .find((&ballot.id, member))
-                        .filter(electors::channel.eq("portal"))
+                        .filter(electors::channel.eq(ElectorChannel::Portal))
                         .filter(electors::issued.eq(false)),
                 )
                 .set(electors::issued.eq(true))
@@ -302,11 +296,11 @@ fn parse_code(code: &str, ballot_id: &str) -> Result<CredentialKey, &'static str
 
 /// Whether a credential with the stored `(revoked, used)` may vote now,
 /// or the message why not.
-fn credential_verdict(row: Option<(bool, String)>, revote: bool) -> Result<(), &'static str> {
-    let row = row
-        .as_ref()
-        .map(|(revoked, used)| (*revoked, used.as_str()));
-    match ballot_box::credential_refusal(row, revote) {
+fn credential_verdict(
+    row: Option<(bool, CredentialUse)>,
+    revote: bool,
+) -> Result<(), &'static str> {
+    match CredentialUse::online_refusal(row, revote) {
         None => Ok(()),
         // A typed code that is valid but unknown here belongs elsewhere.
         Some(Refusal::UnknownCredential) => Err("vote.code_other_ballot"),
@@ -320,11 +314,11 @@ fn credential_verdict(row: Option<(bool, String)>, revote: bool) -> Result<(), &
 #[derive(QueryableByName)]
 struct SubmissionState {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    status: String,
+    status: BallotStatus,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bool>)]
     revoked: Option<bool>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    used: Option<String>,
+    used: Option<CredentialUse>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
     window_start: Option<NaiveDateTime>,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use diesel::prelude::*;
 use votum::ballots::ballot_box::{cast, Refusal, SignedBallot};
+use votum::ballots::lifecycle::BallotStatus;
 use votum::ballots::setup::{self, NewBallot, Origin};
 use votum::db::schema::{ballot_boxes, box_entries, credentials};
 use votum::db::Db;
@@ -63,7 +64,7 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
         .collect();
     let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
     setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
-    setup::set_status(&mut conn, &id, "open").unwrap();
+    setup::set_status(&mut conn, &id, BallotStatus::Open).unwrap();
     OpenBallot {
         org,
         id,
@@ -242,7 +243,7 @@ crate::both_backends!(every_refusal_stores_nothing, |app: TestApp| {
         cast(&mut conn, &ballot.sealing, test_now(), &vote).unwrap(),
         Err(Refusal::RevokedCredential)
     );
-    setup::set_status(&mut conn, &ballot.id, "closed").unwrap();
+    setup::set_status(&mut conn, &ballot.id, BallotStatus::Closed).unwrap();
     let vote = signed(&ballot.id, &ballot.keys[1], &yes);
     assert_eq!(
         cast(&mut conn, &ballot.sealing, test_now(), &vote).unwrap(),

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use diesel::prelude::*;
 use rocket::http::Status;
+use votum::ballots::lifecycle::BallotStatus;
 use votum::ballots::officer::{confirm_act, request_act, Act};
 use votum::ballots::setup::{self, NewBallot};
 use votum::db::schema::{credentials, electors, members};
@@ -195,7 +196,7 @@ crate::both_backends!(a_letters_qr_code_leads_to_a_counted_vote, |app: TestApp| 
 crate::both_backends!(letters_need_an_open_ballot, |app: TestApp| {
     let ballot = open_with_letters(&app, &[103]);
     let mut conn = app.conn();
-    setup::set_status(&mut conn, &ballot, "closed").unwrap();
+    setup::set_status(&mut conn, &ballot, BallotStatus::Closed).unwrap();
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
     let key = votum_crypto::credential::ReissueKey::generate().unwrap();

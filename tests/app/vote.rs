@@ -216,7 +216,12 @@ crate::both_backends!(
             crate::support::test_now(),
         )
         .unwrap();
-        setup::set_status(&mut conn, &id, "open").unwrap();
+        setup::set_status(
+            &mut conn,
+            &id,
+            votum::ballots::lifecycle::BallotStatus::Open,
+        )
+        .unwrap();
         drop(conn);
         let order = |page: &str| -> Vec<usize> {
             let mut found: Vec<(usize, usize)> = labels

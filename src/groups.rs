@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::auth::{CurrentUser, Scope};
-use crate::db::models::{Group, GroupKind, GroupTreeRow, Office};
-use crate::db::schema::{group_tree, groups, members, offices};
+use crate::db::models::{Group, GroupKind, GroupTreeRow};
+use crate::db::schema::{group_tree, groups};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, Page};
@@ -115,13 +115,6 @@ async fn index(app: AppState<'_>, page: Page, _user: CurrentUser) -> AppResult<T
     Ok(page.render("groups/index", json!({"top": top, "children": children})))
 }
 
-#[derive(Serialize)]
-struct OfficeHolder {
-    role: String,
-    name: String,
-    starts_on: String,
-}
-
 #[get("/groups/<slug>")]
 async fn show(
     app: AppState<'_>,
@@ -148,21 +141,9 @@ async fn show(
                 .map(GroupLink::from)
                 .collect();
             let member_count = crate::members::query::count_in_group(conn, group.id)?;
-            let holders: Vec<(Office, String, String)> = offices::table
-                .inner_join(members::table)
-                .filter(offices::group_id.eq(group.id))
-                .order(offices::role)
-                .select((Office::as_select(), members::first_name, members::last_name))
-                .load(conn)?;
-            let board: Vec<OfficeHolder> = holders
-                .into_iter()
-                .filter(|(office, _, _)| office.is_current(today))
-                .map(|(office, first, last)| OfficeHolder {
-                    role: office.role,
-                    name: format!("{first} {last}"),
-                    starts_on: office.starts_on.to_string(),
-                })
-                .collect();
+            // Named only where the rule in `offices::known_to` allows.
+            let known = crate::offices::known_to(conn, &user, group.id)?;
+            let (board, unlisted) = crate::offices::holders(conn, group.id, today, known)?;
             let may_list = in_scope(conn, &scope, group.id)? && scope != Scope::Groups(Vec::new());
             Ok(json!({
                 "group": GroupLink::from(group.clone()),
@@ -172,6 +153,7 @@ async fn show(
                 "children": children,
                 "member_count": member_count,
                 "board": board,
+                "unlisted": unlisted,
                 "may_list": may_list,
             }))
         })

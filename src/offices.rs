@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::audit::{self, Action, Event};
-use crate::auth::Admin;
+use crate::auth::{Admin, CurrentUser};
 use crate::db::models::{ConsentTopic, Group, Office, Role};
 use crate::db::schema::{consents, groups, members, offices};
 use crate::db::DbConn;
@@ -311,6 +311,83 @@ async fn end_term(
     }
 }
 
+/// Whether a page may name a group's office holders without their consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// Inside the party, to a viewer for whom this board is their own.
+    ToTheViewer,
+    /// Everywhere else: only those with a standing `public_office` consent.
+    ByConsentOnly,
+}
+
+/// Which boards a signed-in viewer knows by name, consent or not.
+///
+/// The rule (SECURITY.md, "Office holders"): a member belongs to their home
+/// chapter and every group above it (a member of a local chapter is also a
+/// member of its district, state and federal party), and to their working
+/// groups and the groups above those. The boards of these groups are
+/// elected by, and answer to, the member: their names are known to them,
+/// as at a members' meeting. Admins, and board members for the groups in
+/// their scope (whose members they may read anyway), know them too. Every
+/// other board, and every page outside the party (the public board page),
+/// names only those who agreed to a public listing.
+pub fn known_to(conn: &mut DbConn, user: &CurrentUser, group: i64) -> AppResult<Known> {
+    let known = user.is_admin
+        || (!user.board_groups.is_empty() && crate::groups::in_scope(conn, &user.scope(), group)?)
+        || match user.member_id {
+            Some(member) => crate::surveys::member_in_group(conn, member, group)?,
+            None => false,
+        };
+    Ok(if known {
+        Known::ToTheViewer
+    } else {
+        Known::ByConsentOnly
+    })
+}
+
+/// The current office holders of a group a page may name, by role and
+/// name, and how many more there are who may not be named there.
+pub fn holders(
+    conn: &mut DbConn,
+    group_id: i64,
+    today: NaiveDate,
+    known: Known,
+) -> AppResult<(Vec<Value>, usize)> {
+    let held: Vec<(Office, String, String)> = offices::table
+        .inner_join(members::table)
+        .filter(offices::group_id.eq(group_id))
+        .filter(offices::starts_on.le(today))
+        .filter(offices::ends_on.is_null().or(offices::ends_on.ge(today)))
+        .order((offices::role, members::sort_key))
+        .select((Office::as_select(), members::first_name, members::last_name))
+        .load(conn)?;
+    let public: Vec<i64> = match known {
+        Known::ToTheViewer => held.iter().map(|(o, _, _)| o.member_id).collect(),
+        Known::ByConsentOnly => consents::table
+            .filter(consents::topic.eq(ConsentTopic::PublicOffice.as_str()))
+            .filter(consents::withdrawn_at.is_null())
+            .filter(consents::member_id.eq_any(held.iter().map(|(o, _, _)| o.member_id)))
+            .select(consents::member_id)
+            .load(conn)?,
+    };
+    let mut listed = Vec::new();
+    let mut unlisted = 0;
+    for (office, first, last) in held {
+        if public.contains(&office.member_id) {
+            listed.push(json!({
+                "role_key": format!("role.{}", office.role),
+                "name": format!("{first} {last}"),
+                "since": office.starts_on.to_string(),
+                "until": office.ends_on.map(|d| d.to_string()),
+            }));
+        } else {
+            unlisted += 1;
+        }
+    }
+    Ok((listed, unlisted))
+}
+
+/// The public board page: no sign-in, so consent only.
 #[get("/groups/<slug>/board")]
 async fn board(app: AppState<'_>, page: Page, slug: String) -> AppResult<Template> {
     let today = app.clock.today();
@@ -321,34 +398,7 @@ async fn board(app: AppState<'_>, page: Page, slug: String) -> AppResult<Templat
                 .filter(groups::slug.eq(&slug))
                 .select((groups::id, groups::name))
                 .first(conn)?;
-            let held: Vec<(Office, String, String)> = offices::table
-                .inner_join(members::table)
-                .filter(offices::group_id.eq(group_id))
-                .filter(offices::starts_on.le(today))
-                .filter(offices::ends_on.is_null().or(offices::ends_on.ge(today)))
-                .order((offices::role, members::sort_key))
-                .select((Office::as_select(), members::first_name, members::last_name))
-                .load(conn)?;
-            let public: Vec<i64> = consents::table
-                .filter(consents::topic.eq(ConsentTopic::PublicOffice.as_str()))
-                .filter(consents::withdrawn_at.is_null())
-                .filter(consents::member_id.eq_any(held.iter().map(|(o, _, _)| o.member_id)))
-                .select(consents::member_id)
-                .load(conn)?;
-            let mut listed = Vec::new();
-            let mut unlisted = 0;
-            for (office, first, last) in held {
-                if public.contains(&office.member_id) {
-                    listed.push(json!({
-                        "role_key": format!("role.{}", office.role),
-                        "name": format!("{first} {last}"),
-                        "since": office.starts_on.to_string(),
-                        "until": office.ends_on.map(|d| d.to_string()),
-                    }));
-                } else {
-                    unlisted += 1;
-                }
-            }
+            let (listed, unlisted) = holders(conn, group_id, today, Known::ByConsentOnly)?;
             Ok(json!({"group": name, "slug": slug, "holders": listed, "unlisted": unlisted}))
         })
         .await?;

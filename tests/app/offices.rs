@@ -99,3 +99,66 @@ both_backends!(
         assert!(log.contains("Amt übertragen") && log.contains("Amtszeit beendet"));
     }
 );
+
+both_backends!(
+    group_pages_name_office_holders_by_the_rule,
+    |app: TestApp| {
+        use chrono::NaiveDate;
+        use votum::db::models::Office;
+        use votum::db::schema::consents;
+        let org = app.with_org();
+        // Bruno (chapter B1) chairs state B; Berta (chapter A2) chairs the
+        // federal party. Nobody agreed to a public listing.
+        for (id, member, group) in [
+            (501, org.member_b1.id, org.state_b.id),
+            (502, org.member_a2.id, org.federal.id),
+        ] {
+            diesel::insert_into(offices::table)
+                .values(Office {
+                    id,
+                    member_id: member,
+                    group_id: group,
+                    role: "chair".into(),
+                    starts_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                    ends_on: None,
+                })
+                .execute(&mut *app.conn())
+                .unwrap();
+        }
+        let names = |app: &TestApp, slug: &str, name: &str| -> bool {
+            let (status, page) = app.get(&format!("/groups/{slug}"));
+            assert_eq!(status, Status::Ok);
+            page.contains(name)
+        };
+        // A member of A1 knows the boards of A1 and of the groups above it,
+        // not those of another state.
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        assert!(names(&app, "ov-a1", "Clara Vorsitz"));
+        assert!(names(&app, "bund", "Berta Meier"));
+        assert!(!names(&app, "lv-b", "Bruno Schulz"));
+        assert!(names(&app, "lv-b", "Weitere 1 Amtsträger"));
+        app.logout();
+        // A member of B1 does not learn who chairs chapter A1.
+        assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
+        assert!(!names(&app, "ov-a1", "Clara Vorsitz"));
+        assert!(names(&app, "lv-b", "Bruno Schulz"));
+        app.logout();
+        // Outside the party, on the public board page: consent only.
+        let (_, page) = app.get("/groups/ov-a1/board");
+        assert!(!page.contains("Clara Vorsitz"));
+        // With her consent, Clara is named to everyone.
+        diesel::insert_into(consents::table)
+            .values((
+                consents::member_id.eq(org.chair_a1.id),
+                consents::topic.eq("public_office"),
+                consents::wording_version.eq("1"),
+                consents::given_at.eq(test_now()),
+            ))
+            .execute(&mut *app.conn())
+            .unwrap();
+        let (_, page) = app.get("/groups/ov-a1/board");
+        assert!(page.contains("Clara Vorsitz"));
+        assert_eq!(app.login("member-b1", PASSWORD), Status::SeeOther);
+        assert!(names(&app, "ov-a1", "Clara Vorsitz"));
+    }
+);

@@ -1,5 +1,5 @@
 //! `votum keys rotate`: re-seals every sealed value (bank details, ballot
-//! box keys) under the current sealing key, in batches, so a retired key
+//! box keys, portal keys of open ballots) under the current sealing key, in batches, so a retired key
 //! can then be removed from the configuration.
 
 use chrono::NaiveDateTime;
@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use votum_crypto::seal::SealingKey;
 
 use crate::audit::{self, Action, Event};
-use crate::ballots::setup::box_key_context;
+use crate::ballots::setup::{box_key_context, portal_key_context};
 use crate::db::schema::{ballots, bank_accounts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -125,6 +125,43 @@ pub fn rotate(
                             .filter(ballots::box_key_sealed.eq(old)),
                     )
                     .set(ballots::box_key_sealed.eq(new))
+                    .execute(conn)?)
+                },
+                &mut rotated.ballot_keys,
+            )
+        })?;
+    }
+    // Portal keys of open ballots (closed ballots have none left).
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, Option<String>)> = ballots::table
+            .filter(ballots::id.gt(&after))
+            .filter(ballots::portal_key_sealed.is_not_null())
+            .order(ballots::id)
+            .limit(batch_size)
+            .select((ballots::id, ballots::portal_key_sealed))
+            .load(conn)?;
+        let Some(last) = rows.last().map(|r| r.0.clone()) else {
+            break;
+        };
+        after = last;
+        let rows: Vec<(String, String)> = rows
+            .into_iter()
+            .filter_map(|(id, sealed)| sealed.map(|s| (id, s)))
+            .collect();
+        conn.transaction(|conn| {
+            batch(
+                rows,
+                sealing,
+                |id: &String| portal_key_context(id),
+                |id| format!("portal key of ballot {id}"),
+                |id, old, new| {
+                    Ok(diesel::update(
+                        ballots::table
+                            .filter(ballots::id.eq(id))
+                            .filter(ballots::portal_key_sealed.eq(old)),
+                    )
+                    .set(ballots::portal_key_sealed.eq(new))
                     .execute(conn)?)
                 },
                 &mut rotated.ballot_keys,

@@ -217,8 +217,10 @@ pub fn confirm_act(
         match act {
             Act::Open => {
                 freeze_electorate(conn, ballot)?;
+                super::setup::issue_portal_credentials(conn, sealing, ballot)?;
             }
             Act::Close => {
+                super::setup::erase_portal_key(conn, ballot)?;
                 super::setup::rewrite_credentials(conn, ballot)?;
             }
             Act::Tally => {
@@ -238,6 +240,9 @@ pub fn confirm_act(
 /// Writes the electorate: active members of the ballot's group and its
 /// sub-groups who joined on or before the cut-off date, each with the
 /// channel their credential goes out by. Runs once, when the ballot opens.
+/// Portal electors are issued at once (their credentials are made in the
+/// same transaction, [`super::setup::issue_portal_credentials`]); letter
+/// electors when their letters are printed.
 pub fn freeze_electorate(conn: &mut DbConn, ballot: &str) -> AppResult<usize> {
     let (group, cutoff): (i64, NaiveDate) = ballots::table
         .find(ballot)
@@ -247,7 +252,7 @@ pub fn freeze_electorate(conn: &mut DbConn, ballot: &str) -> AppResult<usize> {
     // here in binding order.
     Ok(diesel::sql_query(
         "INSERT INTO electors (ballot_id, member_id, channel, issued) \
-         SELECT $1, m.id, CASE WHEN m.channel = $2 THEN $3 ELSE $4 END, FALSE \
+         SELECT $1, m.id, CASE WHEN m.channel = $2 THEN $3 ELSE $4 END, m.channel <> $2 \
          FROM member_scopes s JOIN members m ON m.id = s.member_id \
          WHERE s.group_id = $5 AND m.status = $6 AND m.join_date <= $7",
     )

@@ -16,7 +16,7 @@ use super::officer::{self, Act, ActRefusal, PendingRequest};
 use super::setup::{self, Origin};
 use crate::audit::{self, Action, Event};
 use crate::auth::CurrentUser;
-use crate::db::schema::{credentials, electors, members};
+use crate::db::schema::{credentials, electors, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -107,10 +107,24 @@ pub fn confirm(
             Ok(_) => return Ok(Err(ActRefusal::NotPending)),
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let tag = key.tag(ballot, member);
+        // The n-th replacement carries the n-th tag, never the lost one's:
+        // without the key, nothing links a replacement to the letter it
+        // replaces (and so to the member named in the act).
+        let replaced: i64 = officer_acts::table
+            .filter(officer_acts::ballot_id.eq(ballot))
+            .filter(officer_acts::act.eq(Act::Reissue.as_str()))
+            .filter(officer_acts::member_id.eq(member))
+            .filter(officer_acts::confirmed_by.is_not_null())
+            .count()
+            .get_result(conn)?;
+        let replaced = u32::try_from(replaced).unwrap_or(u32::MAX - 1);
+        let tags: Vec<String> = (0..=replaced)
+            .map(|n| key.replacement_tag(ballot, member, n))
+            .collect();
+        let tag = key.replacement_tag(ballot, member, replaced + 1);
         let old: Option<(String, CredentialUse)> = credentials::table
             .filter(credentials::ballot_id.eq(ballot))
-            .filter(credentials::reissue_tag.eq(&tag))
+            .filter(credentials::reissue_tag.eq_any(&tags))
             .filter(credentials::revoked.eq(false))
             .select((credentials::public_key, credentials::used))
             .first(conn)

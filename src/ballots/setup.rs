@@ -3,12 +3,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use votum_ballots::Question;
-use votum_crypto::credential::PublicCredential;
+use votum_crypto::credential::{CredentialKey, PortalKey, PublicCredential};
 use votum_crypto::seal::SealingKey;
 
-use super::credential::CredentialUse;
+use super::credential::{CredentialUse, ElectorChannel};
 use super::lifecycle::BallotStatus;
-use crate::db::schema::{ballot_boxes, ballot_questions, ballots, credentials};
+use crate::db::schema::{ballot_boxes, ballot_questions, ballots, credentials, electors};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -131,20 +131,87 @@ pub fn b64(bytes: &[u8]) -> String {
 
 /// Registers public credentials. They are inserted sorted by the public
 /// key itself, a random value, so the storage order is a random permutation
-/// unrelated to the electorate's order.
+/// unrelated to the electorate's order. Each gets a random tag of the same
+/// form as a letter's re-issue tag, so every credential row has one shape.
 pub fn add_credentials(
     conn: &mut DbConn,
     ballot_id: &str,
     public: &[PublicCredential],
     origin: Origin,
 ) -> AppResult<()> {
-    let untagged: Vec<(PublicCredential, Option<String>)> =
-        public.iter().map(|key| (*key, None)).collect();
-    add_tagged_credentials(conn, ballot_id, untagged, origin)
+    let tagged = public
+        .iter()
+        .map(|key| Ok((*key, Some(votum_crypto::credential::random_tag()?))))
+        .collect::<AppResult<Vec<_>>>()?;
+    add_tagged_credentials(conn, ballot_id, tagged, origin)
 }
 
-/// Registers public credentials, each with its re-issue tag (letters) or
-/// none (portal), sorted by key so that storage order says nothing.
+/// The context a portal key is sealed under (see [`issue_portal_credentials`]).
+pub fn portal_key_context(ballot_id: &str) -> Vec<u8> {
+    format!("votum-portal-key:{ballot_id}").into_bytes()
+}
+
+/// Makes the credentials of every portal elector of an opening ballot, in
+/// the opening transaction: a fresh portal key, sealed and stored with the
+/// ballot, derives each member's code ([`PortalKey::code`]); the public
+/// credentials are stored all at once, in key order, each with a random
+/// tag. Later, showing a member their code or casting writes nothing about
+/// the member, so no transaction, storage order or time pairs a member with
+/// a credential. Returns how many were made.
+pub fn issue_portal_credentials(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+) -> AppResult<usize> {
+    let key = PortalKey::generate()?;
+    let sealed = sealing.seal(key.as_bytes(), &portal_key_context(ballot_id))?;
+    diesel::update(ballots::table.find(ballot_id))
+        .set(ballots::portal_key_sealed.eq(Some(sealed)))
+        .execute(conn)?;
+    let members: Vec<i64> = electors::table
+        .filter(electors::ballot_id.eq(ballot_id))
+        .filter(electors::channel.eq(ElectorChannel::Portal))
+        .select(electors::member_id)
+        .load(conn)?;
+    let public: Vec<PublicCredential> = members
+        .iter()
+        .map(|member| CredentialKey::derive(&key.code(ballot_id, *member), ballot_id).public())
+        .collect();
+    add_credentials(conn, ballot_id, &public, Origin::Server)?;
+    Ok(public.len())
+}
+
+/// The portal key of an open ballot; `None` once the ballot has closed
+/// (the key is erased then) or before it opened.
+pub fn portal_key(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+) -> AppResult<Option<PortalKey>> {
+    let sealed: Option<String> = ballots::table
+        .find(ballot_id)
+        .select(ballots::portal_key_sealed)
+        .first(conn)?;
+    sealed
+        .map(|sealed| {
+            let bytes = sealing.open(&sealed, &portal_key_context(ballot_id))?;
+            Ok(PortalKey::from_bytes(&bytes)?)
+        })
+        .transpose()
+}
+
+/// Erases the portal key when a ballot closes: afterwards nobody, not even
+/// the operator with the sealing key, can recompute whose portal credential
+/// is whose.
+pub fn erase_portal_key(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> {
+    diesel::update(ballots::table.find(ballot_id))
+        .set(ballots::portal_key_sealed.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Registers public credentials, each with its tag (a letter's re-issue
+/// tag, or a random one), sorted by key so that storage order says nothing.
 pub fn add_tagged_credentials(
     conn: &mut DbConn,
     ballot_id: &str,

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use votum_ballots::question::QuestionKind;
 use votum_ballots::Question;
 use votum_crypto::credential::{Code, CodeError, CredentialKey};
+use votum_crypto::seal::SealingKey;
 
 use super::ballot_box::{self, Refusal, SignedBallot};
 use super::credential::{CredentialUse, ElectorChannel};
@@ -25,7 +26,7 @@ use super::definition::{self, Definition};
 use super::form::{choices, FieldError};
 use super::lifecycle::BallotStatus;
 use crate::auth::CurrentUser;
-use crate::db::schema::{ballot_boxes, ballots, box_entries, electors};
+use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials, electors};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ratelimit;
@@ -144,19 +145,62 @@ impl BallotInfo {
 }
 
 /// A signed-in member's standing in a ballot's electorate.
-fn elector_state(
+enum Standing {
+    /// Not an elector (or not signed in).
+    None,
+    /// Gets a letter.
+    Letter,
+    /// Votes in the portal; `used` says whether the portal credential has
+    /// been used (read from the credential, which no row links to the
+    /// member), `None` while the ballot is not open.
+    Portal { used: Option<bool> },
+}
+
+/// The member's portal code while the ballot is open: derived from the
+/// ballot's portal key, so it can be shown again at any time; nothing is
+/// written when it is.
+fn portal_code_of(
     conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot: &str,
+    member: i64,
+) -> AppResult<Option<Code>> {
+    Ok(super::setup::portal_key(conn, sealing, ballot)?.map(|key| key.code(ballot, member)))
+}
+
+fn standing(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
     ballot: &str,
     member: Option<i64>,
-) -> AppResult<Option<(ElectorChannel, bool)>> {
+) -> AppResult<Standing> {
     let Some(member) = member else {
-        return Ok(None);
+        return Ok(Standing::None);
     };
-    Ok(electors::table
+    let channel: Option<ElectorChannel> = electors::table
         .find((ballot, member))
-        .select((electors::channel, electors::issued))
+        .select(electors::channel)
         .first(conn)
-        .optional()?)
+        .optional()?;
+    match channel {
+        None => Ok(Standing::None),
+        Some(ElectorChannel::Letter) => Ok(Standing::Letter),
+        Some(ElectorChannel::Portal) => {
+            let used = match portal_code_of(conn, sealing, ballot, member)? {
+                Some(code) => {
+                    let public = CredentialKey::derive(&code, ballot).public().to_base64();
+                    let used: Option<CredentialUse> = credentials::table
+                        .find((ballot, public))
+                        .select(credentials::used)
+                        .first(conn)
+                        .optional()?;
+                    Some(used.is_some_and(|u| u != CredentialUse::No))
+                }
+                None => None,
+            };
+            Ok(Standing::Portal { used })
+        }
+    }
 }
 
 /// The ballot page. `code` comes from the letter's QR code.
@@ -170,22 +214,24 @@ async fn ballot_page(
     let now = app.clock.now();
     let member = page.user.as_ref().and_then(|u| u.member_id);
     let user = page.user.clone();
-    let (ballot, elector, officer) = app
+    let sealing = app.sealing.clone();
+    let (ballot, standing, officer) = app
         .db
         .run(move |conn| {
             let ballot = load(conn, &id)?;
-            let elector = elector_state(conn, &id, member)?;
+            let standing = standing(conn, &sealing, &id, member)?;
             let officer = match &user {
                 Some(user) => super::officer::is_officer_for(conn, user, ballot.group_id)?,
                 None => false,
             };
-            Ok((ballot, elector, officer))
+            Ok((ballot, standing, officer))
         })
         .await?;
     let fields = Fields(Vec::new());
     // Officers preview a ballot before it opens.
     let preview = officer && ballot.status.previewable();
     let closed = ballot.closed_reason(now).filter(|_| !preview);
+    let portal_open = closed.is_none() && matches!(standing, Standing::Portal { used: Some(_) });
     Ok(page.render(
         "ballots/vote",
         json!({
@@ -193,18 +239,18 @@ async fn ballot_page(
             "questions": ballot.form_view(&fields, &[], page.browser_seed()),
             "code": code.unwrap_or_default(),
             "closed_key": closed.as_ref().map(Refusal::message_key),
-            "portal_code_available": closed.is_none()
-                && elector == Some((ElectorChannel::Portal, false)),
-            "portal_code_used": elector == Some((ElectorChannel::Portal, true)),
-            "letter_elector": matches!(elector, Some((ElectorChannel::Letter, _))),
+            "portal_code_available": portal_open,
+            "portal_voted": portal_open && matches!(standing, Standing::Portal { used: Some(true) }),
+            "letter_elector": matches!(standing, Standing::Letter),
             "preview": preview,
         }),
     ))
 }
 
-/// Makes the signed-in member's portal code: shown once, never stored.
-/// Only the public credential is kept, and the elector row records only
-/// that a credential went out, in the same transaction.
+/// Shows the signed-in member's portal code, as often as they ask. The
+/// code is derived from the ballot's portal key; its credential was stored
+/// with all others when the ballot opened. Nothing is written here, so no
+/// row, transaction or time pairs the member with the credential.
 #[post("/vote/<id>/portal-code", data = "<_form>")]
 async fn portal_code(
     app: AppState<'_>,
@@ -215,42 +261,22 @@ async fn portal_code(
 ) -> AppResult<(Status, Template)> {
     let now = app.clock.now();
     let member = user.member_id.ok_or(AppError::Forbidden)?;
+    let sealing = app.sealing.clone();
     let (ballot, code) = app
         .db
         .run(move |conn| {
             let ballot = load(conn, &id)?;
-            if ballot.closed_reason(now).is_some() {
-                return Ok((ballot, Err("vote.closed")));
+            if let Some(reason) = ballot.closed_reason(now) {
+                return Ok((ballot, Err((Status::Conflict, reason.message_key()))));
             }
-            let code = Code::generate()?;
-            let public = CredentialKey::derive(&code, &ballot.id).public();
-            let issued = conn.transaction(|conn| {
-                let claimed = diesel::update(
-                    electors::table
-                        .find((&ballot.id, member))
-                        .filter(electors::channel.eq(ElectorChannel::Portal))
-                        .filter(electors::issued.eq(false)),
-                )
-                .set(electors::issued.eq(true))
-                .execute(conn)?;
-                if claimed != 1 {
-                    return Ok::<_, AppError>(false);
-                }
-                super::setup::add_credentials(
-                    conn,
-                    &ballot.id,
-                    &[public],
-                    super::setup::Origin::Server,
-                )?;
-                Ok(true)
-            })?;
+            let code = match standing(conn, &sealing, &ballot.id, Some(member))? {
+                Standing::Portal { .. } => portal_code_of(conn, &sealing, &ballot.id, member)?,
+                Standing::None | Standing::Letter => None,
+            };
             Ok((
                 ballot,
-                if issued {
-                    Ok(code.display())
-                } else {
-                    Err("vote.portal_code_taken")
-                },
+                code.map(|code| code.display())
+                    .ok_or((Status::Forbidden, "vote.not_portal_elector")),
             ))
         })
         .await?;
@@ -268,8 +294,8 @@ async fn portal_code(
                 }),
             ),
         ),
-        Err(key) => (
-            Status::Conflict,
+        Err((status, key)) => (
+            status,
             page.render(
                 "ballots/vote",
                 json!({

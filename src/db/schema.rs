@@ -154,6 +154,7 @@ diesel::table! {
         box_public_key -> Text,
         box_key_sealed -> Text,
         created_at -> Timestamp,
+        portal_key_sealed -> Nullable<Text>,
     }
 }
 

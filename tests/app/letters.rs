@@ -156,7 +156,9 @@ crate::both_backends!(a_letters_qr_code_leads_to_a_counted_vote, |app: TestApp| 
             .unwrap();
         (letter, issued, stored)
     };
-    assert_eq!((letter_electors, issued_electors, stored), (2, 2, 2));
+    // Four portal electors were issued when the ballot opened, two letter
+    // electors now.
+    assert_eq!((letter_electors, issued_electors, stored), (2, 6, 6));
 
     let Some(url) = qr_on_page(&pdf, 1) else {
         return;
@@ -208,6 +210,7 @@ crate::both_backends!(letters_need_an_open_ballot, |app: TestApp| {
     ));
     let issued: i64 = electors::table
         .filter(electors::ballot_id.eq(&ballot))
+        .filter(electors::channel.eq("letter"))
         .filter(electors::issued.eq(true))
         .count()
         .get_result(&mut *conn)
@@ -256,7 +259,7 @@ crate::both_backends!(officers_download_letters_members_may_not, |app: TestApp| 
     assert!(response.into_bytes().unwrap().starts_with(b"%PDF-"));
     let (_, page) = app.get(&manage);
     assert!(
-        page.contains("<dt>Ausgegebene Zugänge</dt><dd>2</dd>"),
+        page.contains("<dt>Ausgegebene Zugänge</dt><dd>6</dd>"),
         "{page}"
     );
 });

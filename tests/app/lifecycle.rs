@@ -232,10 +232,10 @@ crate::both_backends!(no_table_links_a_ballot_to_a_member, |app: TestApp| {
 crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     use votum::ballots::ballot_box::cast;
     use votum::ballots::officer::{confirm_act, request_act, Act};
-    use votum::ballots::setup::{self, NewBallot, Origin};
+    use votum::ballots::setup::{self, NewBallot};
     use votum_ballots::question::{BallotOption, OptionId, QuestionKind};
     use votum_ballots::{Choice, Question, SingleVote};
-    use votum_crypto::credential::{Code, CredentialKey};
+    use votum_crypto::credential::CredentialKey;
     let org = app.with_org();
     let officers = app.with_officers(&org);
     let now = crate::support::test_now();
@@ -272,11 +272,24 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
             .unwrap();
     };
     step(&mut conn, Act::Open, 0);
-    let keys: Vec<CredentialKey> = (0..2)
-        .map(|_| CredentialKey::derive(&Code::generate().unwrap(), &id))
+    // Two portal electors' credentials, made when the ballot opened.
+    let portal = setup::portal_key(&mut conn, &app.sealing, &id)
+        .unwrap()
+        .unwrap();
+    let members: Vec<i64> = {
+        use diesel::prelude::*;
+        use votum::db::schema::electors;
+        electors::table
+            .filter(electors::ballot_id.eq(&id))
+            .select(electors::member_id)
+            .limit(2)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    let keys: Vec<CredentialKey> = members
+        .iter()
+        .map(|member| CredentialKey::derive(&portal.code(&id, *member), &id))
         .collect();
-    let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
-    setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
     for (key, option) in keys.iter().zip([1, 2]) {
         let vote = crate::ballot_box::signed(
             &id,

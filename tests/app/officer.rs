@@ -129,19 +129,30 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         page.contains("<dt>Stimmberechtigte</dt><dd>6</dd>"),
         "{page}"
     );
+
+    // Opening made every portal elector's credential at once.
+    assert!(
+        page.contains("<dt>Ausgegebene Zugänge</dt><dd>6</dd>"),
+        "{page}"
+    );
     app.logout();
 
-    // A member gets a portal code once and votes with it.
+    // A member sees their portal code, the same each time, and votes with it.
     assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
     let vote_page = format!("/vote/{id}");
     let (_, page) = app.get(&vote_page);
-    assert!(page.contains("Meinen Abstimmungscode erzeugen"));
+    assert!(page.contains("Meinen Abstimmungscode anzeigen"));
+    assert!(!page.contains("bereits abgestimmt"));
     let response = app.post_form(&vote_page, &format!("/vote/{id}/portal-code"), &[]);
     assert_eq!(response.status(), Status::Ok);
     let page = response.into_string().unwrap();
     let code = crate::support::tracking_code(&page);
     let again = app.post_form(&vote_page, &format!("/vote/{id}/portal-code"), &[]);
-    assert_eq!(again.status(), Status::Conflict);
+    assert_eq!(again.status(), Status::Ok);
+    assert_eq!(
+        crate::support::tracking_code(&again.into_string().unwrap()),
+        code
+    );
     let response = app.post_form(
         &vote_page,
         &format!("/vote/{id}/cast"),
@@ -152,13 +163,17 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         .into_string()
         .unwrap()
         .contains("Ihre Stimme ist abgegeben"));
+    // The member sees that their code has voted, and the code still shows.
+    let (_, page) = app.get(&vote_page);
+    assert!(page.contains("bereits abgestimmt"), "{page}");
+    assert!(page.contains("Meinen Abstimmungscode anzeigen"));
     app.logout();
 
-    // The invariant holds: one credential issued, one public credential.
+    // The invariant holds: six credentials issued, six public credentials.
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let (_, page) = app.get(&manage);
     assert!(
-        page.contains("<dt>Ausgegebene Zugänge</dt><dd>1</dd>"),
+        page.contains("<dt>Ausgegebene Zugänge</dt><dd>6</dd>"),
         "{page}"
     );
     assert!(page.contains("stimmt mit den ausgegebenen Zugängen überein"));
@@ -178,6 +193,15 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
     assert!(page.contains("geschlossen"));
     let (_, page) = app.get(&vote_page);
     assert!(page.contains("Die Abstimmung ist beendet"));
+    // Closing erased the portal key: nobody can recompute whose portal
+    // credential was whose.
+    use diesel::prelude::*;
+    let portal_key: Option<String> = votum::db::schema::ballots::table
+        .find(&id)
+        .select(votum::db::schema::ballots::portal_key_sealed)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(portal_key, None);
 });
 
 crate::both_backends!(officers_of_another_group_cannot_manage, |app: TestApp| {

@@ -113,7 +113,8 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     // member-a2 (102, number 1000102) and member-b1 (103) get letters.
     let ballot = open_with_letters(&app, &[102, 103]);
     let (key, first_run) = issue_letters(&app, &ballot);
-    assert_eq!(revoked_and_total(&app, &ballot), (0, 2));
+    // Two letters and the four portal electors' credentials.
+    assert_eq!(revoked_and_total(&app, &ballot), (0, 6));
 
     // Only letter electors can be re-issued.
     let page = request(&app, &ballot, "1000101");
@@ -150,14 +151,14 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
         "{page}"
     );
     app.logout();
-    assert_eq!(revoked_and_total(&app, &ballot), (0, 2));
+    assert_eq!(revoked_and_total(&app, &ballot), (0, 6));
 
     // The right key revokes the old credential and returns one new letter.
     let (status, is_pdf, new_letter) = confirm(&app, &ballot, &key);
     assert_eq!((status, is_pdf), (Status::Ok, true));
     assert!(new_letter.starts_with(b"%PDF-"));
     app.logout();
-    assert_eq!(revoked_and_total(&app, &ballot), (1, 3));
+    assert_eq!(revoked_and_total(&app, &ballot), (1, 7));
     let logged: i64 = audit_log::table
         .filter(audit_log::action.eq("letter_reissued"))
         .filter(audit_log::member_id.eq(102))
@@ -168,6 +169,25 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     // Electors issued and active credentials still agree.
     let (_, issued, active) = votum::ballots::officer::counts(&mut app.conn(), &ballot).unwrap();
     assert_eq!(issued, active);
+    // Every credential row has the same shape: a tag, none twice, so the
+    // replacement does not keep the lost letter's tag (nothing without the
+    // key says that the two belong to one member) and portal credentials
+    // do not stand out by an empty one.
+    {
+        use votum::db::schema::credentials;
+        let tags: Vec<Option<String>> = credentials::table
+            .filter(credentials::ballot_id.eq(&ballot))
+            .select(credentials::reissue_tag)
+            .load(&mut *app.conn())
+            .unwrap();
+        assert!(tags.len() > 3, "portal credentials exist: {tags:?}");
+        let mut distinct: Vec<&String> = tags.iter().flatten().collect();
+        assert_eq!(distinct.len(), tags.len(), "every credential has a tag");
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), tags.len(), "no tag twice: {tags:?}");
+        assert!(tags.iter().flatten().all(|t| t.len() == 43), "{tags:?}");
+    }
 
     let (Some(new_code), Some(old_a), Some(old_b)) = (
         code_on_page(&new_letter, &ballot, 1),
@@ -200,7 +220,7 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     let (_, page) = app.get(&manage);
     assert!(page.contains("schon abgestimmt"), "{page}");
     app.logout();
-    assert_eq!(revoked_and_total(&app, &ballot), (1, 3));
+    assert_eq!(revoked_and_total(&app, &ballot), (1, 7));
 
     // The record counts two votes and verifies with one revocation and one
     // re-issue act.

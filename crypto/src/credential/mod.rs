@@ -7,10 +7,12 @@
 //! server that never saw the code cannot cast in the elector's name.
 
 mod code;
+mod portal;
 mod reissue;
 
 pub use crate::ed25519::Signature;
 pub use code::{Code, CodeError};
+pub use portal::{random_tag, PortalKey};
 pub use reissue::ReissueKey;
 
 use crate::ed25519::public_key_type;

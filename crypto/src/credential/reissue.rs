@@ -52,6 +52,27 @@ impl ReissueKey {
         ctx.update(member.to_string().as_bytes());
         crate::base64url::encode(ctx.sign().as_ref())
     }
+
+    /// The tag of the `n`-th replacement of `member`'s letter: `n = 0` is
+    /// the first letter's [`ReissueKey::tag`]; for `n > 0`, the HMAC of the
+    /// same input followed by `b"\0" || n (decimal)`. A replacement never
+    /// keeps the lost letter's tag, so without the key nothing in the
+    /// database says that the two credentials belong to one member.
+    pub fn replacement_tag(&self, ballot_id: &str, member: i64, n: u32) -> String {
+        if n == 0 {
+            return self.tag(ballot_id, member);
+        }
+        let key = hmac::Key::new(hmac::HMAC_SHA256, self.0.as_bytes());
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(TAG_DOMAIN);
+        ctx.update(&[0]);
+        ctx.update(ballot_id.as_bytes());
+        ctx.update(&[0]);
+        ctx.update(member.to_string().as_bytes());
+        ctx.update(&[0]);
+        ctx.update(n.to_string().as_bytes());
+        crate::base64url::encode(ctx.sign().as_ref())
+    }
 }
 
 impl std::fmt::Debug for ReissueKey {
@@ -85,6 +106,21 @@ mod tests {
             b"votum-reissue-v1\0ballot\x007",
         );
         assert_eq!(key.tag("ballot", 7), crate::base64url::encode(mac.as_ref()));
+    }
+
+    #[test]
+    fn replacement_tags_differ_from_the_first_and_each_other() {
+        let key = ReissueKey(Code::from_bytes([4u8; 16]));
+        assert_eq!(key.replacement_tag("b", 1, 0), key.tag("b", 1));
+        let first = key.replacement_tag("b", 1, 1);
+        assert_ne!(first, key.tag("b", 1));
+        assert_ne!(first, key.replacement_tag("b", 1, 2));
+        assert_ne!(first, key.replacement_tag("b", 2, 1));
+        let mac = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA256, &[4u8; 16]),
+            b"votum-reissue-v1\0b\x001\x001",
+        );
+        assert_eq!(first, crate::base64url::encode(mac.as_ref()));
     }
 
     #[test]

@@ -38,6 +38,12 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(info.message().to_owned())
             }
+            // A CHECK or foreign key the input broke is a bad request that
+            // validation missed, not a server fault: never a 500 for input.
+            DieselError::DatabaseError(
+                DatabaseErrorKind::CheckViolation | DatabaseErrorKind::ForeignKeyViolation,
+                info,
+            ) => AppError::BadRequest(info.message().to_owned()),
             other => AppError::Database(other),
         }
     }
@@ -100,9 +106,9 @@ impl<'r> Responder<'r, 'static> for AppError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
         if status.code >= 500 {
-            log::error!("{} {}: {self}", req.method(), req.uri().path());
+            log::error!("{}: {self}", crate::logging::request_label(req));
         } else {
-            log::info!("{} {}: {self}", req.method(), req.uri().path());
+            log::info!("{}: {self}", crate::logging::request_label(req));
         }
         if status == Status::Unauthorized {
             let next = req.uri().path().to_string();

@@ -20,6 +20,7 @@ pub mod groups;
 pub mod history;
 pub mod home;
 pub mod i18n;
+pub mod logging;
 pub mod login;
 pub mod mail;
 pub mod members;
@@ -28,7 +29,9 @@ pub mod privacy;
 pub mod ratelimit;
 pub mod rotate;
 pub mod selfservice;
+pub mod spreadsheet;
 pub mod surveys;
+pub mod text;
 pub mod web;
 
 use std::sync::Arc;
@@ -54,6 +57,13 @@ pub fn rocket(figment: Figment) -> Result<Rocket<Build>, AppError> {
 
 /// The app with a given clock (tests pass a fixed one).
 pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>, AppError> {
+    // Before Rocket starts, so that Rocket's own logger (which prints
+    // request URIs, codes included) stays out.
+    logging::install(
+        figment
+            .extract_inner::<rocket::config::LogLevel>("log_level")
+            .unwrap_or(rocket::config::LogLevel::Critical),
+    );
     let settings = config::settings(&figment)?;
     let db = db::Db::open(&settings.database_url, settings.database_pool_size)?;
     let key = config::secret_key(&settings)?;
@@ -87,6 +97,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
                 .register_helper("concat", Box::new(handlebars_concat));
         }))
         .attach(web::SecurityHeaders)
+        .attach(logging::RequestLog)
         .attach(AdHoc::on_liftoff("session purge", |rocket| {
             Box::pin(async move {
                 if let Some(app) = rocket.state::<App>() {

@@ -50,10 +50,20 @@ pub fn password_problem(password: &str, repeat: &str) -> Option<&'static str> {
 }
 const RESET_LINK_HOURS: i64 = 2;
 
-/// Only same-site paths are followed after login (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
+/// Only same-site paths are followed after login or a language switch (no
+/// open redirect, no 500). Browsers drop tabs and line breaks from URLs, so
+/// `/\t/evil` would become `//evil`: a target with any control character,
+/// space or backslash, or that is not a valid origin URI, is replaced by `/`.
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+                && rocket::http::uri::Origin::parse(path).is_ok() =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -84,22 +94,33 @@ async fn login(
     let name = form.login.trim().to_lowercase();
     let password = SecretString::new(form.password);
     let now = app.clock.now();
-    let name_bucket = format!("login:{name}");
-    let address_bucket = format!(
-        "login-ip:{}",
-        client.map(|ip| ip.to_string()).unwrap_or_default()
-    );
+    let address = client.map(|ip| ip.to_string()).unwrap_or_default();
     let hours = app.settings.session_hours;
     let lookup = name.clone();
     let outcome = app
         .db
         .run(move |conn| {
-            if !ratelimit::allows(conn, now, &name_bucket, ratelimit::LOGIN_PER_NAME)?
-                || !ratelimit::allows(conn, now, &address_bucket, ratelimit::LOGIN_PER_ADDRESS)?
+            let account = auth::find_account(conn, &lookup)?;
+            // Counted by the account, whatever spelling (login, number,
+            // e-mail) was typed; names without an account by the name.
+            let key = match &account {
+                Some(account) => format!("account:{}", account.id),
+                None => format!("name:{lookup}"),
+            };
+            let buckets = LoginBuckets::new(&key, &address);
+            // Each check counts the attempt in the same statement, so
+            // parallel attempts cannot pass together; a good one is given
+            // back below.
+            if !ratelimit::take(conn, now, &buckets.pair, ratelimit::LOGIN_PER_PAIR)?
+                || !ratelimit::take(conn, now, &buckets.address, ratelimit::LOGIN_PER_ADDRESS)?
             {
                 return Ok(Err("login.rate_limited"));
             }
-            let account = auth::find_account(conn, &lookup)?;
+            if ratelimit::take_backoff(conn, now, &buckets.account, ratelimit::LOGIN_PER_ACCOUNT)?
+                .is_err()
+            {
+                return Ok(Err("login.slow_down"));
+            }
             // Hash even for unknown names so timing does not reveal them.
             let stored = account
                 .as_ref()
@@ -109,7 +130,9 @@ async fn login(
             let matches = votum_crypto::password::verify(&password, stored)?;
             match account {
                 Some(account) if matches => {
-                    ratelimit::clear(conn, &name_bucket)?;
+                    ratelimit::clear(conn, &buckets.pair)?;
+                    ratelimit::clear(conn, &buckets.account)?;
+                    ratelimit::refund(conn, &buckets.address)?;
                     let secret = auth::start_session(conn, account.id, now, hours)?;
                     audit::record(
                         conn,
@@ -125,8 +148,6 @@ async fn login(
                     Ok(Ok(secret))
                 }
                 _ => {
-                    ratelimit::hit(conn, now, &name_bucket, ratelimit::LOGIN_PER_NAME)?;
-                    ratelimit::hit(conn, now, &address_bucket, ratelimit::LOGIN_PER_ADDRESS)?;
                     audit::record(
                         conn,
                         now,
@@ -149,7 +170,7 @@ async fn login(
             Ok(Ok(Redirect::to(safe_next(form.next.as_deref()))))
         }
         Err(key) => {
-            let status = if key == "login.rate_limited" {
+            let status = if key == "login.rate_limited" || key == "login.slow_down" {
                 Status::TooManyRequests
             } else {
                 Status::UnprocessableEntity
@@ -161,6 +182,27 @@ async fn login(
                     json!({"error": key, "login": form.login, "next": safe_next(form.next.as_deref())}),
                 ),
             )))
+        }
+    }
+}
+
+/// The rate-limit buckets of a login attempt on the account (or unknown
+/// name) `key` from `address`.
+pub struct LoginBuckets {
+    /// This account from this address: a hard limit.
+    pub pair: String,
+    /// Everything from this address: a hard limit.
+    pub address: String,
+    /// This account from anywhere: a progressive delay.
+    pub account: String,
+}
+
+impl LoginBuckets {
+    pub fn new(key: &str, address: &str) -> LoginBuckets {
+        LoginBuckets {
+            pair: format!("login-pair:{key}:{address}"),
+            address: format!("login-ip:{address}"),
+            account: format!("login-account:{key}"),
         }
     }
 }
@@ -253,6 +295,7 @@ async fn forgot(
                 return Ok(false);
             };
             let token = votum_crypto::Token::generate()?;
+            retire_reset_links(conn, &target)?;
             diesel::insert_into(password_resets::table)
                 .values(PasswordReset {
                     token_digest: token.digest,
@@ -344,6 +387,20 @@ fn reset_target(conn: &mut DbConn, name: &str) -> AppResult<Option<ResetTarget>>
         account_id: Some(account.id),
         email,
     }))
+}
+
+/// Deletes the links mailed earlier to the same member or account: only
+/// the newest link works, so an older mail that leaked is worthless.
+fn retire_reset_links(conn: &mut DbConn, target: &ResetTarget) -> AppResult<()> {
+    if let Some(member_id) = target.member_id {
+        diesel::delete(password_resets::table.filter(password_resets::member_id.eq(member_id)))
+            .execute(conn)?;
+    }
+    if let Some(account_id) = target.account_id {
+        diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account_id)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A reset link that exists and has not expired.
@@ -480,4 +537,34 @@ fn switch_language(
     c.set_max_age(rocket::time::Duration::days(365));
     cookies.add(c);
     Ok(Redirect::to(safe_next(back)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        for good in ["/", "/ballots/x/manage", "/members?q=a&group=2", "/s/abc"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example/",
+            "/\t/evil",
+            "/\n/evil",
+            "/\r\n/evil",
+            "/\\evil",
+            "/ /evil",
+            "/\u{0}",
+            "/\u{1b}[31m",
+            "/\u{202e}x",
+            "https://evil.example/",
+            "evil",
+            "",
+            "/a b",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -616,6 +616,8 @@ async fn request(
         .0
         .get("act")
         .and_then(Act::parse)
+        // A re-issue names a member and is requested on the re-issue page.
+        .filter(|act| *act != Act::Reissue)
         .ok_or(AppError::BadRequest("unknown act".into()))?;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");

@@ -414,12 +414,25 @@ fn check_submission(
             Vec::new(),
         ));
     }
+    // The attempt is counted before the code is checked, in the statement
+    // that checks the limit, so parallel guesses cannot pass together; a
+    // good code gives its count back.
+    if !ratelimit::take(conn, now, &bucket, ratelimit::CODE_ENTRY)? {
+        return Ok(Checked::Refused(
+            ballot,
+            fields,
+            Some("vote.rate_limited"),
+            Vec::new(),
+        ));
+    }
     let row = state.revoked.zip(state.used);
     let key = match key.and_then(|key| credential_verdict(row, ballot.revote_allowed).map(|()| key))
     {
-        Ok(key) => Some(key),
+        Ok(key) => {
+            ratelimit::refund(conn, &bucket)?;
+            Some(key)
+        }
         Err(message) => {
-            ratelimit::hit(conn, now, &bucket, ratelimit::CODE_ENTRY)?;
             return Ok(Checked::Refused(ballot, fields, Some(message), Vec::new()));
         }
     };

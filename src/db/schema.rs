@@ -103,6 +103,7 @@ diesel::table! {
         bucket -> Text,
         window_start -> Timestamp,
         hits -> Integer,
+        last_hit -> Nullable<Timestamp>,
     }
 }
 

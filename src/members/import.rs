@@ -13,6 +13,7 @@ use crate::db::models::{Channel, GroupKind, GroupMembership, Language, Member, M
 use crate::db::schema::{group_memberships, groups, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::text::{self, Shape};
 
 /// A row that could not be imported, with its line in the file (the header
 /// is line 1).
@@ -88,9 +89,37 @@ fn optional(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+/// Checks every text field of a row with the portal's one text rule.
+fn check_texts(row: &CsvRow) -> Result<(), String> {
+    for (field, value, max) in [
+        ("membership_number", &row.membership_number, 32),
+        ("first_name", &row.first_name, text::NAME),
+        ("last_name", &row.last_name, text::NAME),
+        ("address_extra", &row.address_extra, text::ADDRESS),
+        ("street", &row.street, text::ADDRESS),
+        ("house_number", &row.house_number, text::HOUSE_NUMBER),
+        ("postcode", &row.postcode, text::POSTCODE),
+        ("city", &row.city, text::ADDRESS),
+        ("country", &row.country, text::POSTCODE),
+        ("email", &row.email, text::EMAIL),
+        ("phone", &row.phone, text::PHONE),
+        ("chapter", &row.chapter, text::TITLE),
+    ] {
+        if let Some(problem) = text::problem(value.trim(), Shape::Line, max) {
+            let length = value.chars().count();
+            return Err(format!(
+                "{field} {} ({length} characters, at most {max})",
+                text::describe(problem)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks one row; `chapters` maps group slugs to ids of groups members may
 /// belong to.
 fn validate(row: CsvRow, chapters: &HashMap<String, i64>) -> Result<Member, String> {
+    check_texts(&row)?;
     let number = required("membership_number", &row.membership_number)?;
     if !number
         .chars()

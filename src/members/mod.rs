@@ -22,6 +22,7 @@ use crate::db::schema::{group_memberships, groups, offices};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
+use crate::spreadsheet::CsvSheet;
 use crate::web::{AppState, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -248,12 +249,11 @@ async fn export(
                 .load::<(i64, String)>(conn)?
                 .into_iter()
                 .collect();
-            let mut out = csv::Writer::from_writer(Vec::new());
-            let csv_error = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-            out.write_record(CSV_HEADER).map_err(csv_error)?;
+            let mut out = CsvSheet::new();
+            out.row(CSV_HEADER)?;
             for m in &members {
                 let chapter = slugs.get(&m.chapter_id).map_or("", String::as_str);
-                out.write_record([
+                out.row([
                     m.membership_number.as_str(),
                     &m.first_name,
                     &m.last_name,
@@ -271,8 +271,7 @@ async fn export(
                     &m.channel,
                     &m.language,
                     chapter,
-                ])
-                .map_err(csv_error)?;
+                ])?;
             }
             audit::record(
                 conn,
@@ -295,9 +294,7 @@ async fn export(
                 &ids,
                 "",
             )?;
-            let bytes = out
-                .into_inner()
-                .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+            let bytes = out.into_bytes()?;
             String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
         })
         .await?;

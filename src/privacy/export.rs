@@ -84,16 +84,41 @@ pub fn identifiers(conn: &mut DbConn, member_id: i64) -> AppResult<Vec<String>> 
     Ok(names)
 }
 
-/// Rate-limit buckets that name one of `identifiers` (`login:<name>`).
+/// Rate-limit buckets that name one of `identifiers` (`reset:<name>`,
+/// `login-account:name:<name>`) or an account with one of them as login
+/// (`login-account:account:<id>`, `login-pair:account:<id>:<address>`).
 pub fn rate_limit_buckets(conn: &mut DbConn, identifiers: &[String]) -> AppResult<Vec<String>> {
+    let account_ids: Vec<i64> = accounts::table
+        .filter(accounts::login.eq_any(identifiers))
+        .select(accounts::id)
+        .load(conn)?;
+    let keys: Vec<String> = identifiers
+        .iter()
+        .map(|name| format!("name:{name}"))
+        .chain(account_ids.iter().map(|id| format!("account:{id}")))
+        .collect();
     let buckets: Vec<String> = identifiers
         .iter()
-        .flat_map(|name| [format!("login:{name}"), format!("reset:{name}")])
+        .map(|name| format!("reset:{name}"))
+        .chain(keys.iter().map(|key| format!("login-account:{key}")))
         .collect();
-    Ok(rate_limits::table
+    let mut found: Vec<String> = rate_limits::table
         .filter(rate_limits::bucket.eq_any(&buckets))
         .select(rate_limits::bucket)
-        .load(conn)?)
+        .load(conn)?;
+    for key in &keys {
+        let prefix = format!("login-pair:{key}:");
+        found.extend(
+            rate_limits::table
+                .filter(rate_limits::bucket.like(format!("{prefix}%")))
+                .select(rate_limits::bucket)
+                .load::<String>(conn)?
+                .into_iter()
+                // `_` and `%` in a name are LIKE wildcards.
+                .filter(|bucket| bucket.starts_with(&prefix)),
+        );
+    }
+    Ok(found)
 }
 
 /// Everything about `member_id`, as JSON: `tables` maps each table to the

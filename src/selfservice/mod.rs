@@ -22,6 +22,7 @@ use crate::db::schema::{consents, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::history;
+use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -71,10 +72,6 @@ impl ContactForm {
 
 type FieldErrors = Vec<(&'static str, &'static str)>;
 
-fn plain(text: &str, max: usize) -> bool {
-    text.chars().count() <= max && !text.chars().any(char::is_control)
-}
-
 /// Checks the form; errors are catalogue keys by field. `has_email` says
 /// whether online delivery has an address to go to.
 pub fn validate(form: &ContactForm, has_email: bool) -> Result<ContactForm, FieldErrors> {
@@ -91,18 +88,18 @@ pub fn validate(form: &ContactForm, has_email: bool) -> Result<ContactForm, Fiel
         channel: t(&form.channel),
         language: t(&form.language),
     };
-    if !plain(&clean.address_extra, 60) {
-        errors.push(("address_extra", "selfservice.too_long"));
+    if let Some(problem) = text::problem(&clean.address_extra, Shape::Line, 60) {
+        errors.push(("address_extra", problem));
     }
-    for (field, value) in [
-        ("street", &clean.street),
-        ("house_number", &clean.house_number),
-        ("city", &clean.city),
+    for (field, value, max) in [
+        ("street", &clean.street, 60),
+        ("house_number", &clean.house_number, text::HOUSE_NUMBER),
+        ("city", &clean.city, 60),
     ] {
         if value.is_empty() {
             errors.push((field, "selfservice.required"));
-        } else if !plain(value, 60) {
-            errors.push((field, "selfservice.too_long"));
+        } else if let Some(problem) = text::problem(value, Shape::Line, max) {
+            errors.push((field, problem));
         }
     }
     if clean.country.len() != 2 || !clean.country.chars().all(|c| c.is_ascii_uppercase()) {

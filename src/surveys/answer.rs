@@ -301,14 +301,17 @@ async fn submit(
                     });
                 }
             };
+            // A code is counted before it is looked up, in the statement
+            // that checks the limit, so parallel guesses cannot pass
+            // together; a known code gives its count back.
+            let code_bucket = format!("survey-code:{client}");
+            let by_code = matches!(respondent, Respondent::Code(_));
+            if by_code && !ratelimit::take(conn, now, &code_bucket, ratelimit::CODE_ENTRY)? {
+                return Ok(Outcome::RateLimited);
+            }
             let result = store::record(conn, &stored, &respondent, &answers, now)?;
-            if let (Err(Refusal::CodeUnknown), Respondent::Code(_)) = (&result, &respondent) {
-                ratelimit::hit(
-                    conn,
-                    now,
-                    &format!("survey-code:{client}"),
-                    ratelimit::CODE_ENTRY,
-                )?;
+            if by_code && !matches!(result, Err(Refusal::CodeUnknown)) {
+                ratelimit::refund(conn, &code_bucket)?;
             }
             Ok(match result {
                 Ok(()) => Outcome::Stored,

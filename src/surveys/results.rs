@@ -25,6 +25,7 @@ use crate::ballots::letters::Download;
 use crate::db::schema::members;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::spreadsheet::CsvSheet;
 use crate::web::{AppState, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -143,22 +144,11 @@ fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> 
             (Kind::Schedule { .. }, Answer::Schedule(marks)) => {
                 row.extend(marks.iter().map(|m| m.as_str().to_owned()));
             }
-            (_, Answer::Text(text)) => row.push(spreadsheet_safe(text)),
+            (_, Answer::Text(text)) => row.push(text.clone()),
             (kind, answer) => row.push(answer_text(kind, answer)),
         }
     }
     row
-}
-
-/// Free text that a spreadsheet would run as a formula (`=`, `+`, `-`,
-/// `@` first) gets a leading apostrophe: exports are opened in spreadsheets,
-/// and a member's answer must not become a formula on the owner's machine.
-fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// Membership numbers of the members behind named responses.
@@ -201,16 +191,12 @@ async fn owned_with_responses(
 #[get("/surveys/<id>/export.csv")]
 async fn export_csv(app: AppState<'_>, user: CurrentUser, id: String) -> AppResult<Download> {
     let (survey, responses, names) = owned_with_responses(app, user, id).await?;
-    let fail = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(headings(&survey)).map_err(fail)?;
+    let mut out = CsvSheet::new();
+    out.row(headings(&survey))?;
     for response in &responses {
-        out.write_record(cells(&survey, response, &names))
-            .map_err(fail)?;
+        out.row(cells(&survey, response, &names))?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let bytes = out.into_bytes()?;
     Ok(Download::new(
         ContentType::CSV,
         format!("survey-{}.csv", survey.id),

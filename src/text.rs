@@ -56,6 +56,30 @@ pub fn forbidden(c: char, shape: Shape) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
+/// Problems of a set-up form's fields (survey or ballot), as (field name,
+/// catalogue key): `description` and `…_options` may span lines (each
+/// option line is a title), every other field is one line of at most
+/// [`TITLE`] characters.
+pub fn form_problems<'a, I>(fields: I) -> Vec<(&'a str, &'static str)>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let problem = if name == "description" {
+                problem(value, Shape::Lines, LONG_TEXT)
+            } else if name.ends_with("_options") {
+                problem(value, Shape::Lines, LONG_TEXT)
+                    .or_else(|| value.lines().find_map(|l| problem(l, Shape::Line, TITLE)))
+            } else {
+                problem(value, Shape::Line, TITLE)
+            };
+            problem.map(|key| (name, key))
+        })
+        .collect()
+}
+
 /// The English text of a refusal, for the command line.
 pub fn describe(key: &str) -> &'static str {
     match key {

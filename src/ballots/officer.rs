@@ -21,6 +21,7 @@ use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -394,6 +395,13 @@ fn ballot_fields(
     let title = fields.get("title").unwrap_or("").trim().to_owned();
     if title.is_empty() {
         errors.push(("title", "setup.title_missing"));
+    }
+    if let Some(key) = text::problem(&title, Shape::Line, text::TITLE) {
+        errors.push(("title", key));
+    }
+    let description = fields.get("description").unwrap_or("");
+    if let Some(key) = text::problem(description, Shape::Lines, text::LONG_TEXT) {
+        errors.push(("description", key));
     }
     let group = fields.get("group").unwrap_or("").trim();
     let group_id: Option<i64> = groups::table

@@ -37,6 +37,16 @@ pub fn parse(fields: &Fields) -> Result<Vec<Question>, Vec<SlotError>> {
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     for slot in 0..SLOTS {
+        let prefix = format!("q{slot}_");
+        let slot_fields = fields
+            .0
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .map(|(name, value)| (name.as_str(), value.as_str()));
+        if let Some((_, key)) = crate::text::form_problems(slot_fields).first() {
+            errors.push(SlotError { slot, key });
+            continue;
+        }
         let text = field(fields, &format!("q{slot}_text"));
         if text.is_empty() {
             continue;

@@ -88,6 +88,8 @@ pub fn validate(
     let holder = form.holder.trim().to_owned();
     if holder.is_empty() || holder.chars().count() > 70 {
         errors.push(("holder", "bank.holder_invalid"));
+    } else if let Some(problem) = crate::text::problem(&holder, crate::text::Shape::Line, 70) {
+        errors.push(("holder", problem));
     }
     // SEPA allows these characters in a mandate reference, up to 35.
     let reference = form.mandate_reference.trim().to_owned();

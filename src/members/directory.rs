@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
 use crate::i18n::Catalogues;
 use crate::mail::{Mail, Mailer};
+use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 /// At most this many members are shown and contacted at once; a larger
@@ -353,9 +354,13 @@ pub async fn contact_selection(
     let mut errors = serde_json::Map::new();
     if subject.is_empty() || subject.chars().count() > 150 {
         errors.insert("subject".into(), json!("directory.subject_missing"));
+    } else if let Some(problem) = text::problem(&subject, Shape::Line, 150) {
+        errors.insert("subject".into(), json!(problem));
     }
     if body.is_empty() {
         errors.insert("body".into(), json!("directory.body_missing"));
+    } else if let Some(problem) = text::problem(&body, Shape::Lines, text::LONG_TEXT) {
+        errors.insert("body".into(), json!(problem));
     }
     if chosen.is_empty() {
         errors.insert("member".into(), json!("directory.none_selected"));

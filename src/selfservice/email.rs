@@ -39,8 +39,8 @@ pub fn plausible_email(email: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && crate::text::problem(email, crate::text::Shape::Line, crate::text::EMAIL).is_none()
+        && !email.chars().any(char::is_whitespace)
 }
 
 #[post("/profile/email", data = "<form>")]

@@ -273,6 +273,10 @@ fn answer(n: usize, kind: &Kind, fields: &Fields) -> Result<Answer, &'static str
                 Ok(Answer::Skipped)
             } else if text.chars().count() > usize::try_from(*max_len).unwrap_or(usize::MAX) {
                 Err("surveys.text_too_long")
+            } else if let Some(problem) =
+                crate::text::problem(text, crate::text::Shape::Lines, crate::text::LONG_TEXT)
+            {
+                Err(problem)
             } else {
                 Ok(Answer::Text(text.to_owned()))
             }

@@ -102,6 +102,16 @@ fn when(fields: &Fields, prefix: &str) -> Option<NaiveDateTime> {
 /// The survey the form describes.
 pub fn parse(fields: &Fields) -> Result<NewSurvey, Errors> {
     let mut errors: Errors = Vec::new();
+    // Question slot fields (`q2_text`, `q2_options`) report at their slot.
+    for (name, key) in
+        crate::text::form_problems(fields.0.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+    {
+        let field = match name.split_once('_') {
+            Some((slot, _)) if slot.starts_with('q') => slot,
+            _ => name,
+        };
+        errors.push((field.to_owned(), key));
+    }
     let title = field(fields, "title").to_owned();
     if title.is_empty() {
         errors.push(("title".into(), "surveys.setup.title_missing"));

@@ -33,4 +33,5 @@ mod selfservice;
 mod survey_channels;
 mod survey_scopes;
 mod surveys;
+mod text_fields;
 mod vote;

@@ -317,6 +317,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     survey_questions,
     survey_participants,
+    survey_answer_marks,
     survey_browsers,
     survey_codes,
     survey_responses,
@@ -362,6 +363,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    survey_answer_marks (survey_id, token) {
+        survey_id -> Text,
+        token -> Text,
+    }
+}
+
+diesel::table! {
     survey_browsers (survey_id, token_digest) {
         survey_id -> Text,
         token_digest -> Text,
@@ -396,6 +404,7 @@ diesel::table! {
 
 diesel::joinable!(survey_questions -> surveys (survey_id));
 diesel::joinable!(survey_participants -> surveys (survey_id));
+diesel::joinable!(survey_answer_marks -> surveys (survey_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(surveys -> groups (group_id));
 diesel::joinable!(survey_policies -> groups (group_id));

@@ -24,6 +24,10 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
         "digests of browser cookies of public-link surveys, without a member link",
     ),
     ("survey_policies", "which groups let members create surveys"),
+    (
+        "survey_answer_marks",
+        "keyed marks that an anonymous survey was answered, by design without a member link",
+    ),
     ("group_tree", "the organisation's group hierarchy"),
     ("ballots", "ballot definitions"),
     ("ballot_questions", "ballot definitions"),

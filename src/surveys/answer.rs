@@ -101,6 +101,7 @@ struct Standing {
 
 fn standing(
     conn: &mut crate::db::DbConn,
+    key: &votum_crypto::MacKey,
     survey: &Survey,
     member: Option<i64>,
     signed_in: bool,
@@ -124,7 +125,7 @@ fn standing(
             login_needed: !signed_in,
         });
     };
-    let refusal = match store::participation(conn, &survey.id, member)?.as_deref() {
+    let refusal = match store::participation(conn, key, &survey.id, member)?.as_deref() {
         Some("letter") => Some(Refusal::LetterSent),
         Some(_) => Some(Refusal::AlreadyAnswered),
         None if !super::in_audience(conn, survey, member)? => Some(Refusal::NotInAudience),
@@ -161,11 +162,12 @@ async fn show(
     let member = page.user.as_ref().and_then(|u| u.member_id);
     let signed_in = page.user.is_some();
     let has_code = code.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let key = app.key.clone();
     let (survey, standing) = app
         .db
         .run(move |conn| {
             let survey = super::load(conn, &id)?;
-            let standing = standing(conn, &survey, member, signed_in, has_code, now)?;
+            let standing = standing(conn, &key, &survey, member, signed_in, has_code, now)?;
             Ok((survey, standing))
         })
         .await?;
@@ -247,6 +249,7 @@ async fn submit(
     }
     let checked = questions::answers(&survey.questions, &fields);
     let stored = survey.clone();
+    let key = app.key.clone();
     let outcome = app
         .db
         .run(move |conn| {
@@ -288,7 +291,7 @@ async fn submit(
                     // Closed or already answered says more than a form error.
                     let answered = match &respondent {
                         Respondent::Member(member) => {
-                            store::participation(conn, &stored.id, *member)?
+                            store::participation(conn, &key, &stored.id, *member)?
                         }
                         _ => None,
                     };
@@ -309,7 +312,7 @@ async fn submit(
             if by_code && !ratelimit::take(conn, now, &code_bucket, ratelimit::CODE_ENTRY)? {
                 return Ok(Outcome::RateLimited);
             }
-            let result = store::record(conn, &stored, &respondent, &answers, now)?;
+            let result = store::record(conn, &key, &stored, &respondent, &answers, now)?;
             if by_code && !matches!(result, Err(Refusal::CodeUnknown)) {
                 ratelimit::refund(conn, &code_bucket)?;
             }

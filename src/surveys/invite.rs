@@ -25,7 +25,7 @@ use crate::audit::{self, Action};
 use crate::auth::{CurrentUser, Scope};
 use crate::ballots::letters::Download;
 use crate::db::models::Language;
-use crate::db::schema::{members, survey_codes, survey_participants, surveys};
+use crate::db::schema::{members, survey_answer_marks, survey_codes, survey_participants, surveys};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -182,6 +182,7 @@ async fn letters(
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("survey-letters-{id}.pdf");
+    let key = app.key.clone();
     let target = format!("/surveys/{id}");
     let outcome = app
         .db
@@ -197,6 +198,7 @@ async fn letters(
             let mut pdf = Vec::new();
             let written = issue_letters(
                 conn,
+                &key,
                 &catalogues,
                 &public_url,
                 &survey,
@@ -222,8 +224,10 @@ async fn letters(
 /// within the sender's scope not yet reached, and records them (and an
 /// entry in each one's log) in one transaction after the PDF is complete.
 /// Returns how many letters were written.
+#[allow(clippy::too_many_arguments)]
 pub fn issue_letters(
     conn: &mut DbConn,
+    key: &votum_crypto::MacKey,
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
@@ -237,9 +241,18 @@ pub fn issue_letters(
         .load::<i64>(conn)?
         .into_iter()
         .collect();
+    // Members who answered an anonymous survey online are known only by
+    // their keyed mark.
+    let marked: std::collections::HashSet<String> = survey_answer_marks::table
+        .filter(survey_answer_marks::survey_id.eq(&survey.id))
+        .select(survey_answer_marks::token)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
     let ids: Vec<i64> = reach::recipients(conn, survey, &sender.scope, Some("paper"))?
         .into_iter()
         .filter(|id| !reached.contains(id))
+        .filter(|id| !marked.contains(&super::store::answered_mark(key, &survey.id, *id)))
         .collect();
     let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
     let mut writer = LetterWriter::new(out, &survey.title).map_err(letter_error)?;

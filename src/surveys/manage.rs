@@ -346,8 +346,11 @@ async fn paper(
     match questions::answers(&survey.questions, &fields) {
         Ok(answers) => {
             let stored = survey.clone();
+            let key = app.key.clone();
             app.db
-                .run(move |conn| store::record(conn, &stored, &Respondent::Paper, &answers, now))
+                .run(move |conn| {
+                    store::record(conn, &key, &stored, &Respondent::Paper, &answers, now)
+                })
                 .await?
                 .map_err(|r| AppError::Conflict(r.message_key().into()))?;
             Ok(Ok(Flash::success(

@@ -1,16 +1,19 @@
 //! Writing surveys and answers. Exactly-once comes from the database: the
-//! primary keys of `survey_participants` and `survey_browsers`, and the
+//! primary keys of `survey_participants` (named surveys),
+//! `survey_answer_marks` (anonymous ones) and `survey_browsers`, and the
 //! conditional update that spends a letter's code. The answer is stored in
 //! the same transaction, so it exists only if its "has answered" mark does.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use votum_crypto::MacKey;
 
 use super::questions::Answer;
 use super::setup::NewSurvey;
 use super::{Phase, Survey};
 use crate::db::schema::{
-    survey_browsers, survey_codes, survey_participants, survey_questions, survey_responses, surveys,
+    survey_answer_marks, survey_browsers, survey_codes, survey_participants, survey_questions,
+    survey_responses, surveys,
 };
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -111,10 +114,23 @@ pub fn browser_digest(survey_id: &str, token: &str) -> String {
     ))
 }
 
+/// The mark that `member` has answered the anonymous survey `survey_id`:
+/// an HMAC under the server's secret key, so the stored mark names nobody
+/// to a reader of the database, while the server can still tell whether a
+/// member has answered.
+pub fn answered_mark(key: &MacKey, survey_id: &str, member: i64) -> String {
+    key.tag(
+        "votum-survey-answered-v1",
+        &format!("{survey_id}\0{member}"),
+    )
+}
+
 /// Stores an answer, or says why not. `answers` must have been checked
-/// against the survey's questions.
+/// against the survey's questions. `key` is the server's secret key (see
+/// [`answered_mark`]).
 pub fn record(
     conn: &mut DbConn,
+    key: &MacKey,
     survey: &Survey,
     respondent: &Respondent,
     answers: &[Answer],
@@ -136,6 +152,27 @@ pub fn record(
         .map_err(|e| AppError::Internal(format!("answers json: {e}")))?;
     let outcome = conn.transaction(|conn| {
         let (member, channel) = match respondent {
+            Respondent::Member(member) if survey.anonymous => {
+                // No member-identifying row in this transaction: "has
+                // answered" is a keyed mark that names nobody without the
+                // key. Written first, so SQLite takes the write lock before
+                // anything is read.
+                diesel::insert_into(survey_answer_marks::table)
+                    .values((
+                        survey_answer_marks::survey_id.eq(&survey.id),
+                        survey_answer_marks::token.eq(answered_mark(key, &survey.id, *member)),
+                    ))
+                    .execute(conn)?;
+                // A member sent a letter answers with its code.
+                let letter = survey_participants::table
+                    .find((&survey.id, member))
+                    .count()
+                    .get_result::<i64>(conn)?;
+                if letter > 0 {
+                    return Err(AppError::Conflict("letter sent".into()));
+                }
+                (None, "portal")
+            }
             Respondent::Member(member) => {
                 diesel::insert_into(survey_participants::table)
                     .values((
@@ -224,13 +261,27 @@ fn why_refused(conn: &mut DbConn, survey: &Survey, respondent: &Respondent) -> A
     })
 }
 
-/// Whether the member has answered (or was sent a letter).
-pub fn participation(conn: &mut DbConn, survey: &str, member: i64) -> AppResult<Option<String>> {
-    Ok(survey_participants::table
+/// Whether the member has answered (or was sent a letter): `"letter"`,
+/// `"portal"` or nothing.
+pub fn participation(
+    conn: &mut DbConn,
+    key: &MacKey,
+    survey: &str,
+    member: i64,
+) -> AppResult<Option<String>> {
+    let channel: Option<String> = survey_participants::table
         .find((survey, member))
         .select(survey_participants::channel)
         .first(conn)
-        .optional()?)
+        .optional()?;
+    if channel.is_some() {
+        return Ok(channel);
+    }
+    let marked = survey_answer_marks::table
+        .find((survey, answered_mark(key, survey, member)))
+        .count()
+        .get_result::<i64>(conn)?;
+    Ok((marked > 0).then(|| "portal".to_owned()))
 }
 
 /// How many answers came through each channel, counted in the database

@@ -62,6 +62,7 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "postal_votes",
             "rate_limits",
             "sessions",
+            "survey_answer_marks",
             "survey_browsers",
             "survey_codes",
             "survey_participants",

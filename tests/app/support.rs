@@ -147,6 +147,16 @@ impl TestApp {
         })
     }
 
+    /// The app's secret key for keyed tags (CSRF, survey answer marks).
+    pub fn mac_key(&self) -> votum_crypto::MacKey {
+        self.client
+            .rocket()
+            .state::<votum::app::App>()
+            .unwrap()
+            .key
+            .clone()
+    }
+
     pub fn conn(&self) -> impl std::ops::DerefMut<Target = DbConn> + '_ {
         self.db.get().unwrap()
     }

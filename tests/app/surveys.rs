@@ -277,13 +277,30 @@ crate::both_backends!(
         assert!(rows.iter().all(|(_, member, _)| member.is_none()));
         // Ids are random, not counters that could be lined up with anything.
         assert!(rows.iter().all(|(rid, _, _)| rid.len() == 20));
-        let mut participants: Vec<i64> = survey_participants::table
+        // "Has answered" names nobody: no participant row, only keyed
+        // marks, which the server (holding the key) can recompute.
+        let participants: i64 = survey_participants::table
             .filter(survey_participants::survey_id.eq(&id))
-            .select(survey_participants::member_id)
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(participants, 0);
+        let mut marks: Vec<String> = votum::db::schema::survey_answer_marks::table
+            .filter(votum::db::schema::survey_answer_marks::survey_id.eq(&id))
+            .select(votum::db::schema::survey_answer_marks::token)
             .load(&mut *conn)
             .unwrap();
-        participants.sort_unstable();
-        assert_eq!(participants, [org.chair_a1.id, org.member_a1.id]);
+        marks.sort_unstable();
+        let key = app.mac_key();
+        let mut expected: Vec<String> = [org.chair_a1.id, org.member_a1.id]
+            .iter()
+            .map(|member| votum::surveys::store::answered_mark(&key, &id, *member))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(marks, expected);
+        assert!(marks
+            .iter()
+            .all(|m| !m.contains(&org.chair_a1.id.to_string())));
         // No column in the answers table holds a time, and none the member
         // besides the (empty) one for named surveys.
         let sql = match app.backend {
@@ -338,12 +355,14 @@ crate::both_backends!(a_member_answers_once_also_concurrently, |app: TestApp| {
     let now = votum::clock::Clock::now(&app.clock);
     let who = votum::surveys::store::Respondent::Member(org.chair_a1.id);
     let answers = vec![votum::surveys::questions::Answer::YesNo(false)];
+    let key = app.mac_key();
     let ok = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|_| {
                 s.spawn(|| {
                     let mut conn = app.db.get().unwrap();
-                    votum::surveys::store::record(&mut conn, &survey, &who, &answers, now).unwrap()
+                    votum::surveys::store::record(&mut conn, &key, &survey, &who, &answers, now)
+                        .unwrap()
                 })
             })
             .collect();

@@ -3,7 +3,7 @@
 
 use std::io::BufWriter;
 
-use votum_letters::LetterWriter;
+use votum_letters::{LetterWriter, Slip, SlipQuestion};
 
 #[path = "../tests/letters/sample.rs"]
 mod sample;
@@ -24,9 +24,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "80331 München".into(),
             ];
         }
+        if member == 2 {
+            // A long letter with a long slip: both run over several pages.
+            for n in 1..=30 {
+                letter.body.push(format!(
+                    "Absatz {n}: Die Bewerberinnen und Bewerber stellen sich in der beiliegenden Übersicht vor."
+                ));
+            }
+            letter.slip = Some(long_slip());
+        }
         writer.write(&letter)?;
     }
     writer.finish()?;
     println!("{count} letters written to {path}");
     Ok(())
+}
+
+/// A ballot of four questions with twelve options each.
+fn long_slip() -> Slip {
+    Slip {
+        heading: "Stimmzettel: Landesparteitag 2026".into(),
+        instructions: vec![
+            "Kreuzen Sie an und senden Sie nur diesen Zettel zurück, ohne Namen.".into(),
+        ],
+        questions: (1..=4)
+            .map(|q| SlipQuestion {
+                text: format!("Frage {q}: Wen wählen Sie auf Listenplatz {q}?"),
+                hint: "Ein Kreuz.".into(),
+                options: (1..=12).map(|n| format!("Bewerberin {q}-{n}")).collect(),
+            })
+            .collect(),
+        code_label: "Code dieses Stimmzettels:".into(),
+        footer: "Bitte nicht knicken.".into(),
+    }
 }

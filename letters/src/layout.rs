@@ -18,9 +18,16 @@
 //! | QR code | quiet zone included 42 mm square; symbol right edge at 190 mm |
 //! | code | label 12 pt, code Courier-Bold 16 pt, left of the QR code from 25 mm |
 //! | footer | 7 pt, last baseline 287 mm |
+//! | page number | "2/3", 9 pt, right-aligned at 190 mm, baseline 15 mm, only when there is more than one page |
 //!
 //! The QR code never crosses a fold, so folding the letter into a DL
 //! envelope does not crease it.
+//!
+//! A body too long for the first page continues on following pages (from
+//! baseline 30 mm, with the same footer); the code block follows the last
+//! line, on the next page if it does not fit below it. Only the first page
+//! carries the address and the information block, only the last one the
+//! code and the QR code. At most [`PAGES_MAX`] pages.
 
 use pdf_writer::{Content, Name, Settings, Str};
 
@@ -71,6 +78,14 @@ pub const CODE_SIZE: f32 = 16.0;
 pub const CODE_SIZE_MIN: f32 = 14.0;
 /// Baseline of the last footer line.
 pub const FOOTER_BASELINE_MM: f32 = 287.0;
+/// Most pages of one letter, and of one voting slip: a text or a ballot
+/// longer than this is refused ([`crate::LetterError::TooLong`]).
+pub const PAGES_MAX: usize = 6;
+/// First baseline of the text on a continuation page (page 2 and after).
+pub const CONTINUATION_FIRST_BASELINE_MM: f32 = 30.0;
+/// Baseline of the page number ("2/3") at the top right of every page of
+/// a letter or slip with more than one page.
+pub const PAGE_NUMBER_BASELINE_MM: f32 = 15.0;
 
 const TEXT_WIDTH_MM: f32 = TEXT_RIGHT_MM - TEXT_LEFT_MM;
 const RETURN_BASELINE_MM: f32 = ADDRESS_FIELD_TOP_MM + 3.5;
@@ -102,6 +117,7 @@ const LABEL_SIZE_MIN: f32 = 10.0;
 const LABEL_BASELINE_BELOW_BLOCK_MM: f32 = 9.0;
 const CODE_BASELINE_BELOW_LABEL_MM: f32 = 10.0;
 const MARK_WIDTH_PT: f32 = 0.5;
+const PAGE_NUMBER_SIZE: f32 = 9.0;
 
 // How the single lines are set (see [`Canvas::fitted`]).
 const RETURN_FIT: Fit = Fit {
@@ -135,16 +151,18 @@ const CODE_FIT: Fit = Fit {
     width_mm: BESIDE_QR_WIDTH_MM,
 };
 
-/// The part of a page shared by letters with the same texts: marks, return
-/// address, information block, subject, body, code label and footer.
+/// The part of the pages shared by letters with the same texts: marks,
+/// return address, information block, subject, body, code label, footer
+/// and page numbers.
 pub(crate) struct Template {
-    /// The uncompressed content stream.
-    pub(crate) content: Vec<u8>,
-    /// Top of the code block, in millimetres from the top of the sheet.
+    /// The uncompressed content stream of each page.
+    pub(crate) pages: Vec<Vec<u8>>,
+    /// Top of the code block on the last page, in millimetres from the top
+    /// of the sheet.
     pub(crate) block_top_mm: f32,
 }
 
-/// Lays out the shared part of `letter`'s page.
+/// Lays out the shared part of `letter`'s pages.
 pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
     let mut page = Canvas::new();
     page.marks();
@@ -173,7 +191,11 @@ pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
         // Two blank lines after the subject (DIN 5008).
         baseline += 3.0 * BODY_LEADING_MM - SUBJECT_LEADING_MM;
     }
+    let limit = page.footer(&letter.footer, "footer")?;
 
+    let mut pages: Vec<Canvas> = Vec::new();
+    // Lines that would go on pages beyond the last allowed one.
+    let mut overflow_lines = 0;
     let mut last_baseline = baseline - BODY_LEADING_MM;
     for (index, paragraph) in letter.body.iter().enumerate() {
         if index > 0 {
@@ -184,22 +206,79 @@ pub(crate) fn template(letter: &Letter) -> Result<Template, LetterError> {
             baseline += BODY_LEADING_MM;
         }
         for line in &lines {
+            if baseline + BODY_DESCENT_MM > limit {
+                pages.push(std::mem::replace(&mut page, continuation(letter)?));
+                baseline = CONTINUATION_FIRST_BASELINE_MM;
+            }
+            if pages.len() >= PAGES_MAX {
+                overflow_lines += 1;
+            }
             page.text(Font::Regular, BODY_SIZE, TEXT_LEFT_MM, baseline, line);
             last_baseline = baseline;
             baseline += BODY_LEADING_MM;
         }
     }
 
-    let limit = page.footer(&letter.footer, "footer")?;
-
-    let block_top_mm = code_block_top(last_baseline + BODY_DESCENT_MM, limit)?;
+    let block_top_mm = match code_block_top(last_baseline + BODY_DESCENT_MM, limit) {
+        Ok(top) => top,
+        Err(LetterError::TooLong {
+            overflow_lines: block_lines,
+        }) if pages.len() + 1 >= PAGES_MAX => {
+            // The last page allowed is full: the lines that would have to
+            // go for the code block to fit on it.
+            return Err(LetterError::TooLong {
+                overflow_lines: overflow_lines + block_lines,
+            });
+        }
+        Err(_) => {
+            // The code block goes on a page of its own, below the body.
+            pages.push(std::mem::replace(&mut page, continuation(letter)?));
+            let top = CONTINUATION_FIRST_BASELINE_MM - 0.72 * BODY_SIZE / PT_PER_MM;
+            code_block_top(top, limit)?
+        }
+    };
+    if overflow_lines > 0 {
+        let block_lines = (QR_BOX_MM / BODY_LEADING_MM).ceil() as usize;
+        return Err(LetterError::TooLong {
+            overflow_lines: overflow_lines + block_lines,
+        });
+    }
 
     page.code_label(&encode(&letter.code_label), block_top_mm)?;
+    pages.push(page);
+    number_pages(&mut pages);
 
     Ok(Template {
-        content: page.finish(),
+        pages: pages.into_iter().map(Canvas::finish).collect(),
         block_top_mm,
     })
+}
+
+/// A fresh continuation page of `letter`: fold marks and the footer.
+fn continuation(letter: &Letter) -> Result<Canvas, LetterError> {
+    let mut page = Canvas::new();
+    page.marks();
+    page.footer(&letter.footer, "footer")?;
+    Ok(page)
+}
+
+/// Writes "n/N" at the top right of every page when there is more than one.
+pub(crate) fn number_pages(pages: &mut [Canvas]) {
+    let total = pages.len();
+    if total < 2 {
+        return;
+    }
+    for (index, page) in pages.iter_mut().enumerate() {
+        let number = format!("{}/{total}", index + 1).into_bytes();
+        let width = Font::Regular.width_mm(&number, PAGE_NUMBER_SIZE);
+        page.text(
+            Font::Regular,
+            PAGE_NUMBER_SIZE,
+            TEXT_RIGHT_MM - width,
+            PAGE_NUMBER_BASELINE_MM,
+            &number,
+        );
+    }
 }
 
 /// Where the code block goes when the text above it ends at `text_end`:
@@ -252,15 +331,18 @@ fn info_block(page: &mut Canvas, letter: &Letter) -> Result<(), LetterError> {
     Ok(())
 }
 
-/// Lays out one member's part of the page on top of the template, which the
-/// content stream draws first as the form XObject named `template`.
+/// Lays out one member's part of each of the `pages` pages on top of the
+/// template, which each content stream draws first as the form XObject
+/// named `template`: the address on the first page, the code and the QR
+/// code on the last.
 pub(crate) fn personal(
     letter: &Letter,
     block_top_mm: f32,
+    pages: usize,
     template: &[u8],
-) -> Result<Vec<u8>, LetterError> {
-    let mut page = Canvas::new();
-    page.content.x_object(Name(template));
+) -> Result<Vec<Vec<u8>>, LetterError> {
+    let mut first = Canvas::new();
+    first.content.x_object(Name(template));
 
     if letter.recipient.len() > ADDRESS_LINES_MAX {
         return Err(LetterError::Invalid {
@@ -277,7 +359,7 @@ pub(crate) fn personal(
     let mut baseline = ADDRESS_FIRST_BASELINE_MM;
     for (index, line) in letter.recipient.iter().enumerate() {
         let line = encode(line);
-        page.fitted(
+        first.fitted(
             &ADDRESS_FIT,
             TEXT_LEFT_MM,
             baseline,
@@ -287,10 +369,16 @@ pub(crate) fn personal(
         )?;
         baseline += ADDRESS_LEADING_MM;
     }
-
-    page.code(&letter.code, block_top_mm)?;
-    page.qr(&qr::encode(&letter.vote_url)?, block_top_mm);
-    Ok(page.finish())
+    let mut out = vec![first];
+    for _ in 1..pages {
+        let mut page = Canvas::new();
+        page.content.x_object(Name(template));
+        out.push(page);
+    }
+    let last = out.last_mut().ok_or(LetterError::Broken)?;
+    last.code(&letter.code, block_top_mm)?;
+    last.qr(&qr::encode(&letter.vote_url)?, block_top_mm);
+    Ok(out.into_iter().map(Canvas::finish).collect())
 }
 
 /// How a single line is set: its font, the size it starts at, the smallest
@@ -420,7 +508,7 @@ impl Canvas {
     }
 
     /// Fold marks and the hole mark on the left edge.
-    fn marks(&mut self) {
+    pub(crate) fn marks(&mut self) {
         self.content.set_line_width(MARK_WIDTH_PT);
         for (y, length) in [(FOLDS_MM[0], 5.0), (HOLE_MARK_MM, 8.0), (FOLDS_MM[1], 5.0)] {
             self.content

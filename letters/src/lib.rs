@@ -4,8 +4,11 @@
 //! A4 portrait, for a DL window envelope): the address in the window field,
 //! a QR code holding the ballot URL with the member's voting code, the code
 //! itself in large type to be typed by hand, and plain-language instructions;
-//! optionally followed by a postal voting slip ([`Slip`]) on a second page.
-//! The print shop receives one PDF with one or two pages per member.
+//! optionally followed by a postal voting slip ([`Slip`]) on the next page.
+//! A long text or a long ballot continues on following pages (at most
+//! [`layout::PAGES_MAX`] each, numbered "2/3"); the first page keeps the
+//! DIN 5008 layout. The print shop receives one PDF with the pages of each
+//! member in order.
 //!
 //! [`LetterWriter`] streams that PDF to any [`std::io::Write`]: each page is
 //! written as soon as it is laid out, so memory stays flat for 400,000
@@ -57,6 +60,7 @@ mod text;
 mod writer;
 
 pub use slip::{Slip, SlipQuestion, SLIP_BLOCK_TOP_MM};
+pub use text::unprintable;
 pub use writer::LetterWriter;
 
 /// One member's letter: everything printed on their page.
@@ -89,7 +93,8 @@ pub struct Letter {
     /// Subject line in bold, wrapped if longer than the text width.
     pub subject: String,
     /// Paragraphs of the instructions, plain text, wrapped at the text width
-    /// (12 pt). An empty string gives an empty line.
+    /// (12 pt), continued on following pages when longer than the first.
+    /// An empty string gives an empty line.
     pub body: Vec<String>,
     /// What the QR code encodes: the ballot URL with the voting code.
     pub vote_url: String,
@@ -100,8 +105,8 @@ pub struct Letter {
     pub code_label: String,
     /// Small print at the bottom of the page (7 pt), at most 3 lines.
     pub footer: String,
-    /// A postal voting slip printed on the next page, carrying the same
-    /// code; `None` for a letter without one.
+    /// A postal voting slip printed on the next page (or pages), carrying
+    /// the same code on each; `None` for a letter without one.
     pub slip: Option<Slip>,
 }
 
@@ -149,13 +154,15 @@ pub enum LetterError {
         /// Length of the URL in bytes.
         bytes: usize,
     },
-    /// Subject and body do not fit on one page above the code block.
+    /// The text and the code block of a letter, or the questions of a
+    /// slip, do not fit on [`layout::PAGES_MAX`] pages.
     #[error(
-        "the letter text is {overflow_lines} line(s) too long for one page; \
-         shorten the subject or the body (nothing is shrunk)"
+        "the letter text is {overflow_lines} line(s) too long for {max} pages; \
+         shorten the subject, the body or the ballot (nothing is shrunk)",
+        max = layout::PAGES_MAX
     )]
     TooLong {
-        /// How many body lines (12 pt) would have to go.
+        /// How many body lines (12 pt) or slip options would have to go.
         overflow_lines: usize,
     },
     /// A line that may not be wrapped is too wide even at its minimum size.

@@ -115,6 +115,15 @@ fn win_ansi(c: char) -> u8 {
     }
 }
 
+/// The first character of `text` that a letter cannot print (it would
+/// print as `?`, see the crate documentation), if any. Whitespace counts
+/// as printable: it only separates words.
+pub fn unprintable(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        c != '?' && !c.is_whitespace() && encode(c.encode_utf8(&mut [0; 4])) == [REPLACEMENT]
+    })
+}
+
 /// The size at which one line fits `width_mm`: `max` if it fits there,
 /// otherwise the largest size in steps of 0.1 pt that fits, as long as it is
 /// at least `min`. `None` if even `min` is too large.

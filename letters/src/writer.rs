@@ -50,7 +50,8 @@ const TEMPLATE: &[u8] = b"T";
 const HEADER: &[u8] = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
 const OUTPUT_BUFFER: usize = 256 * 1024;
 
-/// Writes letters as a PDF with one A4 page per letter, streaming to `W`.
+/// Writes letters as a PDF of A4 pages (one or more per letter, and its
+/// slip's), streaming to `W`.
 ///
 /// Call [`LetterWriter::write`] once per member in the order the print shop
 /// wants (the caller sorts by postcode), then [`LetterWriter::finish`].
@@ -66,8 +67,9 @@ pub struct LetterWriter<W: Write> {
     /// Intermediate page-tree nodes, one per [`PAGES_PER_NODE`] pages.
     nodes: Vec<Ref>,
     template: Option<SharedPart>,
-    /// The shared part of the last voting slip, and the slip it shows.
-    slip_template: Option<(Ref, Slip)>,
+    /// The shared parts of the last voting slip's pages, and the slip
+    /// they show.
+    slip_template: Option<(Vec<Ref>, Slip)>,
     title: String,
     broken: bool,
     deflate: Deflate,
@@ -107,9 +109,10 @@ impl Deflate {
     }
 }
 
-/// The shared part of the page last written, and the texts it was made of.
+/// The shared parts of the pages last written (one form per page), and
+/// the texts they were made of.
 struct SharedPart {
-    form: Ref,
+    forms: Vec<Ref>,
     block_top_mm: f32,
     return_address: String,
     sender_block: Vec<String>,
@@ -215,15 +218,16 @@ impl<W: Write> LetterWriter<W> {
             .template
             .as_ref()
             .filter(|shared| shared.matches(letter));
-        let (new_template, block_top_mm) = match cached {
-            Some(shared) => (None, shared.block_top_mm),
+        let (new_template, block_top_mm, pages) = match cached {
+            Some(shared) => (None, shared.block_top_mm, shared.forms.len()),
             None => {
                 let template = layout::template(letter)?;
                 let top = template.block_top_mm;
-                (Some(template), top)
+                let pages = template.pages.len();
+                (Some(template), top, pages)
             }
         };
-        let personal = layout::personal(letter, block_top_mm, TEMPLATE)?;
+        let personal = layout::personal(letter, block_top_mm, pages, TEMPLATE)?;
         // The slip is laid out before anything is written, so a slip that
         // does not fit leaves the writer as it was.
         let slip = match &letter.slip {
@@ -247,10 +251,14 @@ impl<W: Write> LetterWriter<W> {
 
         let mut batch = Batch::new();
         if let Some(template) = new_template {
-            let form = self.allocate()?;
-            self.form(&mut batch, form, &template.content);
+            let mut forms = Vec::with_capacity(template.pages.len());
+            for content in &template.pages {
+                let form = self.allocate()?;
+                self.form(&mut batch, form, content);
+                forms.push(form);
+            }
             self.template = Some(SharedPart {
-                form,
+                forms,
                 block_top_mm,
                 return_address: letter.return_address.clone(),
                 sender_block: letter.sender_block.clone(),
@@ -261,24 +269,32 @@ impl<W: Write> LetterWriter<W> {
                 footer: letter.footer.clone(),
             });
         }
-        let form = match &self.template {
-            Some(shared) => shared.form,
+        let forms = match &self.template {
+            Some(shared) => shared.forms.clone(),
             None => return Err(LetterError::Broken),
         };
-        self.page(&mut batch, form, &personal)?;
+        for (form, content) in forms.iter().zip(&personal) {
+            self.page(&mut batch, *form, content)?;
+        }
         self.emit(&batch)?;
         if let Some((wanted, new_template, personal)) = slip {
             let mut batch = Batch::new();
-            if let Some(content) = new_template {
-                let form = self.allocate()?;
-                self.form(&mut batch, form, &content);
-                self.slip_template = Some((form, wanted.clone()));
+            if let Some(pages) = new_template {
+                let mut forms = Vec::with_capacity(pages.len());
+                for content in &pages {
+                    let form = self.allocate()?;
+                    self.form(&mut batch, form, content);
+                    forms.push(form);
+                }
+                self.slip_template = Some((forms, wanted.clone()));
             }
-            let form = match &self.slip_template {
-                Some((form, _)) => *form,
+            let forms = match &self.slip_template {
+                Some((forms, _)) => forms.clone(),
                 None => return Err(LetterError::Broken),
             };
-            self.page(&mut batch, form, &personal)?;
+            for form in forms {
+                self.page(&mut batch, form, &personal)?;
+            }
             self.emit(&batch)?;
         }
         Ok(())
@@ -316,7 +332,8 @@ impl<W: Write> LetterWriter<W> {
         Ok(())
     }
 
-    /// Number of pages (letters) written so far.
+    /// Number of pages written so far (a letter has one or more, and its
+    /// slip one or more).
     pub fn pages(&self) -> usize {
         self.pages.len()
     }

@@ -92,14 +92,25 @@ async fn download(
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("letters-{id}.pdf");
+    let ballot = id.clone();
     let pdf = app
         .db
         .run(move |conn| {
             let mut pdf = Vec::new();
-            issue(conn, &catalogues, &public_url, &id, &key, &mut pdf)?;
+            issue(conn, &catalogues, &public_url, &ballot, &key, &mut pdf)?;
             Ok(pdf)
         })
-        .await?;
+        .await;
+    // A letter that cannot be printed (an address too wide for the window,
+    // say) is named in the log; the officer gets a page saying so, never
+    // a bare 400.
+    let pdf = match pdf {
+        Err(AppError::BadRequest(detail)) => {
+            log::warn!("letters not issued: {detail}");
+            return Ok(back("letters.cannot_print"));
+        }
+        other => other?,
+    };
     Ok(rocket::Either::Left(Download::new(
         rocket::http::ContentType::PDF,
         name,
@@ -173,6 +184,28 @@ impl<'a> LetterRun<'a> {
                 "letters are issued once the ballot is open (its electorate frozen) and before it closes".into(),
             ));
         }
+        let questions = super::ballot_box::questions(conn, ballot_id)?;
+        LetterRun::new(
+            conn,
+            (catalogues, public_url),
+            ballot_id,
+            group_id,
+            title,
+            closes_at,
+            &questions,
+        )
+    }
+
+    /// The run of a ballot of `group_id`, from its definition.
+    fn new(
+        conn: &mut DbConn,
+        (catalogues, public_url): (&'a Catalogues, &'a str),
+        ballot_id: &'a str,
+        group_id: i64,
+        title: String,
+        closes_at: NaiveDateTime,
+        questions: &[Question],
+    ) -> AppResult<LetterRun<'a>> {
         let organisation = crate::groups::path(conn, group_id)?
             .first()
             .map(|g| g.name.clone())
@@ -181,10 +214,9 @@ impl<'a> LetterRun<'a> {
             .find(group_id)
             .select(groups::name)
             .first(conn)?;
-        let questions = super::ballot_box::questions(conn, ballot_id)?;
         let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
         let slips = [Language::De, Language::En]
-            .map(|lang| slip(catalogues, lang, &title, &closes, &questions));
+            .map(|lang| slip(catalogues, lang, &title, &closes, questions));
         Ok(LetterRun {
             catalogues,
             public_url,
@@ -370,6 +402,94 @@ pub fn replacement(
     let public = run.write(&mut writer, &addressee)?;
     finish(writer)?;
     Ok(public)
+}
+
+/// Why a ballot's letters could not be printed, as a message key for the
+/// set-up form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unprintable {
+    /// The title, a question or an option holds a character the letters'
+    /// fonts do not have (it would print as "?").
+    Character,
+    /// Letter or slip needs more pages than a letter may have.
+    TooLong,
+    /// Another reason the letter writer gave (a line too wide, say).
+    Layout,
+}
+
+impl Unprintable {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Unprintable::Character => "setup.unprintable_character",
+            Unprintable::TooLong => "setup.letters_too_long",
+            Unprintable::Layout => "setup.letters_unprintable",
+        }
+    }
+}
+
+/// Checks, at set-up and before anything is stored, that the letters and
+/// postal voting slips of a ballot with this definition can be printed in
+/// every language: every character of the title, questions and options is
+/// printable, and a letter (with a sample address and a real code in a URL
+/// as long as the ballot's) lays out on the pages a letter may have. What
+/// passes here prints for every member whose address prints.
+pub fn check_printable(
+    conn: &mut DbConn,
+    catalogues: &Catalogues,
+    public_url: &str,
+    ballot: &super::setup::NewBallot,
+) -> AppResult<Result<(), Unprintable>> {
+    let texts =
+        std::iter::once(ballot.title.as_str()).chain(ballot.questions.iter().flat_map(|q| {
+            std::iter::once(q.text.as_str()).chain(q.options().iter().map(|o| o.label.as_str()))
+        }));
+    for text in texts {
+        if votum_letters::unprintable(text).is_some() {
+            return Ok(Err(Unprintable::Character));
+        }
+    }
+    // A ballot id of the real length: the URL in the QR code depends on it.
+    let sample_id = "0".repeat(20);
+    let run = LetterRun::new(
+        conn,
+        (catalogues, public_url),
+        &sample_id,
+        ballot.group_id,
+        ballot.title.clone(),
+        ballot.closes_at,
+        &ballot.questions,
+    )?;
+    let mut writer = run.start(std::io::sink())?;
+    for language in [Language::De, Language::En] {
+        let member = Addressee {
+            id: 0,
+            membership_number: "0".into(),
+            first_name: "Erika".into(),
+            last_name: "Mustermann".into(),
+            address_extra: None,
+            street: "Musterstraße".into(),
+            house_number: "1".into(),
+            postcode: "12345".into(),
+            city: "Musterstadt".into(),
+            country: "DE".into(),
+            language: language.as_str().into(),
+        };
+        let letter = run.letter(&member, &Code::generate()?);
+        match writer.write(&letter) {
+            Ok(()) => {}
+            Err(votum_letters::LetterError::TooLong { .. }) => {
+                return Ok(Err(Unprintable::TooLong))
+            }
+            Err(e @ (votum_letters::LetterError::Io(_) | votum_letters::LetterError::Broken)) => {
+                return Err(letter_error(e))
+            }
+            Err(e) => {
+                log::warn!("ballot letters cannot be printed: {e}");
+                return Ok(Err(Unprintable::Layout));
+            }
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// The postal voting slip of a ballot in one language: each question with

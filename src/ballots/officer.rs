@@ -464,6 +464,8 @@ async fn create(
     let fields = form.0;
     let now = app.clock.now();
     let sealing = app.sealing.clone();
+    let catalogues = app.catalogues.clone();
+    let public_url = app.settings.public_url.clone();
     let outcome = app
         .db
         .run(move |conn| {
@@ -489,6 +491,18 @@ async fn create(
                         shuffle_options: fields.get("shuffle") == Some("on"),
                         questions,
                     };
+                    // Before anything is stored: letters that cannot be
+                    // printed would be found only after the electorate is
+                    // frozen.
+                    if let Err(problem) =
+                        super::letters::check_printable(conn, &catalogues, &public_url, &ballot)?
+                    {
+                        return Ok(Err((
+                            fields,
+                            vec![("letters", problem.message_key())],
+                            Vec::new(),
+                        )));
+                    }
                     Ok(Ok(setup::create(conn, &sealing, &ballot, now)?))
                 }
                 (basics, questions) => Ok(Err((

@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod bad_input;
 mod ballot_box;
+mod ballot_letters;
 mod bank;
 mod browser;
 mod cli;

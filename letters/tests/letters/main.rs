@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod errors;
+mod pages;
 mod pdf;
 mod qr;
 mod sample;

@@ -83,7 +83,7 @@ fn a_slip_adds_a_page_with_questions_code_and_qr() {
 #[test]
 fn a_slip_that_does_not_fit_is_refused_and_nothing_is_written() {
     let mut long = slip();
-    long.questions[1].options = (0..40).map(|n| format!("Kandidatin {n}")).collect();
+    long.questions[1].options = (0..400).map(|n| format!("Kandidatin {n}")).collect();
     let mut writer = votum_letters::LetterWriter::new(Vec::new(), "t").unwrap();
     let refused = writer.write(&Letter {
         slip: Some(long),

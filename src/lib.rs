@@ -27,6 +27,7 @@ pub mod members;
 pub mod offices;
 pub mod privacy;
 pub mod ratelimit;
+pub mod rights;
 pub mod rotate;
 pub mod selfservice;
 pub mod spreadsheet;

@@ -23,6 +23,7 @@ use crate::db::schema::{ballots, electors, groups, members};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
+use crate::rights::{BallotId, Officer};
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -36,13 +37,13 @@ pub fn routes() -> Vec<rocket::Route> {
 async fn prepare(
     app: AppState<'_>,
     page: crate::web::Page,
-    user: crate::auth::CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
 ) -> AppResult<rocket_dyn_templates::Template> {
+    let status = officer.status;
     let context = app
         .db
         .run(move |conn| {
-            let (_, status) = super::officer::officer_ballot(conn, &user, &id)?;
             let title: String = ballots::table
                 .find(&id)
                 .select(ballots::title)
@@ -69,7 +70,7 @@ async fn prepare(
 #[rocket::post("/ballots/<id>/letters", data = "<form>")]
 async fn download(
     app: AppState<'_>,
-    user: crate::auth::CurrentUser,
+    _officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<rocket::Either<Download, rocket::response::Flash<rocket::response::Redirect>>> {
@@ -79,10 +80,6 @@ async fn download(
             key,
         ))
     };
-    let ballot = id.clone();
-    app.db
-        .run(move |conn| super::officer::officer_ballot(conn, &user, &ballot))
-        .await?;
     if form.0.get("noted") != Some("on") {
         return Ok(back("letters.key_not_noted"));
     }

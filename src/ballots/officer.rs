@@ -21,6 +21,7 @@ use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::rights::{AnyGroup, BallotId, Officer};
 use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
@@ -29,34 +30,12 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// Whether the user is a returning officer for `group` (an office in the
-/// group or above it).
+/// group or above it). Routes take [`Officer`], which asks this.
 pub fn is_officer_for(conn: &mut DbConn, user: &CurrentUser, group: i64) -> AppResult<bool> {
     if user.officer_groups.is_empty() {
         return Ok(false);
     }
     crate::groups::in_scope(conn, &Scope::Groups(user.officer_groups.clone()), group)
-}
-
-fn ballot_group(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, BallotStatus)> {
-    Ok(ballots::table
-        .find(ballot)
-        .select((ballots::group_id, ballots::status))
-        .first(conn)?)
-}
-
-/// The ballot's group and status, if `user` is a returning officer for it;
-/// every officer route goes through here.
-pub fn officer_ballot(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    ballot: &str,
-) -> AppResult<(i64, BallotStatus)> {
-    let (group, status) = ballot_group(conn, ballot)?;
-    if is_officer_for(conn, user, group)? {
-        Ok((group, status))
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Records a request for `act`; fails with a conflict if one is pending.
@@ -336,14 +315,6 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
     ))
 }
 
-fn require_officer(user: &CurrentUser) -> AppResult<()> {
-    if user.officer_groups.is_empty() {
-        Err(AppError::Forbidden)
-    } else {
-        Ok(())
-    }
-}
-
 fn slot_views(fields: &Fields, errors: &[SlotError]) -> Vec<Value> {
     (0..questions::SLOTS)
         .map(|n| {
@@ -367,8 +338,7 @@ fn slot_views(fields: &Fields, errors: &[SlotError]) -> Vec<Value> {
 }
 
 #[get("/ballots/new")]
-async fn new_form(page: Page, user: CurrentUser) -> AppResult<Template> {
-    require_officer(&user)?;
+async fn new_form(page: Page, _officer: Officer<AnyGroup>) -> AppResult<Template> {
     let fields = Fields(Vec::new());
     Ok(page.render(
         "ballots/new",
@@ -457,10 +427,10 @@ fn ballot_fields(
 async fn create(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
+    officer: Officer<AnyGroup>,
     form: CsrfForm<Fields>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
-    require_officer(&user)?;
+    let user = officer.user;
     let fields = form.0;
     let now = app.clock.now();
     let sealing = app.sealing.clone();
@@ -558,14 +528,14 @@ struct ActRow(
 async fn manage(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
 ) -> AppResult<Template> {
-    let account = user.account_id;
+    let account = officer.user.account_id;
+    let status = officer.status;
     let context = app
         .db
         .run(move |conn| {
-            let (_, status) = officer_ballot(conn, &user, &id)?;
             let (title, opens_at, closes_at): (String, NaiveDateTime, NaiveDateTime) = ballots::table
                 .find(&id)
                 .select((ballots::title, ballots::opens_at, ballots::closes_at))
@@ -630,10 +600,11 @@ async fn manage(
 #[post("/ballots/<id>/request", data = "<form>")]
 async fn request(
     app: AppState<'_>,
-    user: CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
+    let account = officer.user.account_id;
     let act = form
         .0
         .get("act")
@@ -645,10 +616,7 @@ async fn request(
     let target = format!("/ballots/{id}/manage");
     let outcome = app
         .db
-        .run(move |conn| {
-            officer_ballot(conn, &user, &id)?;
-            request_act(conn, &id, act, user.account_id, now)
-        })
+        .run(move |conn| request_act(conn, &id, act, account, now))
         .await;
     match outcome {
         Ok(_) => Ok(Flash::success(Redirect::to(target), "officer.requested")),
@@ -663,20 +631,18 @@ async fn request(
 #[post("/ballots/<id>/confirm/<act>", data = "<_form>")]
 async fn confirm(
     app: AppState<'_>,
-    user: CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
     act: i64,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
+    let account = officer.user.account_id;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");
     let sealing = app.sealing.clone();
     let outcome = app
         .db
-        .run(move |conn| {
-            officer_ballot(conn, &user, &id)?;
-            confirm_act(conn, &sealing, &id, act, user.account_id, now)
-        })
+        .run(move |conn| confirm_act(conn, &sealing, &id, act, account, now))
         .await?;
     Ok(match outcome {
         Ok(_) => Flash::success(Redirect::to(target), "officer.confirmed"),

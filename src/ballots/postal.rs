@@ -14,11 +14,11 @@ use votum_crypto::credential::{Code, CredentialKey};
 use super::credential::{CredentialUse, PostalUse};
 use super::form::choices;
 use super::vote::{load, BallotInfo};
-use crate::auth::CurrentUser;
 use crate::db::models::text_enum;
 use crate::db::schema::{credentials, postal_votes};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::rights::{BallotId, Officer};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -124,11 +124,6 @@ fn counts(conn: &mut DbConn, ballot: &str) -> AppResult<(i64, i64)> {
     Ok((counted, void))
 }
 
-fn officer_ballot(conn: &mut DbConn, user: &CurrentUser, id: &str) -> AppResult<BallotInfo> {
-    super::officer::officer_ballot(conn, user, id)?;
-    load(conn, id)
-}
-
 fn render(
     page: &Page,
     ballot: &BallotInfo,
@@ -154,13 +149,13 @@ fn render(
 async fn postal_form(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
+    _officer: Officer<BallotId>,
     id: String,
 ) -> AppResult<Template> {
     let (ballot, counts) = app
         .db
         .run(move |conn| {
-            let ballot = officer_ballot(conn, &user, &id)?;
+            let ballot = load(conn, &id)?;
             let counts = counts(conn, &id)?;
             Ok((ballot, counts))
         })
@@ -179,7 +174,7 @@ async fn postal_form(
 async fn register_slip(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
+    _officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<(Status, Template)> {
@@ -187,7 +182,7 @@ async fn register_slip(
     let (status, template) = app
         .db
         .run(move |conn| {
-            let ballot = officer_ballot(conn, &user, &id)?;
+            let ballot = load(conn, &id)?;
             let code = match Code::parse(fields.get("code").unwrap_or("")) {
                 Ok(code) => code,
                 Err(_) => {

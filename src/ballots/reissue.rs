@@ -15,11 +15,11 @@ use super::letters::Download;
 use super::officer::{self, Act, ActRefusal, PendingRequest};
 use super::setup::{self, Origin};
 use crate::audit::{self, Action, Event};
-use crate::auth::CurrentUser;
 use crate::db::schema::{credentials, electors, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
+use crate::rights::{BallotId, Officer};
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<Route> {
@@ -169,19 +169,17 @@ fn manage(id: &str) -> Redirect {
 #[post("/ballots/<id>/reissue", data = "<form>")]
 async fn request(
     app: AppState<'_>,
-    user: CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
+    let account = officer.user.account_id;
     let number = form.0.get("member").unwrap_or("").to_owned();
     let now = app.clock.now();
     let target = manage(&id);
     let outcome = app
         .db
-        .run(move |conn| {
-            officer::officer_ballot(conn, &user, &id)?;
-            request_reissue(conn, &id, &number, user.account_id, now)
-        })
+        .run(move |conn| request_reissue(conn, &id, &number, account, now))
         .await?;
     Ok(match outcome {
         Ok(_) => Flash::success(target, "officer.requested"),
@@ -192,7 +190,7 @@ async fn request(
 #[post("/ballots/<id>/reissue/<act>", data = "<form>")]
 async fn confirm_route(
     app: AppState<'_>,
-    user: CurrentUser,
+    officer: Officer<BallotId>,
     id: String,
     act: i64,
     form: CsrfForm<Fields>,
@@ -205,21 +203,10 @@ async fn confirm_route(
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
     let name = format!("letter-{id}-reissued.pdf");
+    let account = officer.user.account_id;
     let outcome = app
         .db
-        .run(move |conn| {
-            officer::officer_ballot(conn, &user, &id)?;
-            confirm(
-                conn,
-                &catalogues,
-                &public_url,
-                &id,
-                act,
-                user.account_id,
-                &key,
-                now,
-            )
-        })
+        .run(move |conn| confirm(conn, &catalogues, &public_url, &id, act, account, &key, now))
         .await?;
     Ok(match outcome {
         Ok(pdf) => Either::Left(Download::new(rocket::http::ContentType::PDF, name, pdf)),

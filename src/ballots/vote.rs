@@ -30,6 +30,7 @@ use crate::db::schema::{ballot_boxes, ballots, box_entries, credentials, elector
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::ratelimit;
+use crate::rights::{BallotId, Officer};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -208,23 +209,20 @@ fn standing(
 async fn ballot_page(
     app: AppState<'_>,
     page: Page,
+    officer: Option<Officer<BallotId>>,
     id: String,
     code: Option<String>,
 ) -> AppResult<Template> {
     let now = app.clock.now();
     let member = page.user.as_ref().and_then(|u| u.member_id);
-    let user = page.user.clone();
+    let officer = officer.is_some();
     let sealing = app.sealing.clone();
-    let (ballot, standing, officer) = app
+    let (ballot, standing) = app
         .db
         .run(move |conn| {
             let ballot = load(conn, &id)?;
             let standing = standing(conn, &sealing, &id, member)?;
-            let officer = match &user {
-                Some(user) => super::officer::is_officer_for(conn, user, ballot.group_id)?,
-                None => false,
-            };
-            Ok((ballot, standing, officer))
+            Ok((ballot, standing))
         })
         .await?;
     let fields = Fields(Vec::new());

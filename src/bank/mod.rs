@@ -24,6 +24,7 @@ use crate::db::schema::bank_accounts;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::history;
+use crate::rights::{MemberId, Treasurer, Tree};
 use crate::web::{AppState, CsrfForm, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -192,13 +193,12 @@ pub fn open(
 }
 
 /// Whether `user` may reveal the bank details of `member_id`: a treasurer
-/// today of a group above the member (never an admin as such).
+/// today of the member's home chapter or a chapter above it (never an
+/// admin as such, never through a working group). The route takes
+/// [`crate::rights::Treasurer`], which asks this.
 pub fn may_reveal(conn: &mut DbConn, user: &CurrentUser, member_id: i64) -> AppResult<bool> {
-    if user.treasurer_groups.is_empty() {
-        return Ok(false);
-    }
     let scope = Scope::Groups(user.treasurer_groups.clone());
-    Ok(crate::members::query::find_visible(conn, &scope, member_id)?.is_some())
+    Tree::Chapters.holds(conn, &scope, member_id)
 }
 
 #[get("/profile/bank")]
@@ -254,18 +254,16 @@ async fn save_own(
 async fn reveal(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
+    treasurer: Treasurer<MemberId>,
     id: i64,
     _form: CsrfForm<crate::web::Fields>,
 ) -> AppResult<Template> {
     let sealing = app.sealing.clone();
     let now = app.clock.now();
+    let user = treasurer.user;
     let details = app
         .db
         .run(move |conn| {
-            if !may_reveal(conn, &user, id)? {
-                return Err(AppError::Forbidden);
-            }
             let details = open(conn, &sealing, id)?.ok_or(AppError::NotFound)?;
             audit::record(
                 conn,

@@ -22,6 +22,7 @@ use crate::db::schema::{group_memberships, groups, offices};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
+use crate::rights::{ChairOf, MemberId};
 use crate::spreadsheet::CsvSheet;
 use crate::web::{AppState, Page};
 
@@ -169,14 +170,17 @@ pub fn belonging(
 }
 
 #[get("/members/<id>")]
-async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResult<Template> {
-    let user = board.0;
-    let scope = user.scope();
+async fn detail(
+    app: AppState<'_>,
+    view: Page,
+    chair: ChairOf<MemberId>,
+    id: i64,
+) -> AppResult<Template> {
+    let ChairOf { user, member, .. } = chair;
     let now = app.clock.now();
     let context = app
         .db
         .run(move |conn| {
-            let member = query::find_visible(conn, &scope, id)?.ok_or(AppError::NotFound)?;
             audit::record(
                 conn,
                 now,
@@ -195,7 +199,7 @@ async fn detail(app: AppState<'_>, view: Page, board: Board, id: i64) -> AppResu
                 map.insert("member".into(), json!(member));
                 map.insert("bank_masked".into(), json!(bank));
                 map.insert("can_reveal".into(), json!(can_reveal));
-                map.insert("member_id".into(), json!(member.id.to_string()));
+                map.insert("member_id".into(), json!(id.to_string()));
             }
             Ok(context)
         })

@@ -396,3 +396,67 @@ fn keys_rotate(backend: votum::db::Backend) {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bank details of member 102"));
 }
+
+both_backends!(
+    a_working_group_treasurer_reveals_no_member_of_another_chapter,
+    |app: TestApp| {
+        // Bank details follow the chapter tree only (rights::Tree::Chapters):
+        // member-a1 is treasurer of the working group that member-b1 (of
+        // chapter B1) belongs to, and may read the member's record as a
+        // board member of the group, but never reveal the IBAN.
+        let org = app.with_org();
+        let now = test_now();
+        {
+            let mut conn = app.conn();
+            for (member, iban) in [
+                (100, "DE89370400440532013000"),
+                (103, "GB82WEST12345698765432"),
+            ] {
+                bank::store(&mut conn, &app.sealing, member, &details(iban), None, now).unwrap();
+            }
+            votum::members::import::join_groups(
+                &mut conn,
+                &[votum::db::models::GroupMembership {
+                    group_id: org.working_group.id,
+                    member_id: org.member_b1.id,
+                    since: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                }],
+            )
+            .unwrap();
+            diesel::insert_into(offices::table)
+                .values(Office {
+                    id: 701,
+                    member_id: org.member_a1.id,
+                    group_id: org.working_group.id,
+                    role: "treasurer".into(),
+                    starts_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                    ends_on: None,
+                })
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let (status, page) = app.get("/members/103");
+        assert_eq!(status, Status::Ok, "the group's board reads its members");
+        assert!(!page.contains("action=\"/members/103/bank\""), "{page}");
+        let (status, page) = reveal(&app, 103);
+        assert_eq!(status, Status::Forbidden);
+        assert!(!page.contains("GB82"));
+        app.logout();
+
+        // The same person as treasurer of chapter A1 still reveals A1's
+        // members, and still not the working group's member of B1.
+        treasurer_a1(&app, None);
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let (status, page) = reveal(&app, 100);
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("DE89 3704 0044 0532 0130 00"), "{page}");
+        assert_eq!(reveal(&app, 103).0, Status::Forbidden);
+        let reveals: i64 = audit_log::table
+            .filter(audit_log::action.eq("bank_details_revealed"))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert_eq!(reveals, 1);
+    }
+);

@@ -30,6 +30,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
 use crate::mail::{Mail, Mailer};
+use crate::rights::{SurveyId, SurveyOwner};
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<Route> {
@@ -120,10 +121,11 @@ fn sender(
 #[post("/surveys/<id>/invite", data = "<_form>")]
 async fn invite(
     app: AppState<'_>,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
+    let SurveyOwner { user, survey, .. } = owner;
     let now = app.clock.now();
     let mailer = app.mailer.clone();
     let catalogues = app.catalogues.clone();
@@ -132,7 +134,6 @@ async fn invite(
     let sent = app
         .db
         .run(move |conn| {
-            let survey = super::owned(conn, &user, &id)?;
             // Rights first, as they are today: a refused run claims nothing.
             let sender = match sender(conn, &user, &survey)? {
                 Ok(sender) => sender,
@@ -174,10 +175,11 @@ async fn invite(
 #[post("/surveys/<id>/letters", data = "<_form>")]
 async fn letters(
     app: AppState<'_>,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
     _form: CsrfForm<Fields>,
 ) -> AppResult<Result<Download, Flash<Redirect>>> {
+    let SurveyOwner { user, survey, .. } = owner;
     let now = app.clock.now();
     let catalogues = app.catalogues.clone();
     let public_url = app.settings.public_url.clone();
@@ -187,7 +189,6 @@ async fn letters(
     let outcome = app
         .db
         .run(move |conn| {
-            let survey = super::owned(conn, &user, &id)?;
             if survey.phase(now) == super::Phase::Closed {
                 return Ok(Err("surveys.letters_closed"));
             }

@@ -17,6 +17,7 @@ use super::{tally, Phase};
 use crate::auth::CurrentUser;
 use crate::db::schema::{group_tree, groups, survey_policies, surveys};
 use crate::error::{AppError, AppResult};
+use crate::rights::{SurveyId, SurveyOwner};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -269,14 +270,16 @@ async fn create(
 async fn manage(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
 ) -> AppResult<Template> {
     let now = app.clock.now();
+    let SurveyOwner { user, survey, .. } = owner;
+    // The guard read and checked the same `<id>`.
+    let _ = id;
     let (survey, counts, may_invite) = app
         .db
         .run(move |conn| {
-            let survey = super::owned(conn, &user, &id)?;
             let counts = store::channel_counts(conn, &survey.id)?;
             let may_invite = super::reach::sender_scope(conn, &user, &survey)?;
             Ok((survey, counts, may_invite))
@@ -309,14 +312,13 @@ async fn manage(
 async fn paper_form(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let survey = app
-        .db
-        .run(move |conn| super::owned(conn, &user, &id))
-        .await?;
+    let survey = owner.survey;
+    // The guard read and checked the same `<id>`.
+    let _ = id;
     Ok(page.render(
         "surveys/paper",
         json!({"survey": survey.summary(now), "questions": form_view(&survey, &Fields(Vec::new()), &[])}),
@@ -330,16 +332,15 @@ async fn paper_form(
 async fn paper(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
     form: CsrfForm<Fields>,
 ) -> AppResult<Result<Flash<Redirect>, (Status, Template)>> {
     let now = app.clock.now();
     let fields = form.0;
-    let survey = app
-        .db
-        .run(move |conn| super::owned(conn, &user, &id))
-        .await?;
+    let survey = owner.survey;
+    // The guard read and checked the same `<id>`.
+    let _ = id;
     if survey.phase(now) == Phase::NotYetOpen {
         return Err(AppError::Forbidden);
     }
@@ -373,16 +374,16 @@ async fn paper(
 #[post("/surveys/<id>/decision", data = "<form>")]
 async fn decide(
     app: AppState<'_>,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
     form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
     let slot = form.0.get("slot").unwrap_or("").to_owned();
     let target = format!("/surveys/{id}");
+    let survey = owner.survey;
     let ok = app
         .db
         .run(move |conn| {
-            let survey = super::owned(conn, &user, &id)?;
             let offered = survey
                 .questions
                 .iter()

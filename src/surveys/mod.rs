@@ -155,7 +155,8 @@ impl Survey {
 }
 
 /// Whether the user may manage the survey: its owner, an admin, or a board
-/// member whose scope holds the survey's group.
+/// member whose scope holds the survey's group. Owner routes take
+/// [`crate::rights::SurveyOwner`], which asks this.
 pub fn is_owner(conn: &mut DbConn, user: &CurrentUser, survey: &Survey) -> AppResult<bool> {
     if user.is_admin || user.account_id == survey.owner_account_id {
         return Ok(true);
@@ -165,16 +166,6 @@ pub fn is_owner(conn: &mut DbConn, user: &CurrentUser, survey: &Survey) -> AppRe
             crate::groups::in_scope(conn, &Scope::Groups(user.board_groups.clone()), group)
         }
         _ => Ok(false),
-    }
-}
-
-/// The survey, if the user may manage it; every owner route goes through here.
-pub fn owned(conn: &mut DbConn, user: &CurrentUser, id: &str) -> AppResult<Survey> {
-    let survey = load(conn, id)?;
-    if is_owner(conn, user, &survey)? {
-        Ok(survey)
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 

@@ -25,6 +25,7 @@ use crate::ballots::letters::Download;
 use crate::db::schema::members;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::rights::{SurveyId, SurveyOwner};
 use crate::spreadsheet::CsvSheet;
 use crate::web::{AppState, Fields, Page};
 
@@ -175,12 +176,11 @@ fn member_numbers(conn: &mut DbConn, responses: &[Response]) -> AppResult<HashMa
 
 async fn owned_with_responses(
     app: AppState<'_>,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
 ) -> AppResult<(Survey, Vec<Response>, HashMap<i64, String>)> {
+    let survey = owner.survey;
     app.db
         .run(move |conn| {
-            let survey = super::owned(conn, &user, &id)?;
             let responses = store::responses(conn, &survey.id)?;
             let names = member_numbers(conn, &responses)?;
             Ok((survey, responses, names))
@@ -189,8 +189,14 @@ async fn owned_with_responses(
 }
 
 #[get("/surveys/<id>/export.csv")]
-async fn export_csv(app: AppState<'_>, user: CurrentUser, id: String) -> AppResult<Download> {
-    let (survey, responses, names) = owned_with_responses(app, user, id).await?;
+async fn export_csv(
+    app: AppState<'_>,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
+) -> AppResult<Download> {
+    // The guard read and checked the same `<id>`.
+    let _ = id;
+    let (survey, responses, names) = owned_with_responses(app, owner).await?;
     let mut out = CsvSheet::new();
     out.row(headings(&survey))?;
     for response in &responses {
@@ -205,8 +211,14 @@ async fn export_csv(app: AppState<'_>, user: CurrentUser, id: String) -> AppResu
 }
 
 #[get("/surveys/<id>/export.json")]
-async fn export_json(app: AppState<'_>, user: CurrentUser, id: String) -> AppResult<Download> {
-    let (survey, responses, names) = owned_with_responses(app, user, id).await?;
+async fn export_json(
+    app: AppState<'_>,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
+) -> AppResult<Download> {
+    // The guard read and checked the same `<id>`.
+    let _ = id;
+    let (survey, responses, names) = owned_with_responses(app, owner).await?;
     let document = json!({
         "survey": {
             "id": survey.id,
@@ -249,14 +261,13 @@ pub fn public_link(public_url: &str, id: &str) -> String {
 async fn display(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let survey = app
-        .db
-        .run(move |conn| super::owned(conn, &user, &id))
-        .await?;
+    let survey = owner.survey;
+    // The guard read and checked the same `<id>`.
+    let _ = id;
     Ok(page.render(
         "surveys/display",
         json!({
@@ -310,14 +321,13 @@ async fn qr_png_route(app: AppState<'_>, id: String) -> AppResult<(ContentType, 
 async fn print(
     app: AppState<'_>,
     page: Page,
-    user: CurrentUser,
-    id: String,
+    owner: SurveyOwner<SurveyId>,
+    id: &str,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let survey = app
-        .db
-        .run(move |conn| super::owned(conn, &user, &id))
-        .await?;
+    let survey = owner.survey;
+    // The guard read and checked the same `<id>`.
+    let _ = id;
     let questions = form_view(&survey, &Fields(Vec::new()), &[]);
     Ok(page.render(
         "surveys/print",

@@ -207,7 +207,17 @@ async fn confirm_route(
     let outcome = app
         .db
         .run(move |conn| confirm(conn, &catalogues, &public_url, &id, act, account, &key, now))
-        .await?;
+        .await;
+    // A replacement letter that cannot be printed (an address too wide for
+    // the window) is named in the log and answered with a message; the
+    // transaction stored nothing.
+    let outcome = match outcome {
+        Err(AppError::BadRequest(detail)) => {
+            log::warn!("replacement letter not issued: {detail}");
+            return Ok(Either::Right(Flash::error(target, "letters.cannot_print")));
+        }
+        other => other?,
+    };
     Ok(match outcome {
         Ok(pdf) => Either::Left(Download::new(rocket::http::ContentType::PDF, name, pdf)),
         Err(refusal) => Either::Right(Flash::error(target, refusal.message_key())),

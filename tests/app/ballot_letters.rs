@@ -191,3 +191,33 @@ crate::both_backends!(
         assert_eq!(stored, 0);
     }
 );
+
+crate::both_backends!(
+    a_letter_that_cannot_be_printed_gets_a_message_not_a_bare_400,
+    |app: TestApp| {
+        use votum::db::schema::electors;
+        // Bruno's street (stored before today's input rules) is too wide
+        // for the envelope window even at the smallest size.
+        let ballot = crate::letters::open_with_letters(&app, &[103]);
+        diesel::update(members::table.find(103))
+            .set(members::street.eq("Straße mit einem ganz besonders langen Namen und noch mehr"))
+            .execute(&mut *app.conn())
+            .unwrap();
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        let letters = format!("/ballots/{ballot}/letters");
+        let (_, page) = app.get(&letters);
+        let key = crate::support::hidden_value(&page, "key").unwrap();
+        let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);
+        assert_eq!(response.status(), Status::SeeOther);
+        let (_, page) = app.get(&letters);
+        assert!(page.contains("muss in das Fenster"), "{page}");
+        let issued: i64 = electors::table
+            .filter(electors::ballot_id.eq(&ballot))
+            .filter(electors::channel.eq("letter"))
+            .filter(electors::issued.eq(true))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert_eq!(issued, 0, "nothing stored");
+    }
+);

@@ -282,53 +282,62 @@ async fn forgot(
     let shown = name.clone();
     let catalogues = app.catalogues.clone();
     let mailer = app.mailer.clone();
-    let limited = app
+    // Member or not, the request does the same work before it answers: one
+    // transaction (the rate-limit counts, the lookup, a token), and for a
+    // member the few rows of the link, its mail and the audit entry in the
+    // same commit. The mail server is talked to only after the answer.
+    let (limited, delivery) = app
         .db
         .run(move |conn| {
-            let under_limit =
-                ratelimit::hit(conn, now, &address_bucket, ratelimit::RESET_REQUESTS)?
-                    && ratelimit::hit(conn, now, &name_bucket, ratelimit::RESET_REQUESTS)?;
-            if !under_limit {
-                return Ok(true);
-            }
-            let Some(target) = reset_target(conn, &name)? else {
-                return Ok(false);
-            };
-            let token = votum_crypto::Token::generate()?;
-            retire_reset_links(conn, &target)?;
-            diesel::insert_into(password_resets::table)
-                .values(PasswordReset {
-                    token_digest: token.digest,
-                    member_id: target.member_id,
-                    account_id: target.account_id,
-                    expires_at: now + Duration::hours(RESET_LINK_HOURS),
-                })
-                .execute(conn)?;
-            let link = format!("{app_url}/password/reset/{}", token.secret.expose());
-            let mail = Mail {
-                to: target.email,
-                subject: catalogues.get(lang, "password.mail_subject").to_owned(),
-                body: catalogues.format(
-                    lang,
-                    "password.mail_body",
-                    &[("link", link), ("hours", RESET_LINK_HOURS.to_string())],
-                ),
-            };
-            mailer.send(conn, now, mail)?;
-            audit::record(
-                conn,
-                now,
-                Event {
-                    actor: target.account_id,
-                    action: Action::PasswordResetRequested,
-                    member: target.member_id,
-                    group: None,
-                    detail: "",
-                },
-            )?;
-            Ok(false)
+            conn.transaction(|conn| {
+                let under_limit =
+                    ratelimit::take(conn, now, &address_bucket, ratelimit::RESET_REQUESTS)?
+                        && ratelimit::take(conn, now, &name_bucket, ratelimit::RESET_REQUESTS)?;
+                if !under_limit {
+                    return Ok((true, None));
+                }
+                let found = reset_target(conn, &name)?;
+                let is_member = found.is_some();
+                // An unknown name writes the same rows for a decoy, in a
+                // savepoint that is then undone: the same statements run.
+                let target = found.unwrap_or_else(ResetTarget::decoy);
+                let written = conn.transaction(|conn| {
+                    let delivery = write_reset(
+                        conn,
+                        &target,
+                        now,
+                        |token| {
+                            let link = format!("{app_url}/password/reset/{}", token.expose());
+                            Mail {
+                                to: target.email.clone(),
+                                subject: catalogues.get(lang, "password.mail_subject").to_owned(),
+                                body: catalogues.format(
+                                    lang,
+                                    "password.mail_body",
+                                    &[("link", link), ("hours", RESET_LINK_HOURS.to_string())],
+                                ),
+                            }
+                        },
+                        &mailer,
+                    )
+                    .map_err(Undo::Failed)?;
+                    if is_member {
+                        Ok(delivery)
+                    } else {
+                        Err(Undo::Decoy)
+                    }
+                });
+                match written {
+                    Ok(delivery) => Ok((false, Some(delivery))),
+                    Err(Undo::Decoy) => Ok((false, None)),
+                    Err(Undo::Failed(e)) => Err(e),
+                }
+            })
         })
         .await?;
+    if let Some(delivery) = delivery {
+        delivery.start(app.db.clone(), app.clock.clone());
+    }
     if limited {
         return Ok((
             Status::TooManyRequests,
@@ -349,6 +358,65 @@ struct ResetTarget {
     member_id: Option<i64>,
     account_id: Option<i64>,
     email: String,
+}
+
+impl ResetTarget {
+    /// Nobody: the rows written for an unknown name, then undone.
+    fn decoy() -> ResetTarget {
+        ResetTarget {
+            member_id: None,
+            account_id: None,
+            email: "nobody@invalid".into(),
+        }
+    }
+}
+
+/// Why a reset's savepoint is undone.
+enum Undo {
+    /// The rows were written for a decoy, to take the same time.
+    Decoy,
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for Undo {
+    fn from(e: diesel::result::Error) -> Self {
+        Undo::Failed(e.into())
+    }
+}
+
+/// Writes a reset link for `target`: retires the earlier ones, stores the
+/// new one, queues its mail (made by `mail` from the secret) and records
+/// it in the audit log.
+fn write_reset(
+    conn: &mut DbConn,
+    target: &ResetTarget,
+    now: chrono::NaiveDateTime,
+    mail: impl FnOnce(&SecretString) -> Mail,
+    mailer: &crate::mail::Mailer,
+) -> AppResult<crate::mail::Delivery> {
+    let token = votum_crypto::Token::generate()?;
+    retire_reset_links(conn, target)?;
+    diesel::insert_into(password_resets::table)
+        .values(PasswordReset {
+            token_digest: token.digest.clone(),
+            member_id: target.member_id,
+            account_id: target.account_id,
+            expires_at: now + Duration::hours(RESET_LINK_HOURS),
+        })
+        .execute(conn)?;
+    let delivery = mailer.queue(conn, now, mail(&token.secret))?;
+    audit::record(
+        conn,
+        now,
+        Event {
+            actor: target.account_id,
+            action: Action::PasswordResetRequested,
+            member: target.member_id,
+            group: None,
+            detail: "",
+        },
+    )?;
+    Ok(delivery)
 }
 
 /// Finds the member (by e-mail or membership number) or account (by login)
@@ -392,14 +460,18 @@ fn reset_target(conn: &mut DbConn, name: &str) -> AppResult<Option<ResetTarget>>
 /// Deletes the links mailed earlier to the same member or account: only
 /// the newest link works, so an older mail that leaked is worthless.
 fn retire_reset_links(conn: &mut DbConn, target: &ResetTarget) -> AppResult<()> {
-    if let Some(member_id) = target.member_id {
-        diesel::delete(password_resets::table.filter(password_resets::member_id.eq(member_id)))
-            .execute(conn)?;
-    }
-    if let Some(account_id) = target.account_id {
-        diesel::delete(password_resets::table.filter(password_resets::account_id.eq(account_id)))
-            .execute(conn)?;
-    }
+    // Both statements run for every target (an id of -1 names nobody), so
+    // that a decoy does the same work.
+    diesel::delete(
+        password_resets::table
+            .filter(password_resets::member_id.eq(target.member_id.unwrap_or(-1))),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        password_resets::table
+            .filter(password_resets::account_id.eq(target.account_id.unwrap_or(-1))),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

@@ -8,9 +8,10 @@ use diesel::prelude::*;
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
 
+use crate::clock::SharedClock;
 use crate::db::models::OutboxMessage;
 use crate::db::schema::outbox;
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, AppResult};
 
 #[derive(Clone)]
@@ -73,6 +74,30 @@ impl Mailer {
         Ok(())
     }
 
+    /// Stores `mail` in the outbox and returns its delivery, to be started
+    /// once the transaction that stored it has committed. The request does
+    /// not wait for the mail server: a reset request answers in the same
+    /// time whether or not a mail goes out.
+    pub fn queue(&self, conn: &mut DbConn, now: NaiveDateTime, mail: Mail) -> AppResult<Delivery> {
+        let id = votum_crypto::random_id()?;
+        diesel::insert_into(outbox::table)
+            .values(OutboxMessage {
+                id,
+                created_at: now,
+                recipient: mail.to.clone(),
+                subject: mail.subject.clone(),
+                body: Some(mail.body.clone()),
+                sent_at: None,
+                error: None,
+            })
+            .execute(conn)?;
+        Ok(Delivery {
+            id,
+            mail,
+            mailer: self.clone(),
+        })
+    }
+
     fn deliver(&self, smtp: &SmtpTransport, mail: Mail) -> Result<(), String> {
         let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
         let message = Message::builder()
@@ -92,4 +117,52 @@ pub fn outbox_page(conn: &mut DbConn, limit: i64) -> AppResult<Vec<OutboxMessage
         .limit(limit)
         .select(OutboxMessage::as_select())
         .load(conn)?)
+}
+
+/// A mail stored in the outbox by [`Mailer::queue`], not yet delivered.
+pub struct Delivery {
+    id: i64,
+    mail: Mail,
+    mailer: Mailer,
+}
+
+impl Delivery {
+    /// Delivers over SMTP on a thread of its own and records the outcome in
+    /// the outbox row (as [`Mailer::send`] does); without SMTP the mail
+    /// simply waits in the outbox. Call after the row is committed.
+    pub fn start(self, db: Db, clock: SharedClock) {
+        let Some(smtp) = self.mailer.smtp.clone() else {
+            return;
+        };
+        let spawned = std::thread::Builder::new()
+            .name("mail delivery".into())
+            .spawn(move || {
+                let outcome = self.mailer.deliver(&smtp, self.mail);
+                let now = clock.now();
+                let row = outbox::table.find(self.id);
+                let stored = db.get().and_then(|mut conn| {
+                    let update = match &outcome {
+                        Ok(()) => diesel::update(row)
+                            .set((
+                                outbox::sent_at.eq(Some(now)),
+                                outbox::body.eq(None::<String>),
+                            ))
+                            .execute(&mut *conn),
+                        Err(e) => diesel::update(row)
+                            .set(outbox::error.eq(Some(e.clone())))
+                            .execute(&mut *conn),
+                    };
+                    update.map_err(AppError::from)
+                });
+                if let Err(e) = &outcome {
+                    log::warn!("SMTP delivery failed: {e}");
+                }
+                if let Err(e) = stored {
+                    log::error!("recording a mail delivery: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            log::error!("starting mail delivery: {e}");
+        }
+    }
 }

@@ -75,15 +75,68 @@ fn reset_mail_goes_through_smtp() {
     assert!(data.contains(&format!("To: {email}")), "{data}");
     assert!(data.contains("From: Votum <votum@example.org>"));
     assert!(data.contains("/password/reset/"));
-    // Sent mail keeps only its envelope in the outbox, not the link.
+    // Sent mail keeps only its envelope in the outbox, not the link. The
+    // delivery runs after the answer: wait for it to record the outcome.
     use diesel::prelude::*;
     use votum::db::schema::outbox;
-    let (body, sent): (Option<String>, Option<chrono::NaiveDateTime>) = outbox::table
-        .select((outbox::body, outbox::sent_at))
-        .first(&mut *app.conn())
-        .unwrap();
-    assert_eq!(body, None);
-    assert!(sent.is_some());
+    let mut row: (Option<String>, Option<chrono::NaiveDateTime>) = (None, None);
+    for _ in 0..200 {
+        row = outbox::table
+            .select((outbox::body, outbox::sent_at))
+            .first(&mut *app.conn())
+            .unwrap();
+        if row.1.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(row.0, None);
+    assert!(row.1.is_some());
+}
+
+/// The reset form answers before the mail server does: a member's request
+/// does not wait for SMTP, so it takes no longer than an unknown name's.
+#[test]
+fn reset_request_does_not_wait_for_the_mail_server() {
+    use diesel::prelude::*;
+    use votum::db::schema::outbox;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        // A mail server that accepts the connection and never says a word.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (hang_up, wait) = mpsc::channel::<()>();
+        let silent = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let _ = wait.recv();
+            drop(stream);
+        });
+        let Some(app) = TestApp::with_settings(backend, |s| {
+            s.smtp_url = format!("smtp://127.0.0.1:{port}");
+        }) else {
+            drop(hang_up);
+            continue;
+        };
+        let org = app.with_org();
+        let email = org.member_a1.email.clone().unwrap();
+        let response = app.post_form("/password/forgot", "/password/forgot", &[("login", &email)]);
+        assert_eq!(response.status(), Status::Ok);
+        // Answered while the server is still silent: the mail is queued,
+        // neither sent nor failed.
+        let (sent, error): (Option<chrono::NaiveDateTime>, Option<String>) = outbox::table
+            .filter(outbox::recipient.eq(&email))
+            .select((outbox::sent_at, outbox::error))
+            .first(&mut *app.conn())
+            .unwrap();
+        assert_eq!((sent, error), (None, None));
+        let unknown = app.post_form(
+            "/password/forgot",
+            "/password/forgot",
+            &[("login", "nobody@example.org")],
+        );
+        assert_eq!(unknown.status(), Status::Ok);
+        hang_up.send(()).unwrap();
+        silent.join().unwrap();
+    }
 }
 
 crate::both_backends!(

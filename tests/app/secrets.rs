@@ -257,3 +257,80 @@ crate::both_backends!(
         );
     }
 );
+
+/// Median time of `/password/forgot` for a member and for an unknown name
+/// (a measurement, not a check: run by hand, figures in docs/benchmarks.md):
+/// `cargo test --test app -- --ignored --nocapture forgot_timing`
+#[test]
+#[ignore]
+fn forgot_timing() {
+    use rocket::http::{ContentType, Header};
+    for backend in [votum::db::Backend::Sqlite, votum::db::Backend::Postgres] {
+        let Some(app) = TestApp::new(backend) else {
+            continue;
+        };
+        let org = app.with_org();
+        let email = org.member_a1.email.clone().unwrap();
+        let csrf = app.csrf("/password/forgot");
+        let median = |name: &str| {
+            let mut times = Vec::new();
+            for n in 0..201 {
+                // A fresh rate-limit window for every request.
+                app.clock.advance(chrono::Duration::hours(2));
+                let started = std::time::Instant::now();
+                let response = app
+                    .client
+                    .post("/password/forgot")
+                    .header(ContentType::Form)
+                    .header(Header::new(
+                        "X-Real-IP",
+                        format!("10.0.{}.{}", n / 250, n % 250),
+                    ))
+                    .body(crate::support::encode(&[("csrf", &csrf), ("login", name)]))
+                    .dispatch();
+                times.push(started.elapsed());
+                assert_eq!(response.status(), Status::Ok);
+            }
+            times.sort();
+            times[times.len() / 2]
+        };
+        // Interleaved runs, so that a busy machine affects both alike.
+        let mut member = Vec::new();
+        let mut unknown = Vec::new();
+        for _ in 0..3 {
+            member.push(median(&email));
+            unknown.push(median("nobody@example.org"));
+        }
+        println!("{backend:?}: member {member:?}, unknown name {unknown:?}");
+    }
+}
+
+crate::both_backends!(an_unknown_name_leaves_nothing_behind, |app: TestApp| {
+    use votum::db::schema::{audit_log, password_resets};
+    let org = app.with_org();
+    let rows = |app: &TestApp| -> (i64, i64, i64) {
+        let mut conn = app.conn();
+        (
+            password_resets::table
+                .count()
+                .get_result(&mut *conn)
+                .unwrap(),
+            outbox::table.count().get_result(&mut *conn).unwrap(),
+            audit_log::table.count().get_result(&mut *conn).unwrap(),
+        )
+    };
+    let before = rows(&app);
+    // The decoy's rows are written like a member's, then undone.
+    let response = app.post_form(
+        "/password/forgot",
+        "/password/forgot",
+        &[("login", "nobody@example.org")],
+    );
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(rows(&app), before);
+    // A member's stay: the link, its mail, the audit entry.
+    let email = org.member_a1.email.clone().unwrap();
+    let response = app.post_form("/password/forgot", "/password/forgot", &[("login", &email)]);
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(rows(&app), (before.0 + 1, before.1 + 1, before.2 + 1));
+});

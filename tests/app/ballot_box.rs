@@ -17,7 +17,7 @@ use votum_crypto::seal::SealingKey;
 
 use crate::support::{test_now, TestApp};
 
-fn yes_no() -> Question {
+pub fn yes_no() -> Question {
     Question {
         text: "Soll der Vorstand entlastet werden?".into(),
         kind: QuestionKind::YesNoAbstain {

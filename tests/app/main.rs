@@ -29,6 +29,7 @@ mod offices;
 mod postal;
 mod privacy;
 mod reissue;
+mod routes;
 mod secrets;
 mod selfservice;
 mod survey_channels;

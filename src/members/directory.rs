@@ -301,7 +301,7 @@ pub fn contact(
         ),
         None => None,
     };
-    // Letters first: a text too long for a page stops the run before any
+    // Letters first: a text too long for a letter stops the run before any
     // mail is queued.
     for m in &online {
         let lang = Language::parse(&m.language).unwrap_or(Language::De);

@@ -84,9 +84,9 @@ pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(Settings::default()))
         .merge(("ident", "Votum"))
-        // Rocket's "normal" level logs every request line, and a ballot link
-        // carries its voting code in the query: codes must never reach a
-        // log. "critical" keeps launch information, warnings and errors.
+        // "critical" keeps launch information, warnings and errors. Votum's
+        // own logger (`logging`) keeps codes and tokens out of every line
+        // at every level; this default only keeps the log short.
         .merge(("log_level", "critical"))
         .merge(Toml::file(file))
         .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global())

@@ -44,6 +44,13 @@ impl From<DieselError> for AppError {
                 DatabaseErrorKind::CheckViolation | DatabaseErrorKind::ForeignKeyViolation,
                 info,
             ) => AppError::BadRequest(info.message().to_owned()),
+            // PostgreSQL refuses a NUL character in text ("invalid byte
+            // sequence for encoding UTF8: 0x00"): a visitor typed it.
+            DieselError::DatabaseError(_, info)
+                if info.message().starts_with("invalid byte sequence") =>
+            {
+                AppError::BadRequest(info.message().to_owned())
+            }
             other => AppError::Database(other),
         }
     }

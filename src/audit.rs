@@ -93,7 +93,19 @@ pub struct Event<'a> {
     pub detail: &'a str,
 }
 
+/// The time stored for an entry. Sign-ins and sign-outs happen around the
+/// time a member votes; stored to the minute, they could be lined up with
+/// the public order of the ballot box. They keep the day only, enough to
+/// answer "who signed in to my account, and when".
+fn stored_time(action: Action, at: NaiveDateTime) -> NaiveDateTime {
+    match action {
+        Action::Login | Action::Logout => at.date().and_time(chrono::NaiveTime::MIN),
+        _ => at,
+    }
+}
+
 pub fn record(conn: &mut DbConn, at: NaiveDateTime, event: Event<'_>) -> AppResult<()> {
+    let at = stored_time(event.action, at);
     diesel::insert_into(audit_log::table)
         .values(AuditEntry {
             id: votum_crypto::random_id()?,

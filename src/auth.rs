@@ -2,6 +2,7 @@
 //! (the cookie holds a random token, the table only its SHA-256), and the
 //! request guards that carry identity and rights into routes.
 
+use chrono::Timelike;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rocket::http::{CookieJar, Status};
@@ -184,12 +185,20 @@ pub fn start_session(
     hours: i64,
 ) -> AppResult<votum_crypto::SecretString> {
     let token = votum_crypto::Token::generate()?;
+    // A session is written when a member signs in, often just before they
+    // vote: its times keep the day it began and the full hour it ends, not
+    // the minute (see `audit::stored_time`).
+    let expires = now + Duration::hours(hours);
+    let expires = expires
+        .date()
+        .and_hms_opt(expires.hour(), 0, 0)
+        .map_or(expires, |hour| hour + Duration::hours(1));
     diesel::insert_into(sessions::table)
         .values(Session {
             token_digest: token.digest,
             account_id,
-            created_at: now,
-            expires_at: now + Duration::hours(hours),
+            created_at: now.date().and_time(chrono::NaiveTime::MIN),
+            expires_at: expires,
         })
         .execute(conn)?;
     Ok(token.secret)

@@ -260,6 +260,9 @@ pub fn cast(
         Err(AppError::Conflict(_)) => Err(Refusal::Replayed),
         Err(e) => return Err(e),
     };
+    if appended.is_ok() {
+        crate::db::forget_write_order(conn);
+    }
     // Committed: only now is there something to give a receipt for.
     Ok(appended.map(|a| Receipt::issue(&box_key, &ballot.ballot_id, a.hash, a.position, a.head)))
 }

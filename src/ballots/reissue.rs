@@ -92,7 +92,11 @@ pub fn confirm(
     key: &ReissueKey,
     now: NaiveDateTime,
 ) -> AppResult<Result<Vec<u8>, ActRefusal>> {
-    conn.transaction(|conn| {
+    // One transaction names the member (the act, the audit entry) and
+    // writes the replacement credential: on PostgreSQL its xmin pairs them
+    // until closing rewrites every credential; on SQLite the checkpoint
+    // below empties the WAL that would pair them.
+    let outcome = conn.transaction(|conn| {
         // The box lock orders this against casts and postal entries of the
         // old code: after commit it is revoked, before it was unused.
         if !super::ballot_box::lock(conn, ballot)? {
@@ -159,7 +163,9 @@ pub fn confirm(
             },
         )?;
         Ok(Ok(pdf))
-    })
+    });
+    crate::db::forget_write_order(conn);
+    outcome
 }
 
 fn manage(id: &str) -> Redirect {

@@ -242,29 +242,37 @@ pub fn add_tagged_credentials(
     Ok(())
 }
 
-/// Rewrites every credential row of a ballot in one statement, in key
-/// order. PostgreSQL stamps each row with the transaction that wrote it
-/// (`xmin`) and places new rows at the end of the table: the transaction
-/// that inserted a portal credential or a re-issued one is also the one that
-/// marked its member's elector row or re-issue request. After the rewrite
-/// all rows carry one transaction id and key order, so a dump taken after
-/// closing cannot match them. SQLite keeps neither (the table is stored by
-/// key, `WITHOUT ROWID`). Dead row versions stay until the next VACUUM.
+/// Rewrites every credential and ballot box row of a ballot, in key order,
+/// in the closing transaction. PostgreSQL stamps each row with the
+/// transaction that wrote it (`xmin`) and places new rows at the end of
+/// the table: the transaction that inserted a re-issued credential is also
+/// the one that named its member, and the transactions of casts could be
+/// lined up with rows written around them (sign-ins). After the rewrite all
+/// rows carry one transaction id and key order, so a dump taken after
+/// closing cannot match them. SQLite keeps no such column; its WAL is
+/// emptied after each cast (`db::forget_write_order`). Dead row versions
+/// stay until the next VACUUM.
 pub fn rewrite_credentials(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> {
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::Text;
     if let DbConn::Postgres(_) = conn {
-        conn.batch_execute("CREATE TEMPORARY TABLE rewritten (LIKE credentials) ON COMMIT DROP")?;
-        for statement in [
-            "INSERT INTO rewritten SELECT * FROM credentials WHERE ballot_id = $1",
-            "DELETE FROM credentials WHERE ballot_id = $1",
-            "INSERT INTO credentials SELECT * FROM rewritten WHERE ballot_id = $1 ORDER BY public_key",
-        ] {
-            diesel::sql_query(statement)
-                .bind::<Text, _>(ballot_id)
-                .execute(conn)?;
+        for (table, order) in [("credentials", "public_key"), ("box_entries", "position")] {
+            conn.batch_execute(&format!(
+                "CREATE TEMPORARY TABLE rewritten (LIKE {table}) ON COMMIT DROP"
+            ))?;
+            for statement in [
+                format!("INSERT INTO rewritten SELECT * FROM {table} WHERE ballot_id = $1"),
+                format!("DELETE FROM {table} WHERE ballot_id = $1"),
+                format!(
+                    "INSERT INTO {table} SELECT * FROM rewritten WHERE ballot_id = $1 ORDER BY {order}"
+                ),
+            ] {
+                diesel::sql_query(statement)
+                    .bind::<Text, _>(ballot_id)
+                    .execute(conn)?;
+            }
+            conn.batch_execute("DROP TABLE rewritten")?;
         }
-        conn.batch_execute("DROP TABLE rewritten")?;
     }
     Ok(())
 }

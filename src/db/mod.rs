@@ -72,10 +72,37 @@ pub fn connect(url: &str) -> Result<DbConn, AppError> {
 // WAL lets readers go on while one writer commits; synchronous=FULL makes a
 // commit durable before we answer (a receipt must never outlive its ballot);
 // the busy timeout turns lock contention into waiting instead of errors.
+// secure_delete overwrites deleted rows (ended sessions, spent marks) instead
+// of leaving them in free space; journal_size_limit keeps a checkpointed WAL
+// from lingering at its largest size (see [`forget_write_order`]).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; \
      PRAGMA busy_timeout = 10000; \
+     PRAGMA secure_delete = ON; \
+     PRAGMA journal_size_limit = 0; \
      PRAGMA foreign_keys = ON;";
+
+/// Called after a write of secret rows (a cast, an anonymous answer, a
+/// re-issue) has committed. SQLite's `-wal` file keeps every recent
+/// transaction as frames in commit order: a copy of the live files would
+/// show which pages (the session of a login, the ballot box) changed one
+/// after the other. A `TRUNCATE` checkpoint moves the frames into the
+/// database and empties the file. Best effort and without waiting: if
+/// readers or a writer are busy, the next call does it. PostgreSQL keeps
+/// no such file the app could empty (see `SECURITY.md`).
+pub fn forget_write_order(conn: &mut DbConn) {
+    if let DbConn::Sqlite(sqlite) = conn {
+        // The busy timeout would make the checkpoint wait for running
+        // transactions; a busy checkpoint is simply left to the next call.
+        // PASSIVE copies the frames without taking the write lock; the
+        // TRUNCATE that follows then only has to empty the file, so it
+        // holds the lock for a moment only.
+        let _ = sqlite.batch_execute(
+            "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_checkpoint(TRUNCATE);",
+        );
+        let _ = sqlite.batch_execute("PRAGMA busy_timeout = 10000;");
+    }
+}
 
 /// Opens connections through [`connect`], so the backend is chosen from the
 /// URL scheme, never by trial (diesel's default manager would fall back to

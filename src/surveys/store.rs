@@ -224,7 +224,12 @@ pub fn record(
         Ok(())
     });
     match outcome {
-        Ok(()) => Ok(Ok(())),
+        Ok(()) => {
+            if survey.anonymous {
+                crate::db::forget_write_order(conn);
+            }
+            Ok(Ok(()))
+        }
         Err(AppError::Conflict(_)) => Ok(Err(why_refused(conn, survey, respondent)?)),
         Err(e) => Err(e),
     }

@@ -36,4 +36,5 @@ mod survey_channels;
 mod survey_scopes;
 mod surveys;
 mod text_fields;
+mod unlinkable;
 mod vote;

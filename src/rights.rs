@@ -10,7 +10,7 @@
 //! | guard | right | follows |
 //! | --- | --- | --- |
 //! | [`Officer<BallotId>`] | returning officer of the ballot's group or above | group tree |
-//! | [`Officer<AnyGroup>`] | returning officer of some group | – |
+//! | [`ReturningOfficer`] | returning officer of some group (set-up; the group is checked when chosen) | – |
 //! | [`SurveyOwner<SurveyId>`] | owner, admin, or board of the survey's group or above | group tree |
 //! | [`Treasurer<MemberId>`] | treasurer of the member's chapter or above | [`Tree::Chapters`] |
 //! | [`ChairOf<MemberId>`] | admin, or board of a group the member belongs to or above | [`Tree::ChaptersAndGroups`] |
@@ -237,16 +237,6 @@ pub struct Officer<Id> {
     pub status: BallotStatus,
 }
 
-/// "Some group": the officer of any group, for starting a ballot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnyGroup;
-
-impl RouteId for AnyGroup {
-    fn from_segment(_: &str) -> Option<Self> {
-        Some(AnyGroup)
-    }
-}
-
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Officer<BallotId> {
     type Error = AppError;
@@ -271,25 +261,23 @@ impl<'r> FromRequest<'r> for Officer<BallotId> {
     }
 }
 
-/// A returning officer of some group (the group of a new ballot is
-/// checked when it is chosen).
+/// A returning officer of some group, for setting up a ballot: the group
+/// of the new ballot is checked when the form names it.
+#[derive(Debug, Clone)]
+pub struct ReturningOfficer(pub CurrentUser);
+
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Officer<AnyGroup> {
+impl<'r> FromRequest<'r> for ReturningOfficer {
     type Error = AppError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let Some(user) = CurrentUser::load(req).await else {
-            return Outcome::Error((Status::Unauthorized, AppError::Unauthorized));
-        };
-        if user.officer_groups.is_empty() {
-            return Outcome::Error((Status::Forbidden, AppError::Forbidden));
+        match CurrentUser::load(req).await {
+            Some(user) if !user.officer_groups.is_empty() => {
+                Outcome::Success(ReturningOfficer(user.clone()))
+            }
+            Some(_) => Outcome::Error((Status::Forbidden, AppError::Forbidden)),
+            None => Outcome::Error((Status::Unauthorized, AppError::Unauthorized)),
         }
-        Outcome::Success(Officer {
-            user: user.clone(),
-            id: AnyGroup,
-            group_id: 0,
-            status: BallotStatus::Draft,
-        })
     }
 }
 

@@ -69,6 +69,11 @@ impl CredentialUse {
         }
     }
 
+    /// Whether the credential has been used, online or by post.
+    pub fn is_used(self) -> bool {
+        self != CredentialUse::No
+    }
+
     /// A lost letter is replaced only while its code is unused: otherwise
     /// the new code would be a second vote.
     pub fn may_replace(self) -> bool {

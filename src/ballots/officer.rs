@@ -21,7 +21,7 @@ use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::rights::{AnyGroup, BallotId, Officer};
+use crate::rights::{BallotId, Officer, ReturningOfficer};
 use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
@@ -338,7 +338,7 @@ fn slot_views(fields: &Fields, errors: &[SlotError]) -> Vec<Value> {
 }
 
 #[get("/ballots/new")]
-async fn new_form(page: Page, _officer: Officer<AnyGroup>) -> AppResult<Template> {
+async fn new_form(page: Page, _officer: ReturningOfficer) -> AppResult<Template> {
     let fields = Fields(Vec::new());
     Ok(page.render(
         "ballots/new",
@@ -427,10 +427,10 @@ fn ballot_fields(
 async fn create(
     app: AppState<'_>,
     page: Page,
-    officer: Officer<AnyGroup>,
+    officer: ReturningOfficer,
     form: CsrfForm<Fields>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
-    let user = officer.user;
+    let user = officer.0;
     let fields = form.0;
     let now = app.clock.now();
     let sealing = app.sealing.clone();

@@ -195,7 +195,7 @@ fn standing(
                         .select(credentials::used)
                         .first(conn)
                         .optional()?;
-                    Some(used.is_some_and(|u| u != CredentialUse::No))
+                    Some(used.is_some_and(CredentialUse::is_used))
                 }
                 None => None,
             };

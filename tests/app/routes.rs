@@ -29,8 +29,8 @@ enum Guard {
     Board,
     /// An administrator (`Admin`).
     Admin,
-    /// A returning officer of some group (`Officer<AnyGroup>`).
-    AnyOfficer,
+    /// A returning officer of some group (`ReturningOfficer`).
+    ReturningOfficer,
     /// A returning officer of the ballot's group or above (`Officer<BallotId>`).
     Officer,
     /// Whoever may manage the survey (`SurveyOwner<SurveyId>`).
@@ -102,8 +102,8 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET",  "/admin/audit?<member>", Admin),
     // ballots: officers
     ("GET",  "/ballots", Member),
-    ("GET",  "/ballots/new", AnyOfficer),
-    ("POST", "/ballots/new", AnyOfficer),
+    ("GET",  "/ballots/new", ReturningOfficer),
+    ("POST", "/ballots/new", ReturningOfficer),
     ("GET",  "/ballots/<id>/manage", Officer),
     ("POST", "/ballots/<id>/request", Officer),
     ("POST", "/ballots/<id>/confirm/<act>", Officer),

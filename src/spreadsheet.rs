@@ -56,6 +56,16 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell as it was before [`defuse`]: the apostrophe before a formula
+/// start is dropped, so that an export read back by the member import
+/// stores what was exported.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if defuse(rest).len() != rest.len() => rest,
+        _ => cell,
+    }
+}
+
 /// `-12`, `+3.5`, `-0,25`: a sign, digits, at most one decimal separator.
 fn is_plain_number(cell: &str) -> bool {
     let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
@@ -114,6 +124,16 @@ mod tests {
         for cell in ["-1.2.3", "-1e5", "-.5", "-5.", "+-5"] {
             assert_eq!(defuse(cell), format!("'{cell}"), "{cell:?}");
         }
+    }
+
+    #[test]
+    fn restore_undoes_defuse() {
+        for cell in [
+            "=1+1", "+49 30 1", "-2+3", "@x", "\t=1", "-5", "'quoted", "O'Brien", "",
+        ] {
+            assert_eq!(restore(&defuse(cell)), cell, "{cell:?}");
+        }
+        assert_eq!(restore("'t Hooft"), "'t Hooft");
     }
 
     #[test]

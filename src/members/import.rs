@@ -89,6 +89,32 @@ fn optional(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+/// The row with the apostrophes the members export puts before formula
+/// starts removed (`'+49 30 1234` was `+49 30 1234`), so that an export
+/// imports as it was.
+fn restored(row: CsvRow) -> CsvRow {
+    let r = |value: String| crate::spreadsheet::restore(&value).to_owned();
+    CsvRow {
+        membership_number: r(row.membership_number),
+        first_name: r(row.first_name),
+        last_name: r(row.last_name),
+        address_extra: r(row.address_extra),
+        street: r(row.street),
+        house_number: r(row.house_number),
+        postcode: r(row.postcode),
+        city: r(row.city),
+        country: r(row.country),
+        email: r(row.email),
+        phone: r(row.phone),
+        birth_date: r(row.birth_date),
+        join_date: r(row.join_date),
+        status: r(row.status),
+        channel: r(row.channel),
+        language: r(row.language),
+        chapter: r(row.chapter),
+    }
+}
+
 /// Checks every text field of a row with the portal's one text rule.
 fn check_texts(row: &CsvRow) -> Result<(), String> {
     for (field, value, max) in [
@@ -119,6 +145,7 @@ fn check_texts(row: &CsvRow) -> Result<(), String> {
 /// Checks one row; `chapters` maps group slugs to ids of groups members may
 /// belong to.
 fn validate(row: CsvRow, chapters: &HashMap<String, i64>) -> Result<Member, String> {
+    let row = restored(row);
     check_texts(&row)?;
     let number = required("membership_number", &row.membership_number)?;
     if !number

@@ -114,3 +114,42 @@ crate::both_backends!(survey_export_defuses_formulas, |app: TestApp| {
     // A plain negative number stays a number.
     assert!(cells.iter().any(|c| c == "-5"), "{cells:?}");
 });
+
+crate::both_backends!(an_export_imports_as_it_was, |app: TestApp| {
+    let org = app.with_org();
+    diesel::update(members::table.find(org.member_a1.id))
+        .set((
+            members::last_name.eq("@Sum"),
+            members::sort_key.eq(votum::members::query::sort_key(
+                &org.member_a1.first_name,
+                "@Sum",
+            )),
+            members::street.eq("-2+3 Weg"),
+            members::city.eq("=Berlin"),
+            members::phone.eq("+49 30 1234"),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let stored = |app: &TestApp| -> Vec<votum::db::models::Member> {
+        members::table
+            .order(members::id)
+            .select(votum::db::models::Member::as_select())
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    let before = stored(&app);
+    assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+    let (status, csv) = app.get("/members/export.csv");
+    assert_eq!(status, Status::Ok);
+    assert!(csv.contains("'+49 30 1234"), "{csv}");
+    let report = votum::members::import::import(
+        &mut app.conn(),
+        csv.as_bytes(),
+        false,
+        crate::support::test_now(),
+    )
+    .unwrap();
+    assert!(report.applied && report.errors.is_empty(), "{report:?}");
+    assert_eq!((report.inserted, report.updated), (0, 0), "{report:?}");
+    assert_eq!(stored(&app), before);
+});

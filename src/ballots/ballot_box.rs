@@ -30,6 +30,76 @@ pub fn cast_text(choices: &[Choice]) -> AppResult<String> {
     Ok(votum_ballots::record::cast_text(choices, &nonce))
 }
 
+/// The cast text for `choices` with the nonce the review form carried
+/// (hex of 16 bytes): the same form sent twice makes the same ballot, which
+/// the box refuses as a replay, so one form submission is one ballot.
+/// Without a valid nonce, a fresh one.
+pub fn cast_text_for_form(choices: &[Choice], nonce: Option<&str>) -> AppResult<String> {
+    let parsed = nonce.and_then(|text| {
+        let text = text.trim();
+        if text.len() != 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (n, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(2 * n..2 * n + 2)?, 16).ok()?;
+        }
+        Some(bytes)
+    });
+    match parsed {
+        Some(nonce) => Ok(votum_ballots::record::cast_text(choices, &nonce)),
+        None => cast_text(choices),
+    }
+}
+
+/// A fresh form nonce for [`cast_text_for_form`].
+pub fn form_nonce() -> AppResult<String> {
+    let mut nonce = [0u8; 16];
+    votum_crypto::fill_random(&mut nonce)?;
+    Ok(votum_crypto::hex(&nonce))
+}
+
+/// The receipt of a ballot already in the box, found by its hash: the
+/// same receipt the cast gave (position, chain head after it, box key
+/// signature), for a form that was sent again.
+pub fn receipt_for(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot: &SignedBallot,
+) -> AppResult<Option<Receipt>> {
+    let hash = ballot_hash(
+        &ballot.ballot_id,
+        &ballot.credential,
+        &ballot.choices_json,
+        &ballot.signature,
+    );
+    let entry: Option<(i64, String)> = box_entries::table
+        .filter(box_entries::ballot_id.eq(&ballot.ballot_id))
+        .filter(box_entries::hash.eq(b64(&hash)))
+        .select((box_entries::position, box_entries::chain))
+        .first(conn)
+        .optional()?;
+    let Some((position, chain)) = entry else {
+        return Ok(None);
+    };
+    let definition = super::definition::get(conn, &ballot.ballot_id)?;
+    let seed = sealing.open(
+        &definition.box_key_sealed,
+        &box_key_context(&ballot.ballot_id),
+    )?;
+    let seed: [u8; 32] = seed
+        .as_slice()
+        .try_into()
+        .map_err(|_| AppError::Internal("box key seed has the wrong length".into()))?;
+    Ok(Some(Receipt::issue(
+        &BoxKey::from_seed(&seed),
+        &ballot.ballot_id,
+        hash,
+        u64::try_from(position).unwrap_or_default(),
+        decode32(&chain)?,
+    )))
+}
+
 /// A ballot as the voter's device sends it.
 #[derive(Debug, Clone)]
 pub struct SignedBallot {

@@ -436,7 +436,7 @@ fn check_submission(
     };
     match (choices(&ballot.questions, &fields), key) {
         (Ok(choices), Some(key)) => {
-            let json = ballot_box::cast_text(&choices)?;
+            let json = ballot_box::cast_text_for_form(&choices, fields.get("nonce"))?;
             Ok(Checked::Ready(ballot, key, json))
         }
         (Err(errors), _) => Ok(Checked::Refused(ballot, fields, None, errors)),
@@ -483,12 +483,15 @@ async fn review(
     let client = client.map(|c| c.to_string()).unwrap_or_default();
     let fields = form.0;
     // The fields travel on as hidden inputs: the cast step checks them again.
-    let hidden: Vec<Value> = fields
+    // A fresh nonce makes this form one ballot: sent twice, it is the
+    // same ballot, not a re-vote (`ballot_box::cast_text_for_form`).
+    let mut hidden: Vec<Value> = fields
         .0
         .iter()
-        .filter(|(name, _)| name != "csrf" && name != "edit")
+        .filter(|(name, _)| name != "csrf" && name != "edit" && name != "nonce")
         .map(|(name, value)| json!({"name": name, "value": value}))
         .collect();
+    hidden.push(json!({"name": "nonce", "value": ballot_box::form_nonce()?}));
     if fields.get("edit").is_some() {
         let ballot = app.db.run(move |conn| load(conn, &id)).await?;
         return Ok((
@@ -594,7 +597,18 @@ async fn cast(
                 choices_json,
             };
             match ballot_box::cast(conn, &sealing, now, &signed)? {
-                Ok(receipt) => Ok(Ok((ballot, receipt))),
+                Ok(receipt) => Ok(Ok((ballot, receipt, false))),
+                // The same form sent again: the ballot is in the box once;
+                // show its receipt again.
+                Err(Refusal::Replayed) => match ballot_box::receipt_for(conn, &sealing, &signed)? {
+                    Some(receipt) => Ok(Ok((ballot, receipt, true))),
+                    None => Ok(Err((
+                        ballot,
+                        Fields(Vec::new()),
+                        Some(Refusal::Replayed.message_key()),
+                        Vec::new(),
+                    ))),
+                },
                 Err(refusal) => Ok(Err((
                     ballot,
                     Fields(Vec::new()),
@@ -605,7 +619,7 @@ async fn cast(
         })
         .await?;
     Ok(match outcome {
-        Ok((ballot, receipt)) => {
+        Ok((ballot, receipt, submitted_again)) => {
             let receipt_json = serde_json::to_string_pretty(&receipt)
                 .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?;
             (
@@ -614,6 +628,7 @@ async fn cast(
                     "ballots/receipt",
                     json!({
                         "ballot": ballot.summary(),
+                        "submitted_again": submitted_again,
                         "tracking": super::setup::b64(&receipt.ballot_hash),
                         "position": receipt.position,
                         "receipt": receipt_json,

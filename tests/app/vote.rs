@@ -264,3 +264,81 @@ crate::both_backends!(
         assert!(orders.len() > 1, "every browser saw the same order");
     }
 );
+
+crate::both_backends!(a_cast_form_sent_twice_is_one_ballot, |app: TestApp| {
+    use crate::lifecycle::{form, four_eyes, set_up};
+    use crate::support::{hidden_value, tracking_code, PASSWORD};
+    use diesel::prelude::*;
+    let org = app.with_org();
+    app.with_officers(&org);
+    // Re-voting is allowed: a second form used to become a second ballot.
+    let ballot = set_up(
+        &app,
+        &[
+            ("title", "Satzung"),
+            ("group", "bund"),
+            ("cutoff", "2026-11-01"),
+            ("opens_date", "2026-11-23"),
+            ("opens_time", "08:00"),
+            ("closes_date", "2026-11-30"),
+            ("closes_time", "18:00"),
+            ("revote", "on"),
+            ("q0_text", "Soll die Satzung geändert werden?"),
+            ("q0_kind", "yes_no"),
+        ],
+    );
+    four_eyes(&app, &ballot, "open");
+    assert_eq!(
+        app.login("member-a1", PASSWORD),
+        rocket::http::Status::SeeOther
+    );
+    let page = format!("/vote/{ballot}");
+    let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);
+    let code = tracking_code(&response.into_string().unwrap());
+    let (status, _, review) = form(
+        &app,
+        &page,
+        &format!("/vote/{ballot}/review"),
+        &[("code", &code), ("q0", "yes")],
+    );
+    assert_eq!(status, rocket::http::Status::Ok, "{review}");
+    let nonce = hidden_value(&review, "nonce").expect("the review form carries a nonce");
+    let fields = [
+        ("code", code.as_str()),
+        ("q0", "yes"),
+        ("nonce", nonce.as_str()),
+    ];
+    let (first_status, _, first) = form(&app, &page, &format!("/vote/{ballot}/cast"), &fields);
+    let (second_status, _, second) = form(&app, &page, &format!("/vote/{ballot}/cast"), &fields);
+    assert_eq!(first_status, rocket::http::Status::Ok, "{first}");
+    assert_eq!(second_status, rocket::http::Status::Ok, "{second}");
+    assert_eq!(tracking_code(&first), tracking_code(&second));
+    assert!(!first.contains("schon abgeschickt"));
+    assert!(second.contains("schon abgeschickt"), "{second}");
+    let entries: i64 = votum::db::schema::box_entries::table
+        .filter(votum::db::schema::box_entries::ballot_id.eq(&ballot))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(entries, 1, "one form submission is one ballot");
+    // A new review (a new form) is a deliberate re-vote.
+    let (_, _, review) = form(
+        &app,
+        &page,
+        &format!("/vote/{ballot}/review"),
+        &[("code", &code), ("q0", "no")],
+    );
+    let again = hidden_value(&review, "nonce").unwrap();
+    assert_ne!(again, nonce);
+    let (status, _, _) = form(
+        &app,
+        &page,
+        &format!("/vote/{ballot}/cast"),
+        &[
+            ("code", code.as_str()),
+            ("q0", "no"),
+            ("nonce", again.as_str()),
+        ],
+    );
+    assert_eq!(status, rocket::http::Status::Ok);
+});

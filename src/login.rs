@@ -277,7 +277,6 @@ async fn forgot(
         "reset-ip:{}",
         client.map(|ip| ip.to_string()).unwrap_or_default()
     );
-    let name_bucket = format!("reset:{name}");
     let app_url = app.settings.public_url.clone();
     let shown = name.clone();
     let catalogues = app.catalogues.clone();
@@ -290,13 +289,17 @@ async fn forgot(
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
+                // Counted by the account (or member), like logins: the login
+                // name, the membership number and the e-mail address share one
+                // count; names without a target by the name typed.
+                let found = reset_target(conn, &name)?;
+                let name_bucket = reset_bucket(found.as_ref(), &name);
                 let under_limit =
                     ratelimit::take(conn, now, &address_bucket, ratelimit::RESET_REQUESTS)?
                         && ratelimit::take(conn, now, &name_bucket, ratelimit::RESET_REQUESTS)?;
                 if !under_limit {
                     return Ok((true, None));
                 }
-                let found = reset_target(conn, &name)?;
                 let is_member = found.is_some();
                 // An unknown name writes the same rows for a decoy, in a
                 // savepoint that is then undone: the same statements run.
@@ -421,6 +424,23 @@ fn write_reset(
 
 /// Finds the member (by e-mail or membership number) or account (by login)
 /// that `name` names, if it has an e-mail address to send the link to.
+/// The rate-limit bucket of a reset request: one per account, else one per
+/// member, else one per typed name (see [`crate::privacy::export::rate_limit_buckets`]).
+fn reset_bucket_key(member_id: Option<i64>, account_id: Option<i64>, name: &str) -> String {
+    match (account_id, member_id) {
+        (Some(account), _) => format!("reset:account:{account}"),
+        (None, Some(member)) => format!("reset:member:{member}"),
+        (None, None) => format!("reset:name:{name}"),
+    }
+}
+
+fn reset_bucket(target: Option<&ResetTarget>, name: &str) -> String {
+    match target {
+        Some(t) => reset_bucket_key(t.member_id, t.account_id, name),
+        None => reset_bucket_key(None, None, name),
+    }
+}
+
 fn reset_target(conn: &mut DbConn, name: &str) -> AppResult<Option<ResetTarget>> {
     let found: Vec<(i64, Option<String>)> = members::table
         .filter(

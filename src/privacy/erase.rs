@@ -29,7 +29,7 @@ pub fn erase(
 ) -> AppResult<String> {
     conn.transaction(|conn| {
         let names = super::export::identifiers(conn, member_id)?;
-        let buckets = super::export::rate_limit_buckets(conn, &names)?;
+        let buckets = super::export::rate_limit_buckets(conn, member_id, &names)?;
         let mut random = [0u8; 8];
         votum_crypto::fill_random(&mut random)?;
         let pseudonym = format!("X-{}", votum_crypto::hex(&random));

@@ -88,14 +88,26 @@ pub fn identifiers(conn: &mut DbConn, member_id: i64) -> AppResult<Vec<String>> 
     Ok(names)
 }
 
-/// Rate-limit buckets that name one of `identifiers` (`reset:<name>`,
-/// `login-account:name:<name>`) or an account with one of them as login
-/// (`login-account:account:<id>`, `login-pair:account:<id>:<address>`).
-pub fn rate_limit_buckets(conn: &mut DbConn, identifiers: &[String]) -> AppResult<Vec<String>> {
-    let account_ids: Vec<i64> = accounts::table
-        .filter(accounts::login.eq_any(identifiers))
+/// Rate-limit buckets that name one of `identifiers` (`reset:name:<name>`,
+/// `login-account:name:<name>`), the member (`reset:member:<id>`) or an
+/// account of the member or with one of them as login
+/// (`reset:account:<id>`, `login-account:account:<id>`,
+/// `login-pair:account:<id>:<address>`).
+pub fn rate_limit_buckets(
+    conn: &mut DbConn,
+    member_id: i64,
+    identifiers: &[String],
+) -> AppResult<Vec<String>> {
+    let mut account_ids: Vec<i64> = accounts::table
+        .filter(
+            accounts::login
+                .eq_any(identifiers)
+                .or(accounts::member_id.eq(member_id)),
+        )
         .select(accounts::id)
         .load(conn)?;
+    account_ids.sort_unstable();
+    account_ids.dedup();
     let keys: Vec<String> = identifiers
         .iter()
         .map(|name| format!("name:{name}"))
@@ -103,7 +115,11 @@ pub fn rate_limit_buckets(conn: &mut DbConn, identifiers: &[String]) -> AppResul
         .collect();
     let buckets: Vec<String> = identifiers
         .iter()
+        // `reset:<name>` is how buckets were named before they were counted
+        // per account.
         .map(|name| format!("reset:{name}"))
+        .chain(keys.iter().map(|key| format!("reset:{key}")))
+        .chain(std::iter::once(format!("reset:member:{member_id}")))
         .chain(keys.iter().map(|key| format!("login-account:{key}")))
         .collect();
     let mut found: Vec<String> = rate_limits::table
@@ -225,7 +241,7 @@ pub fn collect(conn: &mut DbConn, member_id: i64) -> AppResult<Value> {
         .collect();
     tables.insert("outbox".into(), json!(rows));
 
-    let buckets = rate_limit_buckets(conn, &ids)?;
+    let buckets = rate_limit_buckets(conn, member_id, &ids)?;
     tables.insert("rate_limits".into(), json!(buckets));
 
     let rows: Vec<(String, String, bool)> = electors::table

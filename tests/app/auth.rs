@@ -215,6 +215,66 @@ both_backends!(password_reset_by_mailed_link, |app: TestApp| {
     );
 });
 
+/// A reset request from `address`, spelled `login`.
+fn forgot_from(app: &TestApp, address: &str, login: &str) -> Status {
+    let token = app.csrf("/password/forgot");
+    app.client
+        .post("/password/forgot")
+        .remote(address.parse().unwrap())
+        .header(ContentType::Form)
+        .body(encode(&[("csrf", &token), ("login", login)]))
+        .dispatch()
+        .status()
+}
+
+both_backends!(
+    password_reset_requests_are_counted_per_account,
+    |app: TestApp| {
+        let org = app.with_org();
+        let email = org.member_a1.email.clone().unwrap();
+        let number = org.member_a1.membership_number.clone();
+        // Five requests from five places, each spelling the account another
+        // way (login name, membership number, e-mail in any case): one count.
+        let spellings = [
+            "member-a1".to_owned(),
+            number.clone(),
+            email.clone(),
+            email.to_uppercase(),
+            format!("  {number} "),
+        ];
+        for (i, login) in spellings.iter().enumerate() {
+            let address = format!("192.0.2.{}:4000", i + 1);
+            assert_eq!(forgot_from(&app, &address, login), Status::Ok, "{login}");
+        }
+        // The sixth, from yet another place and spelling, is refused.
+        assert_eq!(
+            forgot_from(&app, "192.0.2.99:4000", "MEMBER-A1"),
+            Status::TooManyRequests
+        );
+        assert_eq!(
+            forgot_from(&app, "192.0.2.98:4000", &email),
+            Status::TooManyRequests
+        );
+        // Another member is not affected.
+        let other = org.member_a2.email.clone().unwrap();
+        assert_eq!(forgot_from(&app, "192.0.2.97:4000", &other), Status::Ok);
+        // The member's data export lists the shared bucket; erasure removes it.
+        let names = votum::privacy::export::identifiers(&mut app.conn(), org.member_a1.id).unwrap();
+        let buckets =
+            votum::privacy::export::rate_limit_buckets(&mut app.conn(), org.member_a1.id, &names)
+                .unwrap();
+        assert!(
+            buckets.iter().any(|b| b.starts_with("reset:account:")),
+            "{buckets:?}"
+        );
+        app.clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(
+            forgot_from(&app, "192.0.2.99:4000", "member-a1"),
+            Status::Ok
+        );
+    }
+);
+
 both_backends!(password_reset_link_expires, |app: TestApp| {
     let org = app.with_org();
     let email = org.member_a1.email.clone().unwrap();

@@ -134,6 +134,48 @@ impl BallotStatus {
     }
 }
 
+/// Where a ballot's result stands, for the people who voted in it: what
+/// every page that lists or shows a ballot after its voting period says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultStage {
+    /// Voting has ended; the officers have not counted yet.
+    AwaitingCount,
+    /// Counted; the officers have not published the result yet.
+    AwaitingPublication,
+    /// Published: the result page is open to members.
+    Published,
+}
+
+impl ResultStage {
+    /// The message key saying where the result is or when it will be.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ResultStage::AwaitingCount => "ballot_result.awaiting_count",
+            ResultStage::AwaitingPublication => "ballot_result.awaiting_publication",
+            ResultStage::Published => "ballot_result.published",
+        }
+    }
+
+    /// Whether members can follow a link to the result.
+    pub fn has_link(self) -> bool {
+        self == ResultStage::Published
+    }
+}
+
+impl BallotStatus {
+    /// Where the result stands once voting has ended (by the officers'
+    /// close or by the end of the voting period); `None` before.
+    pub fn result_stage(self, now: NaiveDateTime, closes_at: NaiveDateTime) -> Option<ResultStage> {
+        match self {
+            BallotStatus::Draft => None,
+            BallotStatus::Open if now < closes_at => None,
+            BallotStatus::Open | BallotStatus::Closed => Some(ResultStage::AwaitingCount),
+            BallotStatus::Tallied => Some(ResultStage::AwaitingPublication),
+            BallotStatus::Published => Some(ResultStage::Published),
+        }
+    }
+}
+
 /// The status of a ballot as stored now.
 pub fn status(conn: &mut DbConn, ballot_id: &str) -> AppResult<BallotStatus> {
     Ok(ballots::table
@@ -193,5 +235,30 @@ mod tests {
             assert_eq!(status.cast_refusal().is_none(), open);
         }
         assert_eq!(BallotStatus::accepting_casts(), [BallotStatus::Open]);
+    }
+
+    #[test]
+    fn every_ballot_after_its_voting_period_says_where_its_result_is() {
+        let closes = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .and_then(|d| d.and_hms_opt(18, 0, 0))
+            .unwrap();
+        let before = closes - chrono::Duration::minutes(1);
+        assert_eq!(BallotStatus::Draft.result_stage(closes, closes), None);
+        assert_eq!(BallotStatus::Open.result_stage(before, closes), None);
+        assert_eq!(
+            BallotStatus::Open.result_stage(closes, closes),
+            Some(ResultStage::AwaitingCount)
+        );
+        assert_eq!(
+            BallotStatus::Closed.result_stage(before, closes),
+            Some(ResultStage::AwaitingCount)
+        );
+        assert_eq!(
+            BallotStatus::Tallied.result_stage(before, closes),
+            Some(ResultStage::AwaitingPublication)
+        );
+        let published = BallotStatus::Published.result_stage(before, closes);
+        assert_eq!(published, Some(ResultStage::Published));
+        assert!(published.is_some_and(ResultStage::has_link));
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::credential::ElectorChannel;
 pub use super::lifecycle::Act;
-use super::lifecycle::{self, BallotStatus};
+use super::lifecycle::{self, BallotStatus, ResultStage};
 use super::questions::{self, SlotError};
 use super::setup::{self, NewBallot};
 use crate::auth::{CurrentUser, Scope};
@@ -274,11 +274,17 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
     let (mine, managed) = app
         .db
         .run(move |conn| {
-            let mine: Vec<(String, String, BallotStatus)> = match member {
+            let mine: Vec<(String, String, BallotStatus, NaiveDateTime)> = match member {
                 Some(member) => electors::table
                     .inner_join(ballots::table)
                     .filter(electors::member_id.eq(member))
-                    .select((ballots::id, ballots::title, ballots::status))
+                    .order(ballots::closes_at.desc())
+                    .select((
+                        ballots::id,
+                        ballots::title,
+                        ballots::status,
+                        ballots::closes_at,
+                    ))
                     .load(conn)?,
                 None => Vec::new(),
             };
@@ -299,9 +305,19 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
             Ok((mine, managed))
         })
         .await?;
+    let now = app.clock.now();
     let mine: Vec<Value> = mine
         .into_iter()
-        .map(|(id, title, status)| json!({"id": id, "title": title, "status_key": status.message_key()}))
+        .map(|(id, title, status, closes_at)| {
+            let stage = status.result_stage(now, closes_at);
+            json!({
+                "id": id,
+                "title": title,
+                "status_key": status.message_key(),
+                "result_key": stage.map(ResultStage::message_key),
+                "result_link": stage.is_some_and(ResultStage::has_link),
+            })
+        })
         .collect();
     let managed: Vec<Value> = managed
         .into_iter()

@@ -230,6 +230,7 @@ async fn ballot_page(
     let preview = officer && ballot.status.previewable();
     let closed = ballot.closed_reason(now).filter(|_| !preview);
     let portal_open = closed.is_none() && matches!(standing, Standing::Portal { used: Some(_) });
+    let result = ballot.status.result_stage(now, ballot.closes_at);
     Ok(page.render(
         "ballots/vote",
         json!({
@@ -237,6 +238,8 @@ async fn ballot_page(
             "questions": ballot.form_view(&fields, &[], page.browser_seed()),
             "code": code.unwrap_or_default(),
             "closed_key": closed.as_ref().map(Refusal::message_key),
+            "result_key": result.map(super::lifecycle::ResultStage::message_key),
+            "result_link": result.is_some_and(super::lifecycle::ResultStage::has_link),
             "portal_code_available": portal_open,
             "portal_voted": portal_open && matches!(standing, Standing::Portal { used: Some(true) }),
             "letter_elector": matches!(standing, Standing::Letter),

@@ -16,6 +16,7 @@ mod browser;
 mod cli;
 mod demo;
 mod directory;
+mod everyday;
 mod exports;
 mod i18n;
 mod import;

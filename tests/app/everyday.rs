@@ -1,0 +1,107 @@
+//! Everyday use (issue 13): what a member sees without knowing where to
+//! look: where a ballot's result is, what waits for them on the start
+//! page.
+
+use rocket::http::Status;
+
+use crate::support::{TestApp, PASSWORD};
+
+/// A yes/no ballot of the federal group, open now, closing in an hour.
+pub(crate) fn open_ballot(app: &TestApp, officers: [i64; 2], group: i64, title: &str) -> String {
+    use votum::ballots::officer::{confirm_act, request_act, Act};
+    use votum::ballots::setup::{self, NewBallot};
+    use votum_ballots::question::QuestionKind;
+    use votum_ballots::Question;
+    let now = crate::support::test_now();
+    let mut conn = app.conn();
+    let id = setup::create(
+        &mut conn,
+        &app.sealing,
+        &NewBallot {
+            group_id: group,
+            title: title.into(),
+            description: String::new(),
+            cutoff_date: now.date(),
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::hours(1),
+            revote_allowed: false,
+            shuffle_options: false,
+            questions: vec![Question {
+                text: "Soll der Antrag angenommen werden?".into(),
+                kind: QuestionKind::YesNoAbstain {
+                    quorum: votum_ballots::question::Ratio::ZERO,
+                    majority: votum_ballots::question::MajorityRule::Simple,
+                },
+            }],
+        },
+        now,
+    )
+    .unwrap();
+    let request = request_act(&mut conn, &id, Act::Open, officers[0], now).unwrap();
+    confirm_act(&mut conn, &app.sealing, &id, request, officers[1], now)
+        .unwrap()
+        .unwrap();
+    id
+}
+
+/// Officer 1 requests `act`, officer 2 confirms, without the pages.
+pub(crate) fn step(app: &TestApp, officers: [i64; 2], id: &str, act: votum::ballots::officer::Act) {
+    use votum::ballots::officer::{confirm_act, request_act};
+    let now = crate::support::test_now();
+    let mut conn = app.conn();
+    let request = request_act(&mut conn, id, act, officers[0], now).unwrap();
+    confirm_act(&mut conn, &app.sealing, id, request, officers[1], now)
+        .unwrap()
+        .unwrap();
+}
+
+crate::both_backends!(
+    every_closed_ballot_says_where_its_result_is_and_members_reach_it,
+    |app: TestApp| {
+        use votum::ballots::officer::Act;
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let id = open_ballot(&app, officers, org.federal.id, "Satzungsänderung");
+        let result_link = format!("href=\"/ballots/{id}/result\"");
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        // Open: no word about a result yet.
+        let (_, list) = app.get("/ballots");
+        assert!(list.contains("Satzungsänderung"), "{list}");
+        assert!(!list.contains("ausgezählt und danach"), "{list}");
+
+        step(&app, officers, &id, Act::Close);
+        for page in ["/ballots".to_owned(), format!("/vote/{id}")] {
+            let (status, body) = app.get(&page);
+            assert_eq!(status, Status::Ok);
+            assert!(
+                body.contains("wird ausgezählt und danach hier veröffentlicht"),
+                "{page}: {body}"
+            );
+            assert!(!body.contains(&result_link), "{page}: {body}");
+        }
+
+        step(&app, officers, &id, Act::Tally);
+        for page in ["/ballots".to_owned(), format!("/vote/{id}")] {
+            let (_, body) = app.get(&page);
+            assert!(
+                body.contains("sobald die Wahlleitung es veröffentlicht hat"),
+                "{page}: {body}"
+            );
+            assert!(!body.contains(&result_link), "{page}: {body}");
+        }
+
+        step(&app, officers, &id, Act::Publish);
+        for page in ["/ballots".to_owned(), format!("/vote/{id}")] {
+            let (_, body) = app.get(&page);
+            assert!(
+                body.contains("Das Ergebnis ist veröffentlicht."),
+                "{page}: {body}"
+            );
+            assert!(body.contains(&result_link), "{page}: {body}");
+        }
+        // The member follows the link.
+        let (status, result) = app.get(&format!("/ballots/{id}/result"));
+        assert_eq!(status, Status::Ok);
+        assert!(result.contains("Satzungsänderung"), "{result}");
+    }
+);

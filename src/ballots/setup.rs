@@ -242,8 +242,8 @@ pub fn add_tagged_credentials(
     Ok(())
 }
 
-/// Rewrites every credential and ballot box row of a ballot, in key order,
-/// in the closing transaction. PostgreSQL stamps each row with the
+/// Rewrites every credential, ballot box and postal vote row of a ballot,
+/// in key order, in the closing transaction. PostgreSQL stamps each row with the
 /// transaction that wrote it (`xmin`) and places new rows at the end of
 /// the table: the transaction that inserted a re-issued credential is also
 /// the one that named its member, and the transactions of casts could be
@@ -253,10 +253,23 @@ pub fn add_tagged_credentials(
 /// emptied after each cast (`db::forget_write_order`). Dead row versions
 /// stay until the next VACUUM.
 pub fn rewrite_credentials(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> {
+    if let DbConn::Postgres(_) = conn {
+        // In a transaction of its own (a savepoint inside the closing one),
+        // so the temporary table lives until the rows are back.
+        conn.transaction(|conn| rewrite_rows(conn, ballot_id))?;
+    }
+    Ok(())
+}
+
+fn rewrite_rows(conn: &mut DbConn, ballot_id: &str) -> AppResult<()> {
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::Text;
-    if let DbConn::Postgres(_) = conn {
-        for (table, order) in [("credentials", "public_key"), ("box_entries", "position")] {
+    {
+        for (table, order) in [
+            ("credentials", "public_key"),
+            ("box_entries", "position"),
+            ("postal_votes", "credential"),
+        ] {
             conn.batch_execute(&format!(
                 "CREATE TEMPORARY TABLE rewritten (LIKE {table}) ON COMMIT DROP"
             ))?;

@@ -145,3 +145,55 @@ crate::both_backends!(officer_registers_slips_on_the_page, |app: TestApp| {
     assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
     assert_eq!(app.get(&page).0, Status::Forbidden);
 });
+
+crate::both_backends!(
+    postal_votes_are_stored_by_key_not_registration_order,
+    |app: TestApp| {
+        let ballot = open_ballot(&app, 8, false);
+        let mut conn = app.conn();
+        // Register the slips in the reverse order of their credentials.
+        let mut slips: Vec<(String, usize)> = ballot
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(n, key)| (key.public().to_base64(), n))
+            .collect();
+        slips.sort();
+        slips.reverse();
+        for (_, n) in &slips {
+            assert_eq!(
+                register(&mut conn, &ballot.id, &ballot.codes[*n], &yes()).unwrap(),
+                Ok(Registered::Counted)
+            );
+        }
+        let mut by_key: Vec<String> = slips.into_iter().map(|(key, _)| key).collect();
+        by_key.sort();
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            credential: String,
+        }
+        // The order a reader of the table (or the file) sees: SQLite's storage
+        // order; on PostgreSQL the heap order after closing's rewrite.
+        let sql = match app.backend {
+            votum::db::Backend::Sqlite => {
+                "SELECT credential FROM postal_votes WHERE ballot_id = $1"
+            }
+            votum::db::Backend::Postgres => {
+                votum::ballots::setup::rewrite_credentials(&mut conn, &ballot.id).unwrap();
+                "SELECT credential FROM postal_votes WHERE ballot_id = $1 ORDER BY ctid"
+            }
+        };
+        let stored: Vec<String> = diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(&ballot.id)
+            .load::<Row>(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.credential)
+            .collect();
+        assert_eq!(
+            stored, by_key,
+            "stored in key order, not registration order"
+        );
+    }
+);

@@ -40,14 +40,77 @@ fn own_record(
     Ok(context)
 }
 
+/// Something on the start page that needs the member's action.
+#[derive(Debug, serde::Serialize)]
+struct Waiting {
+    title: String,
+    href: String,
+    /// "Abstimmung" or "Umfrage".
+    kind_key: &'static str,
+    /// The deadline as people write it in the page's language.
+    deadline: String,
+    /// A note on how to act, where the link alone does not say it.
+    hint_key: Option<&'static str>,
+}
+
+/// Open ballots the member has not voted in and open surveys they have not
+/// answered, the soonest deadline first.
+fn waiting(
+    conn: &mut DbConn,
+    sealing: &votum_crypto::seal::SealingKey,
+    key: &votum_crypto::MacKey,
+    lang: crate::db::models::Language,
+    member: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<Vec<Waiting>> {
+    let mut items: Vec<(chrono::NaiveDateTime, Waiting)> = Vec::new();
+    for ballot in crate::ballots::waiting::awaiting_vote(conn, sealing, member, now)? {
+        items.push((
+            ballot.closes_at,
+            Waiting {
+                href: format!("/vote/{}", ballot.id),
+                title: ballot.title,
+                kind_key: "dashboard.kind_ballot",
+                deadline: crate::dates::datetime(lang, ballot.closes_at),
+                hint_key: ballot.by_letter.then_some("dashboard.by_letter"),
+            },
+        ));
+    }
+    for survey in crate::surveys::awaiting_answer(conn, key, member, now)? {
+        items.push((
+            survey.closes_at,
+            Waiting {
+                href: format!("/s/{}", survey.id),
+                title: survey.title,
+                kind_key: "dashboard.kind_survey",
+                deadline: crate::dates::datetime(lang, survey.closes_at),
+                hint_key: None,
+            },
+        ));
+    }
+    items.sort_by_key(|(deadline, _)| *deadline);
+    Ok(items.into_iter().map(|(_, item)| item).collect())
+}
+
 #[get("/")]
 async fn dashboard(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
     let today = app.clock.today();
+    let now = app.clock.now();
     let member_id = user.member_id;
+    let lang = page.lang;
+    let sealing = app.sealing.clone();
+    let key = app.key.clone();
     let context = app
         .db
         .run(move |conn| match member_id {
-            Some(id) => own_record(conn, id, today),
+            Some(id) => {
+                let mut context = own_record(conn, id, today)?;
+                let waiting = waiting(conn, &sealing, &key, lang, id, now)?;
+                if let Some(map) = context.as_object_mut() {
+                    map.insert("waiting".into(), json!(waiting));
+                }
+                Ok(context)
+            }
             None => Ok(json!({})),
         })
         .await?;

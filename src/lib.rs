@@ -13,6 +13,7 @@ pub mod bank;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -90,6 +91,12 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
                 "t",
                 Box::new(i18n::TranslateHelper(helper_catalogues.clone())),
             );
+            engines
+                .handlebars
+                .register_helper("date", Box::new(dates::DateHelper { with_time: false }));
+            engines
+                .handlebars
+                .register_helper("datetime", Box::new(dates::DateHelper { with_time: true }));
             engines
                 .handlebars
                 .register_helper("eq", Box::new(handlebars_eq));

@@ -14,3 +14,4 @@ pub mod record;
 pub mod reissue;
 pub mod setup;
 pub mod vote;
+pub mod waiting;

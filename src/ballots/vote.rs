@@ -146,7 +146,7 @@ impl BallotInfo {
 }
 
 /// A signed-in member's standing in a ballot's electorate.
-enum Standing {
+pub(super) enum Standing {
     /// Not an elector (or not signed in).
     None,
     /// Gets a letter.
@@ -169,7 +169,7 @@ fn portal_code_of(
     Ok(super::setup::portal_key(conn, sealing, ballot)?.map(|key| key.code(ballot, member)))
 }
 
-fn standing(
+pub(super) fn standing(
     conn: &mut DbConn,
     sealing: &SealingKey,
     ballot: &str,

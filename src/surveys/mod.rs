@@ -210,6 +210,61 @@ pub fn in_audience(conn: &mut DbConn, survey: &Survey, member: i64) -> AppResult
     }
 }
 
+/// An open survey the member is invited to and has not answered.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AwaitingAnswer {
+    pub id: String,
+    pub title: String,
+    pub closes_at: NaiveDateTime,
+}
+
+/// The open surveys waiting for `member`'s answer (of all members or of a
+/// group the member belongs to; not public-link ones, and not those whose
+/// letter the member answers by code), the soonest deadline first.
+pub fn awaiting_answer(
+    conn: &mut DbConn,
+    key: &votum_crypto::MacKey,
+    member: i64,
+    now: NaiveDateTime,
+) -> AppResult<Vec<AwaitingAnswer>> {
+    let open: Vec<(String, String, NaiveDateTime, Option<i64>, String)> = surveys::table
+        .filter(surveys::opens_at.le(now))
+        .filter(surveys::closes_at.gt(now))
+        .filter(surveys::audience.ne(Audience::Link.as_str()))
+        .order(surveys::closes_at)
+        .select((
+            surveys::id,
+            surveys::title,
+            surveys::closes_at,
+            surveys::group_id,
+            surveys::audience,
+        ))
+        .limit(100)
+        .load(conn)?;
+    let active = members::table
+        .find(member)
+        .filter(members::status.eq("active"))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let mut waiting = Vec::new();
+    for (id, title, closes_at, group, audience) in open {
+        let invited = match (Audience::parse(&audience), group) {
+            (Some(Audience::Group), Some(group)) => member_in_group(conn, member, group)?,
+            (Some(Audience::All | Audience::Group), _) => active,
+            _ => false,
+        };
+        if invited && store::participation(conn, key, &id, member)?.is_none() {
+            waiting.push(AwaitingAnswer {
+                id,
+                title,
+                closes_at,
+            });
+        }
+    }
+    Ok(waiting)
+}
+
 /// Whether the user may start a survey for `group`: admins; board members
 /// for their groups and all below; plain members of a group whose board
 /// allowed it.

@@ -105,3 +105,51 @@ crate::both_backends!(
         assert!(result.contains("Satzungsänderung"), "{result}");
     }
 );
+
+crate::both_backends!(
+    the_start_page_shows_first_what_waits_for_the_member,
+    |app: TestApp| {
+        use votum::ballots::ballot_box::cast;
+        use votum_ballots::{Choice, YesNoVote};
+        use votum_crypto::credential::CredentialKey;
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let id = open_ballot(&app, officers, org.federal.id, "Satzungsänderung");
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let (status, home) = app.get("/");
+        assert_eq!(status, Status::Ok);
+        let waiting = home.find("Wartet auf Sie").expect("waiting section");
+        let chapter = home.find("Mein Ortsverband").expect("chapter section");
+        assert!(waiting < chapter, "what waits comes first: {home}");
+        assert!(home.contains(&format!("href=\"/vote/{id}\"")), "{home}");
+        // The deadline as people write it: closes an hour after test_now.
+        let closes = crate::support::test_now() + chrono::Duration::hours(1);
+        let deadline = closes.format("%d.%m.%Y %H:%M").to_string();
+        assert!(home.contains(&format!("bis {deadline}")), "{home}");
+
+        // Once the member has voted through the portal, the ballot is gone.
+        {
+            let mut conn = app.conn();
+            let portal = votum::ballots::setup::portal_key(&mut conn, &app.sealing, &id)
+                .unwrap()
+                .unwrap();
+            let key = CredentialKey::derive(&portal.code(&id, org.member_a1.id), &id);
+            let vote = crate::ballot_box::signed(&id, &key, &[Choice::YesNo(YesNoVote::Yes)]);
+            cast(&mut conn, &app.sealing, crate::support::test_now(), &vote)
+                .unwrap()
+                .unwrap();
+        }
+        let (_, home) = app.get("/");
+        assert!(!home.contains(&format!("href=\"/vote/{id}\"")), "{home}");
+        assert!(home.contains("Zurzeit wartet keine Abstimmung"), "{home}");
+
+        // In English, with the English date.
+        app.client.get("/lang/en?back=/").dispatch();
+        let (_, english) = app.get("/");
+        assert!(english.contains("Waiting for you"), "{english}");
+        assert!(
+            english.contains("No ballot or survey is waiting"),
+            "{english}"
+        );
+    }
+);

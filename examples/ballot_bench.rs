@@ -71,6 +71,7 @@ fn new_ballot(
     let id = setup::create(
         conn,
         &sealing(data_dir),
+        &votum::rights::OfficerOf::by_operator(top),
         &NewBallot {
             group_id: top,
             title: title.into(),

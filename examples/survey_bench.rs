@@ -99,7 +99,14 @@ fn prepare(url: &str, n: usize, codes_file: &str) {
         results: Visibility::During,
         questions: questions(),
     };
-    let id = votum::surveys::store::create(conn, &survey, top, owner, now).unwrap();
+    let id = votum::surveys::store::create(
+        conn,
+        &survey,
+        &votum::rights::SurveyCreatorOf::by_operator(top),
+        owner,
+        now,
+    )
+    .unwrap();
     let started = Instant::now();
     // N members reached by letter, as `issue_letters` records them: a
     // participant row each, and the codes' digests without members.
@@ -126,7 +133,8 @@ fn prepare(url: &str, n: usize, codes_file: &str) {
                     (
                         survey_participants::survey_id.eq(&id),
                         survey_participants::member_id.eq(*m),
-                        survey_participants::channel.eq("letter"),
+                        survey_participants::channel
+                            .eq(votum::surveys::store::Participation::Letter),
                     )
                 })
                 .collect();

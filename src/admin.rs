@@ -6,6 +6,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::auth::Admin;
+use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{accounts, groups, members};
 use crate::error::AppResult;
 use crate::web::{AppState, Page};
@@ -21,11 +22,11 @@ async fn overview(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Tem
         .run(|conn| {
             let members: i64 = members::table.count().get_result(conn)?;
             let active: i64 = members::table
-                .filter(members::status.eq("active"))
+                .filter(members::status.eq(MemberStatus::Active))
                 .count()
                 .get_result(conn)?;
             let paper: i64 = members::table
-                .filter(members::channel.eq("paper"))
+                .filter(members::channel.eq(Channel::Paper))
                 .count()
                 .get_result(conn)?;
             let groups: i64 = groups::table.count().get_result(conn)?;

@@ -18,6 +18,18 @@
 //! Adding a right: write the check as a plain function in its feature's
 //! domain module, add a guard here that calls it through [`prove`], and
 //! add the guarded routes to `tests/app/routes.rs`.
+//!
+//! Where the form, not the route, names what the right is about, no guard
+//! can check it; the domain function that writes takes a proof value made
+//! only here (private field), so the write cannot be compiled without the
+//! check:
+//!
+//! | proof | made by | taken by |
+//! | --- | --- | --- |
+//! | [`OfficerOf`] | [`officer_of`] | `ballots::setup::create` |
+//! | [`SurveyCreatorOf`] | [`survey_creator_of`] | `surveys::store::create` |
+//! | [`BoardOf`] | [`board_of`] (403) | `surveys::set_policy` |
+//! | [`SurveySender`] | [`survey_sender`] | `surveys::invite::{send_invitations, issue_letters}` |
 
 use diesel::dsl::exists;
 use diesel::prelude::*;
@@ -363,4 +375,130 @@ impl<'r> FromRequest<'r> for ChairOf<MemberId> {
         })
         .await
     }
+}
+
+// Proof values. Some rights are about a group or a run named in a form, not
+// in the route, so no guard can check them before the handler runs. For
+// those the domain function that does the privileged write takes a proof
+// value with a private field, made only here after the check: the write
+// cannot be compiled without the check.
+
+/// Proof that the user is a returning officer of `group` (or above):
+/// [`crate::ballots::setup::create`] takes it.
+#[derive(Debug, Clone)]
+pub struct OfficerOf {
+    group: i64,
+}
+
+/// Proof that the user may start a survey for `group`:
+/// [`crate::surveys::store::create`] takes it.
+#[derive(Debug, Clone)]
+pub struct SurveyCreatorOf {
+    group: i64,
+}
+
+/// Proof that the user is an admin or on the board of `group` itself:
+/// [`crate::surveys::set_policy`] takes it.
+#[derive(Debug, Clone)]
+pub struct BoardOf {
+    group: i64,
+}
+
+/// Proof that the user may run invitations (mail or letters) for a survey,
+/// with the members they may reach: the invitation runs take it.
+#[derive(Debug, Clone)]
+pub struct SurveySender {
+    account_id: i64,
+    survey_id: String,
+    scope: Scope,
+}
+
+impl OfficerOf {
+    pub fn group(&self) -> i64 {
+        self.group
+    }
+
+    /// The operator on the command line (demo data, tests) holds every
+    /// right. Never called from a route (`tests/app/routes.rs` checks).
+    pub fn by_operator(group: i64) -> OfficerOf {
+        OfficerOf { group }
+    }
+}
+
+impl SurveyCreatorOf {
+    pub fn group(&self) -> i64 {
+        self.group
+    }
+
+    /// The operator on the command line (demo data, tests) holds every
+    /// right. Never called from a route (`tests/app/routes.rs` checks).
+    pub fn by_operator(group: i64) -> SurveyCreatorOf {
+        SurveyCreatorOf { group }
+    }
+}
+
+impl BoardOf {
+    pub fn group(&self) -> i64 {
+        self.group
+    }
+}
+
+impl SurveySender {
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// Whom the run may reach, if it is for `survey`; a proof for another
+    /// survey reaches nobody.
+    pub fn scope_for(&self, survey: &Survey) -> AppResult<&Scope> {
+        if survey.id == self.survey_id {
+            Ok(&self.scope)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The proof that `user` may set up a ballot for `group`, if they may.
+pub fn officer_of(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    group: i64,
+) -> AppResult<Option<OfficerOf>> {
+    Ok(crate::ballots::officer::is_officer_for(conn, user, group)?.then_some(OfficerOf { group }))
+}
+
+/// The proof that `user` may start a survey for `group`, if they may.
+pub fn survey_creator_of(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    group: i64,
+) -> AppResult<Option<SurveyCreatorOf>> {
+    Ok(crate::surveys::may_create_for(conn, user, group)?.then_some(SurveyCreatorOf { group }))
+}
+
+/// The proof that `user` is an admin or on the board of `group`; 403
+/// otherwise.
+pub fn board_of(user: &CurrentUser, group: i64) -> AppResult<BoardOf> {
+    if user.is_admin || user.board_groups.contains(&group) {
+        Ok(BoardOf { group })
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The proof that `user` may run invitations for `survey`, or why not
+/// (see [`crate::surveys::reach::sender_scope`]).
+pub fn survey_sender(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    survey: &Survey,
+) -> AppResult<Result<SurveySender, crate::surveys::reach::Refusal>> {
+    Ok(
+        crate::surveys::reach::sender_scope(conn, user, survey)?.map(|scope| SurveySender {
+            account_id: user.account_id,
+            survey_id: survey.id.clone(),
+            scope,
+        }),
+    )
 }

@@ -459,13 +459,14 @@ async fn create(
             let basics = ballot_fields(conn, &fields);
             match (basics, parsed_questions) {
                 (Ok(basics), Ok(questions)) => {
-                    if !is_officer_for(conn, &user, basics.group_id)? {
+                    let Some(proof) = crate::rights::officer_of(conn, &user, basics.group_id)?
+                    else {
                         return Ok(Err((
                             fields,
                             vec![("group", "setup.group_not_yours")],
                             Vec::new(),
                         )));
-                    }
+                    };
                     let ballot = NewBallot {
                         group_id: basics.group_id,
                         title: basics.title,
@@ -489,7 +490,7 @@ async fn create(
                             Vec::new(),
                         )));
                     }
-                    Ok(Ok(setup::create(conn, &sealing, &ballot, now)?))
+                    Ok(Ok(setup::create(conn, &sealing, &proof, &ballot, now)?))
                 }
                 (basics, questions) => Ok(Err((
                     fields,

@@ -50,13 +50,18 @@ pub fn box_key_context(ballot_id: &str) -> Vec<u8> {
     format!("votum-box-key:{ballot_id}").into_bytes()
 }
 
-/// Stores a new ballot with a fresh box key and an empty ballot box.
+/// Stores a new ballot with a fresh box key and an empty ballot box, for
+/// the group `officer` proves a right over (403 for any other group).
 pub fn create(
     conn: &mut DbConn,
     sealing: &SealingKey,
+    officer: &crate::rights::OfficerOf,
     ballot: &NewBallot,
     now: NaiveDateTime,
 ) -> AppResult<String> {
+    if officer.group() != ballot.group_id {
+        return Err(AppError::Forbidden);
+    }
     if ballot.questions.is_empty() {
         return Err(AppError::BadRequest("a ballot needs a question".into()));
     }

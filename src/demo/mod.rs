@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::db::models::{Group, GroupMembership, GroupTreeRow, Member, Office, Role};
+use crate::db::models::{
+    Channel, Group, GroupMembership, GroupTreeRow, Member, MemberStatus, Office, Role,
+};
 use crate::db::schema::{group_tree, groups, members, offices};
 use crate::db::{Backend, Db, DbConn};
 use crate::error::{AppError, AppResult};
@@ -178,12 +180,13 @@ fn fill(conn: &mut DbConn, count: usize, seed: u64) -> AppResult<Staffed> {
                     phone: person.phone,
                     birth_date: person.birth_date,
                     join_date: person.join_date,
-                    status: "active".into(),
+                    status: MemberStatus::Active.as_str().into(),
                     channel: if person.prefers_paper {
-                        "paper"
+                        Channel::Paper
                     } else {
-                        "online"
+                        Channel::Online
                     }
+                    .as_str()
                     .into(),
                     language: person.language.into(),
                     chapter_id,
@@ -305,7 +308,7 @@ fn staff_offices(
         on_paper.extend(
             members::table
                 .filter(members::id.eq_any(chunk))
-                .filter(members::channel.eq("paper"))
+                .filter(members::channel.eq(Channel::Paper))
                 .select(members::id)
                 .load::<i64>(conn)?,
         );
@@ -392,6 +395,7 @@ fn demo_ballot(
     let id = create(
         conn,
         sealing,
+        &crate::rights::OfficerOf::by_operator(group_id),
         &NewBallot {
             group_id,
             title: "Mitgliederbefragung 2027".into(),
@@ -481,6 +485,12 @@ fn demo_survey(conn: &mut DbConn, logins: &[DemoLogin]) -> AppResult<()> {
             },
         ],
     };
-    crate::surveys::store::create(conn, &survey, chapter, account, now)?;
+    crate::surveys::store::create(
+        conn,
+        &survey,
+        &crate::rights::SurveyCreatorOf::by_operator(chapter),
+        account,
+        now,
+    )?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::auth::CurrentUser;
-use crate::db::models::ConsentTopic;
+use crate::db::models::{ConsentTopic, MemberStatus};
 use crate::db::schema::{consents, groups, members};
 use crate::error::AppResult;
 use crate::web::{AppState, Page};
@@ -33,7 +33,7 @@ pub async fn roster(
                 .inner_join(members::table.inner_join(groups::table))
                 .filter(consents::topic.eq(ConsentTopic::Directory.as_str()))
                 .filter(consents::withdrawn_at.is_null())
-                .filter(members::status.eq("active"))
+                .filter(members::status.eq(MemberStatus::Active))
                 .into_boxed();
             if !prefix.is_empty() {
                 query = query

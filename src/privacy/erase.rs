@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::audit::{self, Action, Event};
+use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{
     accounts, bank_accounts, consents, email_confirmations, group_memberships, member_changes,
     member_scopes, members, officer_acts, offices, outbox, password_resets, rate_limits, sessions,
@@ -48,8 +49,8 @@ pub fn erase(
                 members::phone.eq(None::<String>),
                 members::birth_date.eq(placeholder),
                 members::join_date.eq(placeholder),
-                members::status.eq("ended"),
-                members::channel.eq("paper"),
+                members::status.eq(MemberStatus::Ended),
+                members::channel.eq(Channel::Paper),
                 members::sort_key.eq(crate::members::query::sort_key(ERASED_NAME, ERASED_NAME)),
             ))
             .execute(conn)?;

@@ -12,7 +12,7 @@ use votum_crypto::credential::{Code, CodeError};
 
 use super::questions::{self, FieldError, Kind};
 use super::setup::{slot_label, Audience};
-use super::store::{self, Refusal, Respondent};
+use super::store::{self, Participation, Refusal, Respondent};
 use super::{Phase, Survey};
 use crate::error::{AppError, AppResult};
 use crate::ratelimit;
@@ -125,8 +125,8 @@ fn standing(
             login_needed: !signed_in,
         });
     };
-    let refusal = match store::participation(conn, key, &survey.id, member)?.as_deref() {
-        Some("letter") => Some(Refusal::LetterSent),
+    let refusal = match store::participation(conn, key, &survey.id, member)? {
+        Some(Participation::Letter) => Some(Refusal::LetterSent),
         Some(_) => Some(Refusal::AlreadyAnswered),
         None if !super::in_audience(conn, survey, member)? => Some(Refusal::NotInAudience),
         None => None,
@@ -295,10 +295,12 @@ async fn submit(
                         }
                         _ => None,
                     };
-                    return Ok(match (stored.phase(now), answered.as_deref()) {
+                    return Ok(match (stored.phase(now), answered) {
                         (Phase::NotYetOpen, _) => Outcome::Refused(Refusal::NotYetOpen),
                         (Phase::Closed, _) => Outcome::Refused(Refusal::Closed),
-                        (Phase::Open, Some("letter")) => Outcome::Refused(Refusal::LetterSent),
+                        (Phase::Open, Some(Participation::Letter)) => {
+                            Outcome::Refused(Refusal::LetterSent)
+                        }
                         (Phase::Open, Some(_)) => Outcome::Refused(Refusal::AlreadyAnswered),
                         (Phase::Open, None) => Outcome::Invalid(errors),
                     });

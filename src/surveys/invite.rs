@@ -16,31 +16,24 @@ use rocket::{post, routes, Route};
 use votum_crypto::credential::Code;
 use votum_letters::{Letter, LetterWriter};
 
-use super::reach::{self, Refusal};
+use super::reach;
 use super::results::public_link;
-use super::store::code_digest;
+use super::store::{code_digest, Participation};
 use super::Survey;
 use crate::addresses::Addressee;
 use crate::audit::{self, Action};
-use crate::auth::{CurrentUser, Scope};
 use crate::ballots::letters::Download;
-use crate::db::models::Language;
+use crate::db::models::{Channel, Language};
 use crate::db::schema::{members, survey_answer_marks, survey_codes, survey_participants, surveys};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
 use crate::mail::{Mail, Mailer};
-use crate::rights::{SurveyId, SurveyOwner};
+use crate::rights::{SurveyId, SurveyOwner, SurveySender};
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<Route> {
     routes![invite, letters]
-}
-
-/// Who runs an invitation, and whom they may reach (see [`reach`]).
-pub struct Sender {
-    pub account_id: i64,
-    pub scope: Scope,
 }
 
 /// Mails the invitation to every member of the audience within the
@@ -52,10 +45,15 @@ pub fn send_invitations(
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
-    sender: &Sender,
+    sender: &SurveySender,
     now: NaiveDateTime,
 ) -> AppResult<usize> {
-    let ids = reach::recipients(conn, survey, &sender.scope, Some("online"))?;
+    let ids = reach::recipients(
+        conn,
+        survey,
+        sender.scope_for(survey)?,
+        Some(Channel::Online),
+    )?;
     let link = public_link(public_url, &survey.id);
     let closes = survey.closes_at.format("%d.%m.%Y %H:%M").to_string();
     let mut mailed: Vec<i64> = Vec::new();
@@ -95,27 +93,13 @@ pub fn send_invitations(
     audit::record_for_members(
         conn,
         now,
-        Some(sender.account_id),
+        Some(sender.account_id()),
         Action::MembersContacted,
         survey.group_id,
         &mailed,
         &format!("survey {} mail", survey.id),
     )?;
     Ok(mailed.len())
-}
-
-/// The sender of a run by `user`, or why they may not run it.
-fn sender(
-    conn: &mut DbConn,
-    user: &CurrentUser,
-    survey: &Survey,
-) -> AppResult<Result<Sender, Refusal>> {
-    Ok(
-        reach::sender_scope(conn, user, survey)?.map(|scope| Sender {
-            account_id: user.account_id,
-            scope,
-        }),
-    )
 }
 
 #[post("/surveys/<id>/invite", data = "<_form>")]
@@ -135,7 +119,7 @@ async fn invite(
         .db
         .run(move |conn| {
             // Rights first, as they are today: a refused run claims nothing.
-            let sender = match sender(conn, &user, &survey)? {
+            let sender = match crate::rights::survey_sender(conn, &user, &survey)? {
                 Ok(sender) => sender,
                 Err(refusal) => return Ok(Err(refusal)),
             };
@@ -192,7 +176,7 @@ async fn letters(
             if survey.phase(now) == super::Phase::Closed {
                 return Ok(Err("surveys.letters_closed"));
             }
-            let sender = match sender(conn, &user, &survey)? {
+            let sender = match crate::rights::survey_sender(conn, &user, &survey)? {
                 Ok(sender) => sender,
                 Err(refusal) => return Ok(Err(refusal.message_key())),
             };
@@ -232,7 +216,7 @@ pub fn issue_letters(
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
-    sender: &Sender,
+    sender: &SurveySender,
     now: NaiveDateTime,
     out: impl Write,
 ) -> AppResult<usize> {
@@ -250,11 +234,16 @@ pub fn issue_letters(
         .load::<String>(conn)?
         .into_iter()
         .collect();
-    let ids: Vec<i64> = reach::recipients(conn, survey, &sender.scope, Some("paper"))?
-        .into_iter()
-        .filter(|id| !reached.contains(id))
-        .filter(|id| !marked.contains(&super::store::answered_mark(key, &survey.id, *id)))
-        .collect();
+    let ids: Vec<i64> = reach::recipients(
+        conn,
+        survey,
+        sender.scope_for(survey)?,
+        Some(Channel::Paper),
+    )?
+    .into_iter()
+    .filter(|id| !reached.contains(id))
+    .filter(|id| !marked.contains(&super::store::answered_mark(key, &survey.id, *id)))
+    .collect();
     let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
     let mut writer = LetterWriter::new(out, &survey.title).map_err(letter_error)?;
     let mut issued: Vec<(i64, String)> = Vec::with_capacity(ids.len());
@@ -289,7 +278,7 @@ pub fn issue_letters(
                     (
                         survey_participants::survey_id.eq(&survey.id),
                         survey_participants::member_id.eq(*member),
-                        survey_participants::channel.eq("letter"),
+                        survey_participants::channel.eq(Participation::Letter),
                     )
                 })
                 .collect();
@@ -315,7 +304,7 @@ pub fn issue_letters(
         audit::record_for_members(
             conn,
             now,
-            Some(sender.account_id),
+            Some(sender.account_id()),
             Action::MembersContacted,
             survey.group_id,
             &addressed,

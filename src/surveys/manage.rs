@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::answer::form_view;
 use super::questions::{self, Kind};
-use super::setup::{self, Errors, SLOTS};
+use super::setup::{self, Audience, Errors, SLOTS};
 use super::store::{self, Respondent};
 use super::{tally, Phase};
 use crate::auth::CurrentUser;
@@ -64,9 +64,9 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
                     .filter(surveys::opens_at.le(now))
                     .filter(surveys::closes_at.gt(now))
                     .filter(
-                        surveys::audience.eq("all").or(surveys::group_id
+                        surveys::audience.eq(Audience::All).or(surveys::group_id
                             .eq_any(above)
-                            .and(surveys::audience.eq("group"))),
+                            .and(surveys::audience.eq(Audience::Group))),
                     )
                     .order(surveys::closes_at)
                     .select((
@@ -228,15 +228,21 @@ async fn create(
                 Ok(_) => Vec::new(),
                 Err(errors) => errors.clone(),
             };
-            match group {
-                None if !errors.iter().any(|(f, _)| f == "group") => {
-                    errors.push(("group".into(), "surveys.setup.group_unknown"));
+            let creator = match group {
+                None => {
+                    if !errors.iter().any(|(f, _)| f == "group") {
+                        errors.push(("group".into(), "surveys.setup.group_unknown"));
+                    }
+                    None
                 }
-                Some(g) if !super::may_create_for(conn, &user, g)? => {
-                    errors.push(("group".into(), "surveys.setup.group_not_yours"));
+                Some(g) => {
+                    let creator = crate::rights::survey_creator_of(conn, &user, g)?;
+                    if creator.is_none() {
+                        errors.push(("group".into(), "surveys.setup.group_not_yours"));
+                    }
+                    creator
                 }
-                _ => {}
-            }
+            };
             // Only audiences within the person's scope; a forged choice is
             // refused like any other mistake.
             if let Ok(survey) = &parsed {
@@ -245,11 +251,11 @@ async fn create(
                 }
             }
             let may_all = super::reach::party_wide(conn, &user)?;
-            match (parsed, group) {
-                (Ok(survey), Some(group)) if errors.is_empty() => Ok(Ok(store::create(
+            match (parsed, creator) {
+                (Ok(survey), Some(creator)) if errors.is_empty() => Ok(Ok(store::create(
                     conn,
                     &survey,
-                    group,
+                    &creator,
                     user.account_id,
                     now,
                 )?)),
@@ -417,22 +423,9 @@ async fn policy(
         .and_then(|g| g.parse().ok())
         .ok_or_else(|| AppError::BadRequest("group".into()))?;
     let allowed = form.0.get("allowed") == Some("on");
-    if !user.is_admin && !user.board_groups.contains(&group) {
-        return Err(AppError::Forbidden);
-    }
+    let board = crate::rights::board_of(&user, group)?;
     app.db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                diesel::delete(survey_policies::table.find(group)).execute(conn)?;
-                diesel::insert_into(survey_policies::table)
-                    .values((
-                        survey_policies::group_id.eq(group),
-                        survey_policies::members_may_create.eq(allowed),
-                    ))
-                    .execute(conn)?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .run(move |conn| super::set_policy(conn, &board, allowed))
         .await?;
     Ok(Flash::success(
         Redirect::to("/surveys"),

@@ -24,6 +24,7 @@ use rocket::fairing::AdHoc;
 use serde_json::{json, Value};
 
 use crate::auth::{CurrentUser, Scope};
+use crate::db::models::MemberStatus;
 use crate::db::schema::{group_memberships, group_tree, members, survey_policies, surveys};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -175,7 +176,7 @@ pub fn is_owner(conn: &mut DbConn, user: &CurrentUser, survey: &Survey) -> AppRe
 pub fn member_in_group(conn: &mut DbConn, member: i64, group: i64) -> AppResult<bool> {
     let mut homes: Vec<i64> = members::table
         .find(member)
-        .filter(members::status.eq("active"))
+        .filter(members::status.eq(MemberStatus::Active))
         .select(members::chapter_id)
         .load(conn)?;
     if homes.is_empty() {
@@ -202,7 +203,7 @@ pub fn in_audience(conn: &mut DbConn, survey: &Survey, member: i64) -> AppResult
         (Audience::Link, _) => Ok(true),
         (Audience::All, _) | (Audience::Group, None) => Ok(members::table
             .find(member)
-            .filter(members::status.eq("active"))
+            .filter(members::status.eq(MemberStatus::Active))
             .count()
             .get_result::<i64>(conn)?
             > 0),
@@ -287,6 +288,25 @@ pub fn may_create_for(conn: &mut DbConn, user: &CurrentUser, group: i64) -> AppR
         Some(member) if allowed => member_in_group(conn, member, group),
         _ => Ok(false),
     }
+}
+
+/// Lets the members of the board's group start surveys, or stops it.
+pub fn set_policy(
+    conn: &mut DbConn,
+    board: &crate::rights::BoardOf,
+    allowed: bool,
+) -> AppResult<()> {
+    let group = board.group();
+    conn.transaction(|conn| {
+        diesel::delete(survey_policies::table.find(group)).execute(conn)?;
+        diesel::insert_into(survey_policies::table)
+            .values((
+                survey_policies::group_id.eq(group),
+                survey_policies::members_may_create.eq(allowed),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// A survey or response id: 80 random bits in hexadecimal.

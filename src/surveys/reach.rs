@@ -19,6 +19,7 @@ use diesel::prelude::*;
 use super::setup::Audience;
 use super::Survey;
 use crate::auth::{CurrentUser, Scope};
+use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{groups, member_scopes, members};
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -100,15 +101,15 @@ pub fn recipients(
     conn: &mut DbConn,
     survey: &Survey,
     scope: &Scope,
-    channel: Option<&str>,
+    channel: Option<Channel>,
 ) -> AppResult<Vec<i64>> {
     let mut query = members::table
-        .filter(members::status.eq("active"))
+        .filter(members::status.eq(MemberStatus::Active))
         .select(members::id)
         .order(members::id)
         .into_boxed();
     if let Some(channel) = channel {
-        query = query.filter(members::channel.eq(channel.to_owned()));
+        query = query.filter(members::channel.eq(channel));
     }
     match (survey.audience, survey.group_id) {
         (Audience::Link, _) => return Ok(Vec::new()),

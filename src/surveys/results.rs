@@ -131,7 +131,7 @@ fn headings(survey: &Survey) -> Vec<String> {
 }
 
 fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> Vec<String> {
-    let mut row = vec![response.id.clone(), response.channel.clone()];
+    let mut row = vec![response.id.clone(), response.channel.as_str().to_owned()];
     if !survey.anonymous {
         row.push(
             response

@@ -10,67 +10,32 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::questions::{parse_number, Kind, Question, TEXT_LIMIT_MAX};
+use crate::db::models::text_enum;
 use crate::web::Fields;
 
 /// How many question slots the form offers.
 pub const SLOTS: usize = 6;
 
-/// Who may answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// Members of the group and its sub-groups.
-    Group,
-    /// All members.
-    All,
-    /// Anyone with the link, one answer per browser.
-    Link,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Group => "group",
-            Audience::All => "all",
-            Audience::Link => "link",
-        }
+text_enum!(
+    /// Who may answer (`surveys.audience`).
+    Audience {
+        /// Members of the group and its sub-groups.
+        Group => "group",
+        /// All members.
+        All => "all",
+        /// Anyone with the link, one answer per browser.
+        Link => "link",
     }
+);
 
-    pub fn parse(text: &str) -> Option<Audience> {
-        match text {
-            "group" => Some(Audience::Group),
-            "all" => Some(Audience::All),
-            "link" => Some(Audience::Link),
-            _ => None,
-        }
+text_enum!(
+    /// Who sees the results, and when (`surveys.results`).
+    Visibility {
+        During => "during",
+        After => "after",
+        Owners => "owners",
     }
-}
-
-/// Who sees the results, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    During,
-    After,
-    Owners,
-}
-
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::During => "during",
-            Visibility::After => "after",
-            Visibility::Owners => "owners",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Visibility> {
-        match text {
-            "during" => Some(Visibility::During),
-            "after" => Some(Visibility::After),
-            "owners" => Some(Visibility::Owners),
-            _ => None,
-        }
-    }
-}
+);
 
 /// A survey as its owner described it.
 #[derive(Debug, Clone, PartialEq)]

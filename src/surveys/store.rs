@@ -11,6 +11,7 @@ use votum_crypto::MacKey;
 use super::questions::Answer;
 use super::setup::NewSurvey;
 use super::{Phase, Survey};
+use crate::db::models::text_enum;
 use crate::db::schema::{
     survey_answer_marks, survey_browsers, survey_codes, survey_participants, survey_questions,
     survey_responses, surveys,
@@ -18,14 +19,40 @@ use crate::db::schema::{
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
-/// Stores a new survey for `group_id`, owned by `account_id`.
+text_enum!(
+    /// Why a member has a `survey_participants` row: answered in the portal
+    /// (named surveys only; anonymous ones keep a keyed mark instead) or was
+    /// sent a letter with a code. This module owns the column.
+    Participation {
+        Portal => "portal",
+        Letter => "letter",
+    }
+);
+
+text_enum!(
+    /// How an answer came in (`survey_responses.channel`).
+    ResponseChannel {
+        /// A signed-in member in the portal.
+        Portal => "portal",
+        /// Anyone with the public link.
+        Link => "link",
+        /// With the code printed in a letter.
+        Letter => "letter",
+        /// A returned paper form typed in by the owner.
+        Paper => "paper",
+    }
+);
+
+/// Stores a new survey for the group `creator` proves a right over, owned
+/// by `account_id`.
 pub fn create(
     conn: &mut DbConn,
     survey: &NewSurvey,
-    group_id: i64,
+    creator: &crate::rights::SurveyCreatorOf,
     account_id: i64,
     now: NaiveDateTime,
 ) -> AppResult<String> {
+    let group_id = creator.group();
     let id = super::new_id()?;
     conn.transaction(|conn| {
         diesel::insert_into(surveys::table)
@@ -35,11 +62,11 @@ pub fn create(
                 surveys::owner_account_id.eq(account_id),
                 surveys::title.eq(&survey.title),
                 surveys::description.eq(&survey.description),
-                surveys::audience.eq(survey.audience.as_str()),
+                surveys::audience.eq(survey.audience),
                 surveys::opens_at.eq(survey.opens_at),
                 surveys::closes_at.eq(survey.closes_at),
                 surveys::anonymous.eq(survey.anonymous),
-                surveys::results.eq(survey.results.as_str()),
+                surveys::results.eq(survey.results),
                 surveys::created_at.eq(now),
             ))
             .execute(conn)?;
@@ -171,17 +198,17 @@ pub fn record(
                 if letter > 0 {
                     return Err(AppError::Conflict("letter sent".into()));
                 }
-                (None, "portal")
+                (None, ResponseChannel::Portal)
             }
             Respondent::Member(member) => {
                 diesel::insert_into(survey_participants::table)
                     .values((
                         survey_participants::survey_id.eq(&survey.id),
                         survey_participants::member_id.eq(member),
-                        survey_participants::channel.eq("portal"),
+                        survey_participants::channel.eq(Participation::Portal),
                     ))
                     .execute(conn)?;
-                (Some(*member), "portal")
+                (Some(*member), ResponseChannel::Portal)
             }
             Respondent::Browser(digest) => {
                 diesel::insert_into(survey_browsers::table)
@@ -190,7 +217,7 @@ pub fn record(
                         survey_browsers::token_digest.eq(digest),
                     ))
                     .execute(conn)?;
-                (None, "link")
+                (None, ResponseChannel::Link)
             }
             Respondent::Code(digest) => {
                 let spent = diesel::update(
@@ -207,9 +234,9 @@ pub fn record(
                     .find((&survey.id, digest))
                     .select(survey_codes::member_id)
                     .first(conn)?;
-                (member, "letter")
+                (member, ResponseChannel::Letter)
             }
-            Respondent::Paper => (None, "paper"),
+            Respondent::Paper => (None, ResponseChannel::Paper),
         };
         diesel::insert_into(survey_responses::table)
             .values((
@@ -239,12 +266,12 @@ pub fn record(
 fn why_refused(conn: &mut DbConn, survey: &Survey, respondent: &Respondent) -> AppResult<Refusal> {
     Ok(match respondent {
         Respondent::Member(member) => {
-            let channel: Option<String> = survey_participants::table
+            let channel: Option<Participation> = survey_participants::table
                 .find((&survey.id, member))
                 .select(survey_participants::channel)
                 .first(conn)
                 .optional()?;
-            if channel.as_deref() == Some("letter") {
+            if channel == Some(Participation::Letter) {
                 Refusal::LetterSent
             } else {
                 Refusal::AlreadyAnswered
@@ -266,15 +293,14 @@ fn why_refused(conn: &mut DbConn, survey: &Survey, respondent: &Respondent) -> A
     })
 }
 
-/// Whether the member has answered (or was sent a letter): `"letter"`,
-/// `"portal"` or nothing.
+/// Whether the member has answered in the portal or was sent a letter.
 pub fn participation(
     conn: &mut DbConn,
     key: &MacKey,
     survey: &str,
     member: i64,
-) -> AppResult<Option<String>> {
-    let channel: Option<String> = survey_participants::table
+) -> AppResult<Option<Participation>> {
+    let channel: Option<Participation> = survey_participants::table
         .find((survey, member))
         .select(survey_participants::channel)
         .first(conn)
@@ -286,12 +312,12 @@ pub fn participation(
         .find((survey, answered_mark(key, survey, member)))
         .count()
         .get_result::<i64>(conn)?;
-    Ok((marked > 0).then(|| "portal".to_owned()))
+    Ok((marked > 0).then_some(Participation::Portal))
 }
 
 /// How many answers came through each channel, counted in the database
 /// (the owner's page needs no answer texts).
-pub fn channel_counts(conn: &mut DbConn, survey: &str) -> AppResult<Vec<(String, i64)>> {
+pub fn channel_counts(conn: &mut DbConn, survey: &str) -> AppResult<Vec<(ResponseChannel, i64)>> {
     Ok(survey_responses::table
         .filter(survey_responses::survey_id.eq(survey))
         .group_by(survey_responses::channel)
@@ -304,13 +330,13 @@ pub fn channel_counts(conn: &mut DbConn, survey: &str) -> AppResult<Vec<(String,
 pub struct Response {
     pub id: String,
     pub member_id: Option<i64>,
-    pub channel: String,
+    pub channel: ResponseChannel,
     pub answers: Vec<Answer>,
 }
 
 /// All responses of a survey, in the (random) order of their ids.
 pub fn responses(conn: &mut DbConn, survey: &str) -> AppResult<Vec<Response>> {
-    let rows: Vec<(String, Option<i64>, String, String)> = survey_responses::table
+    let rows: Vec<(String, Option<i64>, ResponseChannel, String)> = survey_responses::table
         .filter(survey_responses::survey_id.eq(survey))
         .order(survey_responses::id)
         .select((

@@ -7,38 +7,39 @@ use serde_json::{json, Value};
 
 use super::questions::{format_number, Answer, Availability, Kind, Question};
 use super::setup::slot_label;
-use super::store::Response;
+use super::store::{Response, ResponseChannel};
 
 /// Width in SVG units of the longest bar.
 const BAR_MAX: f64 = 300.0;
 
 /// How many answers came through each channel.
 pub fn channels(responses: &[Response]) -> Value {
-    let mut counts: Vec<(String, i64)> = Vec::new();
+    let mut counts: Vec<(ResponseChannel, i64)> = Vec::new();
     for r in responses {
         match counts.iter_mut().find(|(c, _)| *c == r.channel) {
             Some((_, n)) => *n += 1,
-            None => counts.push((r.channel.clone(), 1)),
+            None => counts.push((r.channel, 1)),
         }
     }
     channel_view(&counts)
 }
 
 /// Channel counts for templates, from (channel, count) pairs.
-pub fn channel_view(counts: &[(String, i64)]) -> Value {
-    let count = |c: &str| {
-        counts
+pub fn channel_view(counts: &[(ResponseChannel, i64)]) -> Value {
+    let mut view = serde_json::Map::new();
+    view.insert(
+        "total".into(),
+        json!(counts.iter().map(|(_, n)| n).sum::<i64>()),
+    );
+    for channel in ResponseChannel::ALL {
+        let n = counts
             .iter()
-            .find(|(name, _)| name == c)
-            .map_or(0, |(_, n)| *n)
-    };
-    json!({
-        "total": counts.iter().map(|(_, n)| n).sum::<i64>(),
-        "portal": count("portal"),
-        "link": count("link"),
-        "letter": count("letter"),
-        "paper": count("paper"),
-    })
+            .filter(|(c, _)| c == channel)
+            .map(|(_, n)| *n)
+            .sum::<i64>();
+        view.insert(channel.as_str().into(), json!(n));
+    }
+    Value::Object(view)
 }
 
 /// Bars for a chart and its table: label, count, share and bar geometry.
@@ -327,11 +328,11 @@ fn set(view: &mut Value, key: &str, value: impl Into<Value>) {
 mod tests {
     use super::*;
 
-    fn response(channel: &str, answers: Vec<Answer>) -> Response {
+    fn response(channel: ResponseChannel, answers: Vec<Answer>) -> Response {
         Response {
             id: String::new(),
             member_id: None,
-            channel: channel.into(),
+            channel,
             answers,
         }
     }
@@ -348,9 +349,9 @@ mod tests {
             },
         };
         let responses = vec![
-            response("portal", vec![Answer::Scale(5)]),
-            response("paper", vec![Answer::Scale(2)]),
-            response("portal", vec![Answer::Scale(5)]),
+            response(ResponseChannel::Portal, vec![Answer::Scale(5)]),
+            response(ResponseChannel::Paper, vec![Answer::Scale(2)]),
+            response(ResponseChannel::Portal, vec![Answer::Scale(5)]),
         ];
         let view = &results(&[q], &responses)[0];
         assert_eq!(view["average"], "4");
@@ -370,8 +371,14 @@ mod tests {
             },
         };
         let responses = vec![
-            response("portal", vec![Answer::Schedule(vec![Yes, Yes])]),
-            response("portal", vec![Answer::Schedule(vec![No, Maybe])]),
+            response(
+                ResponseChannel::Portal,
+                vec![Answer::Schedule(vec![Yes, Yes])],
+            ),
+            response(
+                ResponseChannel::Portal,
+                vec![Answer::Schedule(vec![No, Maybe])],
+            ),
         ];
         let view = &results(&[q], &responses)[0];
         assert_eq!(view["slots"][1]["best"], true);

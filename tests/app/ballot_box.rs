@@ -43,6 +43,7 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
     let id = setup::create(
         &mut conn,
         &sealing,
+        &votum::rights::OfficerOf::by_operator(org.federal.id),
         &NewBallot {
             group_id: org.federal.id,
             title: "Entlastung".into(),

@@ -17,6 +17,7 @@ pub(crate) fn open_ballot(app: &TestApp, officers: [i64; 2], group: i64, title: 
     let id = setup::create(
         &mut conn,
         &app.sealing,
+        &votum::rights::OfficerOf::by_operator(group),
         &NewBallot {
             group_id: group,
             title: title.into(),

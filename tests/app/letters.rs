@@ -28,6 +28,7 @@ pub fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
     let id = setup::create(
         &mut conn,
         &app.sealing,
+        &votum::rights::OfficerOf::by_operator(org.federal.id),
         &NewBallot {
             group_id: org.federal.id,
             title: "Urabstimmung".into(),

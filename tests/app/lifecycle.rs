@@ -243,6 +243,7 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     let id = setup::create(
         &mut conn,
         &app.sealing,
+        &votum::rights::OfficerOf::by_operator(org.federal.id),
         &NewBallot {
             group_id: org.federal.id,
             title: "Vorsitz".into(),

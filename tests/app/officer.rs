@@ -228,3 +228,65 @@ crate::both_backends!(officers_of_another_group_cannot_manage, |app: TestApp| {
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("nicht Wahlleitung"));
 });
+
+// Ballot set-up reads its group from the form: `ballots::setup::create`
+// takes a `rights::OfficerOf` proof, made only after the check.
+crate::both_backends!(
+    a_forged_group_in_ballot_set_up_stores_nothing,
+    |app: TestApp| {
+        use diesel::prelude::*;
+        use votum::db::schema::offices;
+        let org = app.with_org();
+        app.with_officers(&org);
+        // The officers now hold office in chapter A1 only.
+        diesel::update(offices::table.filter(offices::role.eq("returning_officer")))
+            .set(offices::group_id.eq(org.chapter_a1.id))
+            .execute(&mut *app.conn())
+            .unwrap();
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        for forged in [&org.federal.slug, &org.state_a.slug, &org.chapter_b1.slug] {
+            let mut form = ballot_form("Gefälscht");
+            form.retain(|(k, _)| *k != "group");
+            form.push(("group", forged.clone()));
+            let (status, _, page) = post(&app, "/ballots/new", "/ballots/new", &form);
+            assert_eq!(status, Status::UnprocessableEntity, "{forged}");
+            assert!(page.contains("nicht Wahlleitung"), "{forged}");
+            assert_eq!(ballot_count(&app), 0, "{forged}: nothing stored");
+        }
+        // Their own chapter works.
+        let mut form = ballot_form("Eigener OV");
+        form.retain(|(k, _)| *k != "group");
+        form.push(("group", org.chapter_a1.slug.clone()));
+        let (status, _, _) = post(&app, "/ballots/new", "/ballots/new", &form);
+        assert_eq!(status, Status::SeeOther);
+        assert_eq!(ballot_count(&app), 1);
+    }
+);
+
+// The proof is for one group: a ballot for another group is refused by the
+// domain function itself.
+crate::both_backends!(a_proof_for_one_group_sets_up_no_other, |app: TestApp| {
+    use votum::ballots::setup::{self, NewBallot};
+    let org = app.with_org();
+    let sealing = app.sealing.clone();
+    let now = crate::support::test_now();
+    let result = setup::create(
+        &mut app.conn(),
+        &sealing,
+        &votum::rights::OfficerOf::by_operator(org.chapter_a1.id),
+        &NewBallot {
+            group_id: org.federal.id,
+            title: "Bund".into(),
+            description: String::new(),
+            cutoff_date: now.date(),
+            opens_at: now,
+            closes_at: now + chrono::Duration::days(7),
+            revote_allowed: false,
+            shuffle_options: false,
+            questions: Vec::new(),
+        },
+        now,
+    );
+    assert!(matches!(result, Err(votum::error::AppError::Forbidden)));
+    assert_eq!(ballot_count(&app), 0);
+});

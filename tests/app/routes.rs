@@ -12,6 +12,17 @@
 //! `Board`); `Public` is for pages anyone may open (login, voting by code,
 //! public links). If the path has a new kind of `<param>`, teach `concrete`
 //! a value for it.
+//!
+//! Rights about something a form names rather than the route (the group of
+//! a new ballot or survey, the group of a survey policy, whom an invitation
+//! run may reach) cannot be a guard. For those the domain function that
+//! writes takes a proof value from `votum::rights` (`OfficerOf`,
+//! `SurveyCreatorOf`, `BoardOf`, `SurveySender`) with a private field, made
+//! only by the check (`rights::officer_of`, `survey_creator_of`, `board_of`,
+//! `survey_sender`); such a route takes the weaker guard here (`Member`,
+//! `ReturningOfficer`, `SurveyOwner`) and the proof inside. The operator's
+//! constructor `by_operator` (demo data, tests) is never used in `src/`
+//! outside `rights` and `demo`: `proof_values_are_made_only_by_their_check`.
 
 use rocket::http::{ContentType, Header, Status};
 
@@ -235,6 +246,7 @@ both_backends!(guards_refuse_strangers_and_plain_members, |app: TestApp| {
         votum::ballots::setup::create(
             &mut conn,
             &app.sealing,
+            &votum::rights::OfficerOf::by_operator(org.federal.id),
             &votum::ballots::setup::NewBallot {
                 group_id: org.federal.id,
                 title: "Entlastung".into(),
@@ -295,3 +307,34 @@ both_backends!(guards_refuse_strangers_and_plain_members, |app: TestApp| {
         );
     }
 });
+
+/// `by_operator` makes a proof without a check; only the demo data (and
+/// tests) may use it, never a route.
+#[test]
+fn proof_values_are_made_only_by_their_check() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let rel = path
+                    .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let allowed = rel == "src/rights.rs" || rel.starts_with("src/demo/");
+                if !allowed && text.contains("by_operator(") {
+                    found.push(rel);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "proofs made without a check in {found:?}");
+}

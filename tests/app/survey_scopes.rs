@@ -273,3 +273,79 @@ crate::both_backends!(large_runs_are_for_party_wide_roles, |app: TestApp| {
     let mails: i64 = outbox::table.count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(mails, votum::surveys::reach::LARGE_RUN + 2);
 });
+
+// `/surveys/new` reads its group from the form: `surveys::store::create`
+// takes a `rights::SurveyCreatorOf` proof, made only after the check.
+crate::both_backends!(
+    a_forged_group_in_a_new_survey_stores_nothing,
+    |app: TestApp| {
+        let org = app.with_org();
+        let surveys_stored =
+            |app: &TestApp| -> i64 { surveys::table.count().get_result(&mut *app.conn()).unwrap() };
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        for forged in [&org.federal.slug, &org.state_a.slug, &org.chapter_b1.slug] {
+            let response = app.post_form(
+                "/surveys/new",
+                "/surveys/new",
+                &new_survey_fields(forged, "group"),
+            );
+            assert_eq!(response.status(), Status::UnprocessableEntity, "{forged}");
+            let page = response.into_string().unwrap_or_default();
+            assert!(
+                page.contains("dürfen Sie keine Umfrage anlegen"),
+                "{forged}"
+            );
+            assert_eq!(surveys_stored(&app), 0, "{forged}: nothing stored");
+        }
+        app.logout();
+        // A plain member, where the board has not allowed member surveys.
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let response = app.post_form(
+            "/surveys/new",
+            "/surveys/new",
+            &new_survey_fields(&org.chapter_a1.slug, "group"),
+        );
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        assert_eq!(surveys_stored(&app), 0);
+    }
+);
+
+// `/surveys/policy` reads its group from the form: `surveys::set_policy`
+// takes a `rights::BoardOf` proof; another group's policy is a 403.
+crate::both_backends!(
+    a_forged_group_in_the_survey_policy_is_refused,
+    |app: TestApp| {
+        use votum::db::schema::survey_policies;
+        let org = app.with_org();
+        let policies = |app: &TestApp| -> i64 {
+            survey_policies::table
+                .count()
+                .get_result(&mut *app.conn())
+                .unwrap()
+        };
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        for forged in [
+            org.federal.id,
+            org.state_a.id,
+            org.chapter_b1.id,
+            org.chapter_a2.id,
+        ] {
+            let response = app.post_form(
+                "/surveys",
+                "/surveys/policy",
+                &[("group", &forged.to_string()), ("allowed", "on")],
+            );
+            assert_eq!(response.status(), Status::Forbidden, "{forged}");
+            assert_eq!(policies(&app), 0, "{forged}: nothing stored");
+        }
+        app.logout();
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let response = app.post_form(
+            "/surveys",
+            "/surveys/policy",
+            &[("group", &org.chapter_a1.id.to_string()), ("allowed", "on")],
+        );
+        assert_eq!(response.status(), Status::Forbidden);
+        assert_eq!(policies(&app), 0);
+    }
+);

@@ -191,6 +191,7 @@ crate::both_backends!(
         let id = setup::create(
             &mut conn,
             &app.sealing,
+            &votum::rights::OfficerOf::by_operator(org.federal.id),
             &NewBallot {
                 group_id: org.federal.id,
                 title: "Beisitz".into(),

@@ -443,6 +443,7 @@ fn published_ballot(
     let id = setup::create(
         conn,
         sealing,
+        &votum::rights::OfficerOf::by_operator(group_id),
         &NewBallot {
             group_id,
             title: "Vorstandswahl und Entlastung 2026".into(),

@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rocket_dyn_templates::handlebars::{
-    self, Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext,
+    Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, ScopedJson,
 };
 
 use crate::db::models::Language;
@@ -54,30 +54,29 @@ pub struct DateHelper {
 }
 
 impl HelperDef for DateHelper {
-    fn call<'reg: 'rc, 'rc>(
+    // `call_inner`, so the helper also works inside another helper's
+    // arguments: `{{t "key" date=(date since)}}`; Handlebars escapes the
+    // result.
+    fn call_inner<'reg: 'rc, 'rc>(
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
         ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
+    ) -> Result<ScopedJson<'rc>, RenderError> {
         let lang = ctx
             .data()
             .get("lang")
             .and_then(|l| l.as_str())
             .and_then(Language::parse)
             .unwrap_or(Language::De);
-        let Some(text) = h.param(0).and_then(|p| p.value().as_str()) else {
-            return Ok(());
-        };
+        let text = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
         let shown = match parse(text) {
             Some((_, Some(at))) if self.with_time => datetime(lang, at),
             Some((day, _)) => date(lang, day),
             None => text.to_owned(),
         };
-        out.write(&handlebars::html_escape(&shown))?;
-        Ok(())
+        Ok(ScopedJson::Derived(serde_json::Value::String(shown)))
     }
 }
 
@@ -109,15 +108,34 @@ mod tests {
         let mut hb = Handlebars::new();
         hb.register_helper("date", Box::new(DateHelper { with_time: false }));
         hb.register_helper("datetime", Box::new(DateHelper { with_time: true }));
-        let page = "{{date born}}|{{datetime at}}|{{date at}}|{{date missing}}";
+        hb.register_helper(
+            "say",
+            Box::new(
+                |h: &Helper,
+                 _: &Handlebars,
+                 _: &Context,
+                 _: &mut RenderContext,
+                 out: &mut dyn rocket_dyn_templates::handlebars::Output|
+                 -> rocket_dyn_templates::handlebars::HelperResult {
+                    out.write(
+                        h.hash_get("x")
+                            .and_then(|v| v.value().as_str())
+                            .unwrap_or(""),
+                    )?;
+                    Ok(())
+                },
+            ),
+        );
+        let page =
+            "{{date born}}|{{datetime at}}|{{date at}}|{{date missing}}|{{say x=(date born)}}";
         let data = |lang: &str| serde_json::json!({"lang": lang, "born": "1963-04-08", "at": "2026-12-02T14:30:00"});
         assert_eq!(
             hb.render_template(page, &data("de")).unwrap(),
-            "08.04.1963|02.12.2026 14:30|02.12.2026|"
+            "08.04.1963|02.12.2026 14:30|02.12.2026||08.04.1963"
         );
         assert_eq!(
             hb.render_template(page, &data("en")).unwrap(),
-            "8 Apr 1963|2 Dec 2026, 14:30|2 Dec 2026|"
+            "8 Apr 1963|2 Dec 2026, 14:30|2 Dec 2026||8 Apr 1963"
         );
     }
 }

@@ -139,7 +139,7 @@ impl BallotInfo {
             "id": self.id,
             "title": self.title,
             "description": self.description,
-            "closes_at": self.closes_at.format("%d.%m.%Y %H:%M").to_string(),
+            "closes_at": self.closes_at.format("%Y-%m-%d %H:%M").to_string(),
             "revote_allowed": self.revote_allowed,
         })
     }

@@ -121,7 +121,7 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
         } else {
             "open"
         };
-        json!({"id": id, "title": title, "closes_at": closes.format("%d.%m.%Y %H:%M").to_string(),
+        json!({"id": id, "title": title, "closes_at": closes.format("%Y-%m-%d %H:%M").to_string(),
                "phase_key": format!("surveys.phase_{phase}"),
                "audience_key": format!("surveys.audience_{audience}")})
     };

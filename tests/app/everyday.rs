@@ -154,3 +154,38 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    dates_read_as_people_write_them_in_each_language,
+    |app: TestApp| {
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let id = open_ballot(&app, officers, org.federal.id, "Satzungsänderung");
+        let closes = crate::support::test_now() + chrono::Duration::hours(1);
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let (_, profile) = app.get("/profile");
+        assert!(profile.contains("01.05.1970"), "{profile}");
+        assert!(profile.contains("01.01.2000"), "{profile}");
+        assert!(!profile.contains("1970-05-01"), "{profile}");
+        let (_, vote) = app.get(&format!("/vote/{id}"));
+        assert!(
+            vote.contains(&closes.format("%d.%m.%Y %H:%M").to_string()),
+            "{vote}"
+        );
+
+        app.client.get("/lang/en?back=/").dispatch();
+        let (_, profile) = app.get("/profile");
+        assert!(profile.contains("1 May 1970"), "{profile}");
+        assert!(!profile.contains("01.05.1970"), "{profile}");
+        let (_, vote) = app.get(&format!("/vote/{id}"));
+        assert!(
+            vote.contains(&closes.format("%-d %b %Y, %H:%M").to_string()),
+            "{vote}"
+        );
+        let (_, home) = app.get("/");
+        assert!(
+            home.contains(&closes.format("%-d %b %Y, %H:%M").to_string()),
+            "{home}"
+        );
+    }
+);

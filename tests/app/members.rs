@@ -230,7 +230,7 @@ both_backends!(
         assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
         let (_, body) = app.get("/profile");
         assert!(body.contains("Clara Vorsitz"), "{body}");
-        assert!(body.contains("2026-11-23 10:00"));
+        assert!(body.contains("23.11.2026 10:00"));
         app.logout();
         assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
         let (status, body) = app.get("/admin/audit");

@@ -228,7 +228,7 @@ both_backends!(
             .unwrap();
         assert!(withdrawn);
         let (_, edit) = app.get("/profile/edit");
-        assert!(edit.contains("Widerrufen am 2026-11-23"), "{edit}");
+        assert!(edit.contains("Widerrufen am 23.11.2026"), "{edit}");
     }
 );
 

@@ -244,7 +244,7 @@ pub fn awaiting_answer(
         .load(conn)?;
     let active = members::table
         .find(member)
-        .filter(members::status.eq("active"))
+        .filter(members::status.eq(MemberStatus::Active))
         .count()
         .get_result::<i64>(conn)?
         > 0;

@@ -31,7 +31,8 @@ pub struct Settings {
     pub sealing_retired_keys: String,
     /// Where the SQLite file and the generated keys live.
     pub data_dir: String,
-    /// Public base URL, used in mailed links.
+    /// Public base URL, used in mailed links, letters and QR codes. Not
+    /// set: `http://<address>:<port>` as served.
     pub public_url: String,
     /// `smtp://host:port` to send mail; empty keeps mail in the admin outbox.
     pub smtp_url: String,
@@ -81,15 +82,40 @@ fn resource_dir(name: &str) -> String {
 /// then `VOTUM_*` variables.
 pub fn figment() -> Figment {
     let file = std::env::var("VOTUM_CONFIG").unwrap_or_else(|_| "votum.toml".into());
-    Figment::from(rocket::Config::default())
+    let figment = Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(Settings::default()))
         .merge(("ident", "Votum"))
         // "critical" keeps launch information, warnings and errors. Votum's
         // own logger (`logging`) keeps codes and tokens out of every line
         // at every level; this default only keeps the log short.
         .merge(("log_level", "critical"))
-        .merge(Toml::file(file))
-        .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global())
+        .merge(Toml::file(&file))
+        .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global());
+    let configured = Figment::new()
+        .merge(Toml::file(&file))
+        .merge(Env::prefixed("VOTUM_").ignore(&["CONFIG"]).global());
+    with_served_public_url(figment, &configured)
+}
+
+/// Without a configured `public_url`, links, QR codes and mails point to
+/// the address and port actually served (`port = 8080` alone must not
+/// leave every link on the default port 8000). `configured` holds only
+/// what the file and the environment set.
+pub fn with_served_public_url(figment: Figment, configured: &Figment) -> Figment {
+    if configured.find_value("public_url").is_ok() {
+        return figment;
+    }
+    let address: std::net::IpAddr = figment
+        .extract_inner("address")
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    let port: u16 = figment.extract_inner("port").unwrap_or(8000);
+    let host = match address {
+        // Served on all interfaces: this machine reaches it on localhost.
+        a if a.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        std::net::IpAddr::V4(a) => a.to_string(),
+    };
+    figment.merge(("public_url", format!("http://{host}:{port}")))
 }
 
 /// Reads the settings part of a figment with a readable error.
@@ -173,5 +199,50 @@ mod tests {
             .extract_inner("log_level")
             .unwrap_or_default();
         assert_eq!(level, "critical");
+    }
+}
+
+#[cfg(test)]
+mod served_url_tests {
+    use super::*;
+
+    fn base() -> Figment {
+        Figment::from(rocket::Config::default()).merge(Serialized::defaults(Settings::default()))
+    }
+
+    #[test]
+    fn public_url_follows_the_served_port_unless_configured() {
+        let set = Figment::new().merge(("port", 8123));
+        let derived = with_served_public_url(base().merge(("port", 8123)), &set);
+        assert_eq!(
+            settings(&derived).unwrap().public_url,
+            "http://127.0.0.1:8123"
+        );
+
+        let all = Figment::new()
+            .merge(("address", "0.0.0.0"))
+            .merge(("port", 9000));
+        let derived = with_served_public_url(
+            base().merge(("address", "0.0.0.0")).merge(("port", 9000)),
+            &all,
+        );
+        assert_eq!(
+            settings(&derived).unwrap().public_url,
+            "http://127.0.0.1:9000"
+        );
+
+        let configured = Figment::new()
+            .merge(("port", 8123))
+            .merge(("public_url", "https://votum.example.org"));
+        let kept = with_served_public_url(
+            base()
+                .merge(("port", 8123))
+                .merge(("public_url", "https://votum.example.org")),
+            &configured,
+        );
+        assert_eq!(
+            settings(&kept).unwrap().public_url,
+            "https://votum.example.org"
+        );
     }
 }

@@ -67,6 +67,8 @@ async fn outbox(app: AppState<'_>, page: Page, _admin: Admin) -> AppResult<Templ
 
 /// The audit log, newest first; `member` narrows it to the entries about
 /// one member (what that member sees in their own log, with actors named).
+/// Actions are translated, and members, actors, groups and ballots are
+/// shown by name, not by id.
 #[get("/admin/audit?<member>")]
 async fn audit_log(
     app: AppState<'_>,
@@ -74,6 +76,7 @@ async fn audit_log(
     _admin: Admin,
     member: Option<i64>,
 ) -> AppResult<Template> {
+    let lang = page.lang;
     let entries = app
         .db
         .run(move |conn| {
@@ -81,34 +84,34 @@ async fn audit_log(
                 Some(id) => crate::audit::about_member(conn, id, 1000)?,
                 None => crate::audit::recent(conn, 500)?,
             };
-            let mut names = std::collections::HashMap::new();
+            let mut names = crate::audit::Names::default();
             let mut out = Vec::with_capacity(entries.len());
             for e in entries {
-                let actor = match e.actor_account_id {
-                    Some(a) => match names.get(&a) {
-                        Some(known) => Some(known),
-                        None => {
-                            let found = crate::privacy::actor_name(conn, a)?
-                                .unwrap_or_else(|| a.to_string());
-                            Some(&*names.entry(a).or_insert(found))
-                        }
-                    }
-                    .cloned(),
-                    None => None,
-                };
                 out.push(json!({
-                    "at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    "actor": actor,
-                    "action": e.action,
-                    "member": e.member_id.map(|m| m.to_string()),
+                    "at": crate::audit::when(lang, e.at),
+                    "actor": names.actor(conn, e.actor_account_id)?,
+                    "action_key": crate::audit::action_key(&e.action),
+                    "member_id": e.member_id.map(|m| m.to_string()),
+                    "member": names.member(conn, e.member_id)?,
+                    "group": names.group(conn, e.group_id)?,
+                    "ballot": names.ballot(conn, e.ballot_id.as_deref())?,
                     "detail": e.detail,
                 }));
             }
             Ok(out)
         })
         .await?;
+    let member_name = match member {
+        Some(id) => {
+            app.db
+                .run(move |conn| crate::audit::Names::default().member(conn, Some(id)))
+                .await?
+        }
+        None => None,
+    };
     Ok(page.render(
         "admin/audit",
-        json!({"entries": entries, "member": member.map(|m| m.to_string())}),
+        json!({"entries": entries, "member": member.map(|m| m.to_string()),
+               "member_name": member_name}),
     ))
 }

@@ -355,6 +355,8 @@ fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {
         &settings.public_url,
         ballot,
         &key,
+        None,
+        chrono::Utc::now().naive_utc(),
         file,
     ) {
         Ok(issued) => {

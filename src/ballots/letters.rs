@@ -70,7 +70,7 @@ async fn prepare(
 #[rocket::post("/ballots/<id>/letters", data = "<form>")]
 async fn download(
     app: AppState<'_>,
-    _officer: Officer<BallotId>,
+    officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<rocket::Either<Download, rocket::response::Flash<rocket::response::Redirect>>> {
@@ -90,11 +90,22 @@ async fn download(
     let public_url = app.settings.public_url.clone();
     let name = format!("letters-{id}.pdf");
     let ballot = id.clone();
+    let account = officer.user.account_id;
+    let now = app.clock.now();
     let pdf = app
         .db
         .run(move |conn| {
             let mut pdf = Vec::new();
-            issue(conn, &catalogues, &public_url, &ballot, &key, &mut pdf)?;
+            issue(
+                conn,
+                &catalogues,
+                &public_url,
+                &ballot,
+                &key,
+                Some(account),
+                now,
+                &mut pdf,
+            )?;
             Ok(pdf)
         })
         .await;
@@ -322,12 +333,18 @@ fn finish<W: Write>(writer: LetterWriter<W>) -> AppResult<()> {
 /// its tag under `key`, which only the officers keep (see
 /// [`ReissueKey`]). Nothing is stored unless every letter was written: the
 /// caller discards `out` on error.
+/// `by` is the officer's account (none from the command line); the run is
+/// logged with its count, in the transaction that stores the credentials,
+/// naming no member.
+#[allow(clippy::too_many_arguments)]
 pub fn issue(
     conn: &mut DbConn,
     catalogues: &Catalogues,
     public_url: &str,
     ballot_id: &str,
     key: &ReissueKey,
+    by: Option<i64>,
+    now: chrono::NaiveDateTime,
     out: impl Write,
 ) -> AppResult<Issued> {
     let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
@@ -375,7 +392,21 @@ pub fn issue(
             .iter()
             .map(|(member, public)| (*public, Some(key.tag(ballot_id, *member))))
             .collect();
-        super::setup::add_tagged_credentials(conn, ballot_id, tagged, super::setup::Origin::Server)
+        super::setup::add_tagged_credentials(
+            conn,
+            ballot_id,
+            tagged,
+            super::setup::Origin::Server,
+        )?;
+        crate::audit::record_ballot(
+            conn,
+            now,
+            by,
+            crate::audit::Action::LettersIssued,
+            ballot_id,
+            None,
+            &count.to_string(),
+        )
     })?;
     Ok(Issued { letters: count })
 }

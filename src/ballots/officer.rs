@@ -60,20 +60,33 @@ pub fn insert_request(
     now: NaiveDateTime,
 ) -> AppResult<i64> {
     let id = votum_crypto::random_id()?;
-    diesel::insert_into(officer_acts::table)
-        .values((
-            officer_acts::id.eq(id),
-            officer_acts::ballot_id.eq(ballot),
-            officer_acts::act.eq(act.as_str()),
-            officer_acts::member_id.eq(member),
-            officer_acts::requested_by.eq(officer),
-            officer_acts::requested_at.eq(now),
-        ))
-        .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict("act already requested".into()),
-            other => other,
-        })?;
+    // The request and its audit entry in one transaction; nothing secret is
+    // written here, so naming the member of a re-issue is safe.
+    conn.transaction(|conn| {
+        diesel::insert_into(officer_acts::table)
+            .values((
+                officer_acts::id.eq(id),
+                officer_acts::ballot_id.eq(ballot),
+                officer_acts::act.eq(act.as_str()),
+                officer_acts::member_id.eq(member),
+                officer_acts::requested_by.eq(officer),
+                officer_acts::requested_at.eq(now),
+            ))
+            .execute(conn)
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict("act already requested".into()),
+                other => other,
+            })?;
+        crate::audit::record_ballot(
+            conn,
+            now,
+            Some(officer),
+            crate::audit::Action::ActRequested(act),
+            ballot,
+            member,
+            "",
+        )
+    })?;
     Ok(id)
 }
 
@@ -194,9 +207,12 @@ pub fn confirm_act(
             confirmed_by: officer,
             at: now,
         };
+        // Counts only; the entry names the officer and the ballot, never a
+        // member (this transaction writes credentials).
+        let mut detail = String::new();
         match act {
             Act::Open => {
-                freeze_electorate(conn, ballot)?;
+                detail = freeze_electorate(conn, ballot)?.to_string();
                 super::setup::issue_portal_credentials(conn, sealing, ballot)?;
             }
             Act::Close => {
@@ -213,6 +229,15 @@ pub fn confirm_act(
         }
         lifecycle::advance(conn, ballot, act)?;
         mark_confirmed(conn, act_id, officer, now)?;
+        crate::audit::record_ballot(
+            conn,
+            now,
+            Some(officer),
+            crate::audit::Action::ActConfirmed(act),
+            ballot,
+            None,
+            &detail,
+        )?;
         Ok(Ok(act))
     })
 }

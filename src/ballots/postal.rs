@@ -53,6 +53,34 @@ impl SlipRefusal {
     }
 }
 
+/// [`register`] by `officer`, logged in the same transaction: the entry
+/// names the officer and the ballot, never the code, the credential or the
+/// marks, and no member (the transaction writes a credential use).
+pub fn register_by(
+    conn: &mut DbConn,
+    ballot: &str,
+    code: &Code,
+    marks: &[Choice],
+    officer: i64,
+    now: chrono::NaiveDateTime,
+) -> AppResult<Result<Registered, SlipRefusal>> {
+    conn.transaction(|conn| {
+        let outcome = register(conn, ballot, code, marks)?;
+        if outcome.is_ok() {
+            crate::audit::record_ballot(
+                conn,
+                now,
+                Some(officer),
+                crate::audit::Action::PostalSlipEntered,
+                ballot,
+                None,
+                "",
+            )?;
+        }
+        Ok(outcome)
+    })
+}
+
 /// Registers one slip under the ballot box lock, so it and an online cast
 /// with the same credential cannot both count.
 pub fn register(
@@ -174,11 +202,13 @@ async fn postal_form(
 async fn register_slip(
     app: AppState<'_>,
     page: Page,
-    _officer: Officer<BallotId>,
+    officer: Officer<BallotId>,
     id: String,
     form: CsrfForm<Fields>,
 ) -> AppResult<(Status, Template)> {
     let fields = form.0;
+    let account = officer.user.account_id;
+    let now = app.clock.now();
     let (status, template) = app
         .db
         .run(move |conn| {
@@ -215,7 +245,7 @@ async fn register_slip(
                     ));
                 }
             };
-            let outcome = register(conn, &id, &code, &marks)?;
+            let outcome = register_by(conn, &id, &code, &marks, account, now)?;
             let counts = counts(conn, &id)?;
             Ok(match outcome {
                 Ok(Registered::Counted) => (

@@ -14,7 +14,7 @@ use super::credential::{CredentialUse, ElectorChannel};
 use super::letters::Download;
 use super::officer::{self, Act, ActRefusal, PendingRequest};
 use super::setup::{self, Origin};
-use crate::audit::{self, Action, Event};
+use crate::audit::{self, Action};
 use crate::db::schema::{credentials, electors, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
@@ -151,16 +151,14 @@ pub fn confirm(
             super::letters::replacement(conn, catalogues, public_url, ballot, member, &mut pdf)?;
         setup::add_tagged_credentials(conn, ballot, vec![(public, Some(tag))], Origin::Server)?;
         officer::mark_confirmed(conn, act_id, officer, now)?;
-        audit::record(
+        audit::record_ballot(
             conn,
             now,
-            Event {
-                actor: Some(officer),
-                action: Action::LetterReissued,
-                member: Some(member),
-                group: None,
-                detail: ballot,
-            },
+            Some(officer),
+            Action::LetterReissued,
+            ballot,
+            Some(member),
+            "",
         )?;
         Ok(Ok(pdf))
     });

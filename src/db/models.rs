@@ -251,6 +251,8 @@ pub struct AuditEntry {
     pub member_id: Option<i64>,
     pub group_id: Option<i64>,
     pub detail: String,
+    /// The ballot an officer's act was about.
+    pub ballot_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]

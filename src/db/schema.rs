@@ -116,6 +116,7 @@ diesel::table! {
         member_id -> Nullable<BigInt>,
         group_id -> Nullable<BigInt>,
         detail -> Text,
+        ballot_id -> Nullable<Text>,
     }
 }
 

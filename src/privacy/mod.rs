@@ -170,7 +170,7 @@ async fn own_log(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<
                 let view = Action::VIEWS.iter().any(|v| v.as_str() == e.action);
                 out.push(json!({
                     "at": e.at.format("%Y-%m-%d %H:%M").to_string(),
-                    "action_key": format!("audit_action.{}", e.action),
+                    "action_key": audit::action_key(&e.action),
                     "who": who,
                     "self": e.actor_account_id == Some(own_account),
                     "view": view,

@@ -66,6 +66,8 @@ fn issue(app: &TestApp, ballot: &str) -> (votum::ballots::letters::Issued, Vec<u
         "http://127.0.0.1:8000",
         ballot,
         &key,
+        None,
+        crate::support::test_now(),
         &mut pdf,
     )
     .unwrap();
@@ -203,8 +205,16 @@ crate::both_backends!(letters_need_an_open_ballot, |app: TestApp| {
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
     let key = votum_crypto::credential::ReissueKey::generate().unwrap();
-    let refused =
-        votum::ballots::letters::issue(&mut conn, &catalogues, "http://x", &ballot, &key, &mut pdf);
+    let refused = votum::ballots::letters::issue(
+        &mut conn,
+        &catalogues,
+        "http://x",
+        &ballot,
+        &key,
+        None,
+        crate::support::test_now(),
+        &mut pdf,
+    );
     assert!(matches!(
         refused,
         Err(votum::error::AppError::BadRequest(_))

@@ -235,8 +235,9 @@ both_backends!(
         assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
         let (status, body) = app.get("/admin/audit");
         assert_eq!(status, Status::Ok);
-        assert!(body.contains("member_viewed"));
-        assert!(body.contains(&org.member_a1.id.to_string()));
+        assert!(body.contains("Mitgliedsakte angesehen"), "{body}");
+        assert!(!body.contains("member_viewed"));
+        assert!(body.contains("Anton Müller (1000101)"), "{body}");
     }
 );
 

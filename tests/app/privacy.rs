@@ -445,9 +445,9 @@ both_backends!(
         assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
         let (status, audit) = app.get("/admin/audit?member=101");
         assert_eq!(status, Status::Ok);
-        assert!(audit.contains("Clara Vorsitz") && audit.contains("member_viewed"));
+        assert!(audit.contains("Clara Vorsitz") && audit.contains("Mitgliedsakte angesehen"));
         assert!(
-            !audit.contains("member_list_viewed"),
+            !audit.contains("Mitgliederliste angesehen"),
             "entries about others shown"
         );
     }

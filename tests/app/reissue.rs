@@ -15,7 +15,7 @@ const BASE: &str = "http://127.0.0.1:8000";
 
 /// Officer 1 issues the letters through the pages; returns the re-issue
 /// key shown and the PDF.
-fn issue_letters(app: &TestApp, ballot: &str) -> (String, Vec<u8>) {
+pub(crate) fn issue_letters(app: &TestApp, ballot: &str) -> (String, Vec<u8>) {
     let letters = format!("/ballots/{ballot}/letters");
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let (_, page) = app.get(&letters);
@@ -28,7 +28,7 @@ fn issue_letters(app: &TestApp, ballot: &str) -> (String, Vec<u8>) {
 }
 
 /// The voting code in the QR code on page `page`, if pdftoppm is here.
-fn code_on_page(pdf: &[u8], ballot: &str, page: usize) -> Option<String> {
+pub(crate) fn code_on_page(pdf: &[u8], ballot: &str, page: usize) -> Option<String> {
     let url = qr_on_page(pdf, page)?;
     let prefix = format!("{BASE}/vote/{ballot}?code=");
     assert!(url.starts_with(&prefix), "{url}");
@@ -71,7 +71,7 @@ fn revoked_and_total(app: &TestApp, ballot: &str) -> (i64, i64) {
 }
 
 /// Officer 1 requests a new letter for `number`; returns the flash page.
-fn request(app: &TestApp, ballot: &str, number: &str) -> String {
+pub(crate) fn request(app: &TestApp, ballot: &str, number: &str) -> String {
     let manage = format!("/ballots/{ballot}/manage");
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let response = app.post_form(
@@ -87,7 +87,7 @@ fn request(app: &TestApp, ballot: &str, number: &str) -> String {
 
 /// Officer 2 confirms the pending re-issue with `key`; returns the status,
 /// whether a PDF came back, and the body. Officer 2 stays logged in.
-fn confirm(app: &TestApp, ballot: &str, key: &str) -> (Status, bool, Vec<u8>) {
+pub(crate) fn confirm(app: &TestApp, ballot: &str, key: &str) -> (Status, bool, Vec<u8>) {
     let act = app.pending_act(ballot);
     let manage = format!("/ballots/{ballot}/manage");
     assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);

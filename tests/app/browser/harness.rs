@@ -357,9 +357,17 @@ fn letter_links(url: &str, public_url: &str) -> Option<(String, Vec<String>)> {
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
     let key = votum_crypto::credential::ReissueKey::generate().unwrap();
-    let issued =
-        votum::ballots::letters::issue(&mut conn, &catalogues, public_url, &id, &key, &mut pdf)
-            .unwrap();
+    let issued = votum::ballots::letters::issue(
+        &mut conn,
+        &catalogues,
+        public_url,
+        &id,
+        &key,
+        None,
+        crate::support::test_now(),
+        &mut pdf,
+    )
+    .unwrap();
     assert!(
         issued.letters >= 6,
         "the demo has members who vote by letter"

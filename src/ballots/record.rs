@@ -343,12 +343,14 @@ fn result_view(questions: &[votum_ballots::Question], results: &[QuestionResult]
         .collect()
 }
 
-/// The result of a tallied or published ballot, for members.
+/// The result of a published ballot, for members; a tallied one only for
+/// the ballot's officers, who check it before they publish it.
 #[get("/ballots/<id>/result")]
 async fn result_page(
     app: AppState<'_>,
     page: Page,
     _user: crate::auth::CurrentUser,
+    officer: Option<crate::rights::Officer<crate::rights::BallotId>>,
     id: String,
 ) -> AppResult<Template> {
     let context = app
@@ -366,6 +368,11 @@ async fn result_page(
             let Some((result, record)) = stored else {
                 return Err(AppError::NotFound);
             };
+            // Until publication the count is the officers' alone: a member
+            // must not learn a result the officers may still correct.
+            if record.is_none() && officer.is_none() {
+                return Err(AppError::NotFound);
+            }
             let results: Vec<QuestionResult> =
                 serde_json::from_str(&result).map_err(|_| bad("result"))?;
             let questions = super::ballot_box::questions(conn, &id)?;

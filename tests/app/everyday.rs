@@ -90,6 +90,11 @@ crate::both_backends!(
             );
             assert!(!body.contains(&result_link), "{page}: {body}");
         }
+        // The count stays with the officers until they publish it.
+        assert_eq!(
+            app.get(&format!("/ballots/{id}/result")).0,
+            Status::NotFound
+        );
 
         step(&app, officers, &id, Act::Publish);
         for page in ["/ballots".to_owned(), format!("/vote/{id}")] {

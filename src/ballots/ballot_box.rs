@@ -83,16 +83,9 @@ pub fn receipt_for(
         return Ok(None);
     };
     let definition = super::definition::get(conn, &ballot.ballot_id)?;
-    let seed = sealing.open(
-        &definition.box_key_sealed,
-        &box_key_context(&ballot.ballot_id),
-    )?;
-    let seed: [u8; 32] = seed
-        .as_slice()
-        .try_into()
-        .map_err(|_| AppError::Internal("box key seed has the wrong length".into()))?;
+    let box_key = open_box_key(sealing, &definition.box_key_sealed, &ballot.ballot_id)?;
     Ok(Some(Receipt::issue(
-        &BoxKey::from_seed(&seed),
+        &box_key,
         &ballot.ballot_id,
         hash,
         u64::try_from(position).unwrap_or_default(),
@@ -252,15 +245,7 @@ pub fn cast(
     if let Err(refusal) = check_choices(&definition.questions, &ballot.choices_json) {
         return Ok(Err(refusal));
     }
-    let seed = sealing.open(
-        &definition.box_key_sealed,
-        &box_key_context(&ballot.ballot_id),
-    )?;
-    let seed: [u8; 32] = seed
-        .as_slice()
-        .try_into()
-        .map_err(|_| AppError::Internal("box key seed has the wrong length".into()))?;
-    let box_key = BoxKey::from_seed(&seed);
+    let box_key = open_box_key(sealing, &definition.box_key_sealed, &ballot.ballot_id)?;
     let credential = ballot.credential.to_base64();
     let hash = ballot_hash(
         &ballot.ballot_id,
@@ -344,4 +329,11 @@ fn decode32(text: &str) -> AppResult<[u8; 32]> {
         .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
         .ok_or_else(|| AppError::Internal("stored chain value is malformed".into()))
+}
+
+/// The ballot box's signing key, unsealed for one receipt or cast.
+fn open_box_key(sealing: &SealingKey, sealed: &str, ballot_id: &str) -> AppResult<BoxKey> {
+    Ok(BoxKey::from_seed_bytes(
+        &sealing.open(sealed, &box_key_context(ballot_id))?,
+    )?)
 }

@@ -19,6 +19,7 @@ pub mod ballot_box;
 pub mod base64url;
 pub mod credential;
 mod ed25519;
+pub mod group;
 pub mod mac;
 pub mod password;
 pub mod seal;

@@ -10,13 +10,17 @@
 //! (voting codes and the credential keys derived from them), [`ballot_box`]
 //! (what voters sign, ballot hashes, the hash chain, receipts, the lot),
 //! [`seal`] (AEAD for secrets at rest), [`base64url`] (the byte encoding of
-//! every public artefact). The ballot protocol is specified in
+//! every public artefact), [`canonical`] (the one JSON form of every public
+//! file), [`group`] (Ristretto255 and Fiat-Shamir of protocol version 2),
+//! [`threshold`] (the trustees: key generation, partial decryption). The
+//! ballot protocol is specified in
 //! `docs/election-record.md`.
 
 #![warn(missing_docs)]
 
 pub mod ballot_box;
 pub mod base64url;
+pub mod canonical;
 pub mod credential;
 mod ed25519;
 pub mod group;
@@ -24,6 +28,7 @@ pub mod mac;
 pub mod password;
 pub mod seal;
 pub mod secret;
+pub mod threshold;
 pub mod token;
 
 pub use ballot_box::{BoxKey, BoxPublicKey, Receipt};

@@ -33,6 +33,24 @@ pub fn verify(password: &SecretString, stored: &str) -> Result<bool, CryptoError
         .is_ok())
 }
 
+/// The name of [`derive_key`]'s function and parameters, written into files
+/// it protects so that a later change of parameters is noticed.
+pub const KEY_DERIVATION: &str = "argon2id-v19-m19456-t2-p1";
+
+/// Derives a 32-byte key from a passphrase and a salt (at least 8 bytes)
+/// with the login parameters above (Argon2id, RFC 9106). For secrets that a
+/// person keeps in a file, such as a trustee's private file.
+pub fn derive_key(
+    passphrase: &SecretString,
+    salt: &[u8],
+) -> Result<zeroize::Zeroizing<[u8; 32]>, CryptoError> {
+    let mut key = zeroize::Zeroizing::new([0u8; 32]);
+    hasher()?
+        .hash_password_into(passphrase.expose().as_bytes(), salt, key.as_mut())
+        .map_err(|_| CryptoError::Hashing)?;
+    Ok(key)
+}
+
 /// A hash of a random password that nobody knows. Verifying against it costs
 /// as much as a real check, so a login for an unknown name takes as long as
 /// one with a wrong password and does not reveal which names exist.
@@ -57,6 +75,16 @@ mod tests {
     fn salts_differ() {
         let pw = SecretString::new("same".into());
         assert_ne!(hash(&pw).unwrap(), hash(&pw).unwrap());
+    }
+
+    #[test]
+    fn derived_keys_depend_on_passphrase_and_salt() {
+        let pw = SecretString::new("trustee passphrase".into());
+        let a = derive_key(&pw, b"salt-salt-salt-1").unwrap();
+        assert_eq!(*a, *derive_key(&pw, b"salt-salt-salt-1").unwrap());
+        assert_ne!(*a, *derive_key(&pw, b"salt-salt-salt-2").unwrap());
+        let other = SecretString::new("trustee passphrasf".into());
+        assert_ne!(*a, *derive_key(&other, b"salt-salt-salt-1").unwrap());
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub enum AppError {
     Conflict(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A 400 whose message for the user is the catalogue entry named here
+    /// (say what was wrong and what is accepted).
+    #[error("bad input: {0}")]
+    BadInput(&'static str),
     #[error("database: {0}")]
     Database(DieselError),
     #[error("database connection: {0}")]
@@ -70,7 +74,7 @@ impl AppError {
             AppError::Unauthorized => Status::Unauthorized,
             AppError::RateLimited => Status::TooManyRequests,
             AppError::Conflict(_) => Status::Conflict,
-            AppError::BadRequest(_) => Status::BadRequest,
+            AppError::BadRequest(_) | AppError::BadInput(_) => Status::BadRequest,
             AppError::Database(_) | AppError::Connection(_) | AppError::Internal(_) => {
                 Status::InternalServerError
             }
@@ -88,6 +92,7 @@ impl AppError {
             AppError::RateLimited => "error.rate_limited",
             AppError::Conflict(_) => "error.conflict",
             AppError::BadRequest(_) => "error.bad_request",
+            AppError::BadInput(key) => key,
             AppError::Database(_) | AppError::Connection(_) | AppError::Internal(_) => {
                 "error.internal"
             }

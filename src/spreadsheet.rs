@@ -4,14 +4,79 @@
 //! a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
 //! a leading apostrophe, which spreadsheets show as text. Plain numbers
 //! (`-5`, `+3.25`) stay as they are: they are values, not formulas.
+//!
+//! Every export comes in two flavours ([`CsvFor`]): one for people opening
+//! it in a spreadsheet and one for programs (and the member import).
 
 use std::borrow::Cow;
 
+use chrono::NaiveDate;
+
+use crate::db::models::Language;
 use crate::error::{AppError, AppResult};
+
+/// Whom a CSV file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvFor {
+    /// A person opening the file in Excel or LibreOffice: a UTF-8 byte
+    /// order mark (without it Excel reads umlauts as Latin-1), headings and
+    /// values in the person's language; in German `;` between cells (German
+    /// spreadsheets use `,` as the decimal comma and expect `;`) and dates
+    /// as `08.04.1963`; in English `,` and ISO dates, which every
+    /// spreadsheet reads as dates.
+    People(Language),
+    /// Programs and `votum members import`: `,`, internal values, ISO dates,
+    /// no byte order mark.
+    Machines,
+}
+
+impl CsvFor {
+    /// Reads the `format` query parameter of an export: absent or
+    /// `spreadsheet` for people in `lang`, `machine` for programs.
+    pub fn from_query(format: Option<&str>, lang: Language) -> AppResult<CsvFor> {
+        match format {
+            None | Some("spreadsheet") => Ok(CsvFor::People(lang)),
+            Some("machine") => Ok(CsvFor::Machines),
+            Some(_) => Err(AppError::BadInput("csv.unknown_format")),
+        }
+    }
+
+    /// The language of headings and values, `None` for machines.
+    pub fn language(self) -> Option<Language> {
+        match self {
+            CsvFor::People(lang) => Some(lang),
+            CsvFor::Machines => None,
+        }
+    }
+
+    /// A date as the reader of this file expects it.
+    pub fn date(self, date: NaiveDate) -> String {
+        match self {
+            CsvFor::People(Language::De) => crate::dates::date(Language::De, date),
+            _ => date.to_string(),
+        }
+    }
+
+    /// The file name with a suffix telling the two flavours apart.
+    pub fn file_name(self, stem: &str) -> String {
+        match self {
+            CsvFor::People(_) => format!("{stem}.csv"),
+            CsvFor::Machines => format!("{stem}-machine.csv"),
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self {
+            CsvFor::People(Language::De) => b';',
+            _ => b',',
+        }
+    }
+}
 
 /// A CSV document being written, with every cell defused.
 pub struct CsvSheet {
     out: csv::Writer<Vec<u8>>,
+    reader: CsvFor,
 }
 
 impl Default for CsvSheet {
@@ -21,9 +86,18 @@ impl Default for CsvSheet {
 }
 
 impl CsvSheet {
+    /// A sheet for programs (see [`CsvFor::Machines`]).
     pub fn new() -> CsvSheet {
+        CsvSheet::for_reader(CsvFor::Machines)
+    }
+
+    /// A sheet for the given reader.
+    pub fn for_reader(reader: CsvFor) -> CsvSheet {
         CsvSheet {
-            out: csv::Writer::from_writer(Vec::new()),
+            out: csv::WriterBuilder::new()
+                .delimiter(reader.delimiter())
+                .from_writer(Vec::new()),
+            reader,
         }
     }
 
@@ -40,9 +114,14 @@ impl CsvSheet {
 
     /// The finished document.
     pub fn into_bytes(self) -> AppResult<Vec<u8>> {
-        self.out
+        let body = self
+            .out
             .into_inner()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+        Ok(match self.reader {
+            CsvFor::People(_) => [&b"\xEF\xBB\xBF"[..], &body].concat(),
+            CsvFor::Machines => body,
+        })
     }
 }
 
@@ -143,5 +222,35 @@ mod tests {
         sheet.row(vec!["-7".to_owned(), "@x".to_owned()]).unwrap();
         let text = String::from_utf8(sheet.into_bytes().unwrap()).unwrap();
         assert_eq!(text, "'=head,ok\n-7,'@x\n");
+    }
+
+    #[test]
+    fn sheets_for_german_readers_have_a_bom_semicolons_and_german_dates() {
+        let reader = CsvFor::People(Language::De);
+        let mut sheet = CsvSheet::for_reader(reader);
+        let date = NaiveDate::from_ymd_opt(1963, 4, 8).unwrap();
+        sheet.row(["Name", "Geburtsdatum"]).unwrap();
+        sheet
+            .row(["Müller; Anna".to_owned(), reader.date(date)])
+            .unwrap();
+        let bytes = sheet.into_bytes().unwrap();
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(text, "Name;Geburtsdatum\n\"Müller; Anna\";08.04.1963\n");
+        assert_eq!(CsvFor::Machines.date(date), "1963-04-08");
+        assert_eq!(CsvFor::People(Language::En).date(date), "1963-04-08");
+    }
+
+    #[test]
+    fn the_format_parameter_chooses_the_reader_and_refuses_junk() {
+        assert_eq!(
+            CsvFor::from_query(None, Language::De).unwrap(),
+            CsvFor::People(Language::De)
+        );
+        assert_eq!(
+            CsvFor::from_query(Some("machine"), Language::De).unwrap(),
+            CsvFor::Machines
+        );
+        assert!(CsvFor::from_query(Some("xlsx"), Language::De).is_err());
     }
 }

@@ -17,13 +17,14 @@ use serde_json::json;
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Board;
+use crate::ballots::letters::Download;
 use crate::db::models::{Group, Member, Office};
 use crate::db::schema::{group_memberships, groups, offices};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
 use crate::rights::{ChairOf, MemberId};
-use crate::spreadsheet::CsvSheet;
+use crate::spreadsheet::{CsvFor, CsvSheet};
 use crate::web::{AppState, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -228,18 +229,47 @@ pub const CSV_HEADER: [&str; 17] = [
     "chapter",
 ];
 
-#[get("/members/export.csv?<q>&<group>")]
+/// Headings of the export for people, by catalogue key, in the order of
+/// [`CSV_HEADER`].
+const CSV_HEADINGS_FOR_PEOPLE: [&str; 17] = [
+    "csv.membership_number",
+    "csv.first_name",
+    "csv.last_name",
+    "csv.address_extra",
+    "csv.street",
+    "csv.house_number",
+    "csv.postcode",
+    "csv.city",
+    "csv.country",
+    "csv.email",
+    "csv.phone",
+    "csv.birth_date",
+    "csv.join_date",
+    "csv.status",
+    "csv.channel",
+    "csv.language",
+    "csv.chapter",
+];
+
+/// The member list as CSV: for a spreadsheet by default
+/// (`?format=spreadsheet`, see [`CsvFor::People`]), for programs and the
+/// member import with `?format=machine`.
+#[get("/members/export.csv?<q>&<group>&<format>")]
 async fn export(
     app: AppState<'_>,
     board: Board,
+    view: Page,
     q: Option<String>,
     group: Option<i64>,
-) -> AppResult<(ContentType, String)> {
+    format: Option<&str>,
+) -> AppResult<Download> {
+    let reader = CsvFor::from_query(format, view.lang)?;
     let user = board.0;
     let scope = user.scope();
     let text = q.unwrap_or_default();
     let now = app.clock.now();
-    let csv = app
+    let words = app.catalogues.clone();
+    let bytes = app
         .db
         .run(move |conn| {
             if let Some(id) = group {
@@ -248,15 +278,27 @@ async fn export(
                 }
             }
             let members = query::all_matching(conn, &scope, group, &text)?;
-            let slugs: std::collections::HashMap<i64, String> = groups::table
-                .select((groups::id, groups::slug))
-                .load::<(i64, String)>(conn)?
+            // Machines get the short name the import reads; people the name.
+            let chapters: std::collections::HashMap<i64, String> = groups::table
+                .select((groups::id, groups::slug, groups::name))
+                .load::<(i64, String, String)>(conn)?
                 .into_iter()
+                .map(|(id, slug, name)| match reader {
+                    CsvFor::Machines => (id, slug),
+                    CsvFor::People(_) => (id, name),
+                })
                 .collect();
-            let mut out = CsvSheet::new();
-            out.row(CSV_HEADER)?;
+            let word = |key: String, value: &str| match reader.language() {
+                Some(lang) => words.get(lang, &key).to_owned(),
+                None => value.to_owned(),
+            };
+            let mut out = CsvSheet::for_reader(reader);
+            match reader.language() {
+                Some(lang) => out.row(CSV_HEADINGS_FOR_PEOPLE.map(|key| words.get(lang, key)))?,
+                None => out.row(CSV_HEADER)?,
+            }
             for m in &members {
-                let chapter = slugs.get(&m.chapter_id).map_or("", String::as_str);
+                let chapter = chapters.get(&m.chapter_id).map_or("", String::as_str);
                 out.row([
                     m.membership_number.as_str(),
                     &m.first_name,
@@ -269,11 +311,11 @@ async fn export(
                     &m.country,
                     m.email.as_deref().unwrap_or(""),
                     m.phone.as_deref().unwrap_or(""),
-                    &m.birth_date.to_string(),
-                    &m.join_date.to_string(),
-                    &m.status,
-                    &m.channel,
-                    &m.language,
+                    &reader.date(m.birth_date),
+                    &reader.date(m.join_date),
+                    &word(format!("status.{}", m.status), &m.status),
+                    &word(format!("channel.{}", m.channel), &m.channel),
+                    &word(format!("csv.language_{}", m.language), &m.language),
                     chapter,
                 ])?;
             }
@@ -298,9 +340,12 @@ async fn export(
                 &ids,
                 "",
             )?;
-            let bytes = out.into_bytes()?;
-            String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
+            out.into_bytes()
         })
         .await?;
-    Ok((ContentType::CSV, csv))
+    Ok(Download::new(
+        ContentType::CSV,
+        reader.file_name("members"),
+        bytes,
+    ))
 }

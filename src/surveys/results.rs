@@ -16,7 +16,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use super::answer::{form_view, results_visible_now};
-use super::questions::{answer_text, Answer, Kind};
+use super::questions::{answer_text, format_number, Answer, Availability, Kind};
 use super::setup::Audience;
 use super::store::{self, Response};
 use super::{tally, Phase, Survey};
@@ -25,8 +25,9 @@ use crate::ballots::letters::Download;
 use crate::db::schema::members;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Catalogues, Language};
 use crate::rights::{SurveyId, SurveyOwner};
-use crate::spreadsheet::CsvSheet;
+use crate::spreadsheet::{CsvFor, CsvSheet};
 use crate::web::{AppState, Fields, Page};
 
 pub fn routes() -> Vec<Route> {
@@ -110,10 +111,51 @@ async fn results(
 }
 
 /// Column headings: one per question, one per date of a scheduling poll.
-fn headings(survey: &Survey) -> Vec<String> {
-    let mut row = vec!["response".to_owned(), "channel".to_owned()];
+/// Words of the export in the reader's language (or the internal values
+/// for machines).
+struct SheetWords<'a> {
+    reader: CsvFor,
+    catalogues: &'a Catalogues,
+}
+
+impl SheetWords<'_> {
+    fn word(&self, key: &str, machine: &str) -> String {
+        match self.reader.language() {
+            Some(lang) => self.catalogues.get(lang, key).to_owned(),
+            None => machine.to_owned(),
+        }
+    }
+
+    fn availability(&self, mark: Availability) -> String {
+        self.word(&format!("csv.{}", mark.as_str()), mark.as_str())
+    }
+
+    fn answer(&self, kind: &Kind, answer: &Answer) -> String {
+        match answer {
+            Answer::YesNo(yes) => self.word(
+                if *yes { "csv.yes" } else { "csv.no" },
+                if *yes { "yes" } else { "no" },
+            ),
+            Answer::Schedule(marks) => marks
+                .iter()
+                .map(|m| self.availability(*m))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Answer::Number(v) if self.reader == CsvFor::People(Language::De) => {
+                format_number(*v).replace('.', ",")
+            }
+            _ => answer_text(kind, answer),
+        }
+    }
+}
+
+fn headings(survey: &Survey, words: &SheetWords<'_>) -> Vec<String> {
+    let mut row = vec![
+        words.word("csv.response", "response"),
+        words.word("csv.channel", "channel"),
+    ];
     if !survey.anonymous {
-        row.push("member".into());
+        row.push(words.word("csv.member", "member"));
     }
     for (n, q) in survey.questions.iter().enumerate() {
         match &q.kind {
@@ -130,8 +172,17 @@ fn headings(survey: &Survey) -> Vec<String> {
     row
 }
 
-fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> Vec<String> {
-    let mut row = vec![response.id.clone(), response.channel.as_str().to_owned()];
+fn cells(
+    survey: &Survey,
+    response: &Response,
+    names: &HashMap<i64, String>,
+    words: &SheetWords<'_>,
+) -> Vec<String> {
+    let channel = response.channel.as_str();
+    let mut row = vec![
+        response.id.clone(),
+        words.word(&format!("csv.channel_{channel}"), channel),
+    ];
     if !survey.anonymous {
         row.push(
             response
@@ -143,10 +194,10 @@ fn cells(survey: &Survey, response: &Response, names: &HashMap<i64, String>) -> 
     for (q, a) in survey.questions.iter().zip(&response.answers) {
         match (&q.kind, a) {
             (Kind::Schedule { .. }, Answer::Schedule(marks)) => {
-                row.extend(marks.iter().map(|m| m.as_str().to_owned()));
+                row.extend(marks.iter().map(|m| words.availability(*m)));
             }
             (_, Answer::Text(text)) => row.push(text.clone()),
-            (kind, answer) => row.push(answer_text(kind, answer)),
+            (kind, answer) => row.push(words.answer(kind, answer)),
         }
     }
     row
@@ -188,24 +239,34 @@ async fn owned_with_responses(
         .await
 }
 
-#[get("/surveys/<id>/export.csv")]
+/// The answers as CSV: for a spreadsheet by default, for programs with
+/// `?format=machine` (see [`CsvFor`]).
+#[get("/surveys/<id>/export.csv?<format>")]
 async fn export_csv(
     app: AppState<'_>,
     owner: SurveyOwner<SurveyId>,
+    view: Page,
     id: &str,
+    format: Option<&str>,
 ) -> AppResult<Download> {
     // The guard read and checked the same `<id>`.
     let _ = id;
+    let reader = CsvFor::from_query(format, view.lang)?;
+    let catalogues = app.catalogues.clone();
     let (survey, responses, names) = owned_with_responses(app, owner).await?;
-    let mut out = CsvSheet::new();
-    out.row(headings(&survey))?;
+    let words = SheetWords {
+        reader,
+        catalogues: &catalogues,
+    };
+    let mut out = CsvSheet::for_reader(reader);
+    out.row(headings(&survey, &words))?;
     for response in &responses {
-        out.row(cells(&survey, response, &names))?;
+        out.row(cells(&survey, response, &names, &words))?;
     }
     let bytes = out.into_bytes()?;
     Ok(Download::new(
         ContentType::CSV,
-        format!("survey-{}.csv", survey.id),
+        reader.file_name(&format!("survey-{}", survey.id)),
         bytes,
     ))
 }

@@ -28,9 +28,16 @@ fn is_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number
 }
 
+/// Every cell of a CSV file of either flavour: for people (byte order mark,
+/// `;` in German) or for machines (`,`).
 fn cells(body: &[u8]) -> Vec<String> {
+    let (body, delimiter) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, b';'),
+        None => (body, b','),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .from_reader(body);
     reader
         .records()
@@ -139,7 +146,7 @@ crate::both_backends!(an_export_imports_as_it_was, |app: TestApp| {
     };
     let before = stored(&app);
     assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
-    let (status, csv) = app.get("/members/export.csv");
+    let (status, csv) = app.get("/members/export.csv?format=machine");
     assert_eq!(status, Status::Ok);
     assert!(csv.contains("'+49 30 1234"), "{csv}");
     let report = votum::members::import::import(
@@ -153,3 +160,71 @@ crate::both_backends!(an_export_imports_as_it_was, |app: TestApp| {
     assert_eq!((report.inserted, report.updated), (0, 0), "{report:?}");
     assert_eq!(stored(&app), before);
 });
+
+crate::both_backends!(
+    exports_for_people_are_german_spreadsheets_and_machines_keep_theirs,
+    |app: TestApp| {
+        let org = app.with_org();
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        let response = app.client.get("/members/export.csv").dispatch();
+        assert_eq!(response.status(), Status::Ok);
+        let disposition = response
+            .headers()
+            .get_one("Content-Disposition")
+            .unwrap()
+            .to_owned();
+        assert!(disposition.contains("members.csv"), "{disposition}");
+        let body = response.into_bytes().unwrap();
+        // Excel needs the byte order mark to read UTF-8, and `;` in German.
+        let text =
+            String::from_utf8(body.strip_prefix(b"\xEF\xBB\xBF").expect("BOM").to_vec()).unwrap();
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.starts_with("Mitgliedsnummer;Vorname;Nachname;"),
+            "{header}"
+        );
+        let a1 = &org.member_a1;
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&a1.membership_number))
+            .expect("member a1 exported");
+        let birth = a1.birth_date.format("%d.%m.%Y").to_string();
+        assert!(line.contains(&format!(";{birth};")), "{line}");
+        assert!(line.contains(";aktiv;"), "{line}");
+        assert!(
+            line.ends_with(&format!(";{}", org.chapter_a1.name)),
+            "{line}"
+        );
+        assert!(
+            !text.contains(&a1.birth_date.to_string()),
+            "no ISO date: {text}"
+        );
+
+        // The English interface gets English headings, commas and ISO dates.
+        app.client.get("/lang/en?back=/").dispatch();
+        let (status, english) = app.get("/members/export.csv");
+        assert_eq!(status, Status::Ok);
+        assert!(
+            english
+                .trim_start_matches('\u{feff}')
+                .starts_with("Membership number,First name,"),
+            "{english}"
+        );
+        assert!(english.contains(",active,"), "{english}");
+
+        // The machine flavour is the import's format.
+        let (status, machine) = app.get("/members/export.csv?format=machine");
+        assert_eq!(status, Status::Ok);
+        assert!(
+            machine.starts_with("membership_number,first_name,"),
+            "{machine}"
+        );
+        assert!(machine.contains(&a1.birth_date.to_string()), "{machine}");
+        assert!(machine.contains(&org.chapter_a1.slug), "{machine}");
+
+        // A format nobody knows is a 400 with a message, not a file.
+        let (status, page) = app.get("/members/export.csv?format=xlsx");
+        assert_eq!(status, Status::BadRequest);
+        assert!(page.contains("machine"), "{page}");
+    }
+);

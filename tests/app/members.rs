@@ -244,7 +244,7 @@ both_backends!(
 both_backends!(export_is_valid_csv_of_the_scope, |app: TestApp| {
     let org = app.with_org();
     assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
-    let (status, body) = app.get("/members/export.csv");
+    let (status, body) = app.get("/members/export.csv?format=machine");
     assert_eq!(status, Status::Ok);
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();

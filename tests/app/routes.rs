@@ -85,7 +85,7 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     // members
     ("GET",  "/members?<q>&<group>&<page>", Board),
     ("GET",  "/members/<id>", ChairOf),
-    ("GET",  "/members/export.csv?<q>&<group>", Board),
+    ("GET",  "/members/export.csv?<q>&<group>&<format>", Board),
     ("GET",  "/members/directory?<query..>", Board),
     ("POST", "/members/contact", Board),
     ("GET",  "/directory?<q>&<page>", Member),
@@ -145,7 +145,7 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("POST", "/surveys/<id>/decision", SurveyOwner),
     ("POST", "/surveys/<id>/invite", SurveyOwner),
     ("POST", "/surveys/<id>/letters", SurveyOwner),
-    ("GET",  "/surveys/<id>/export.csv", SurveyOwner),
+    ("GET",  "/surveys/<id>/export.csv?<format>", SurveyOwner),
     ("GET",  "/surveys/<id>/export.json", SurveyOwner),
     ("GET",  "/surveys/<id>/display", SurveyOwner),
     ("GET",  "/surveys/<id>/print", SurveyOwner),

@@ -212,7 +212,7 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
     // CSV export round-trips through a CSV parser; named survey, so names.
     let response = app
         .client
-        .get(format!("/surveys/{first}/export.csv"))
+        .get(format!("/surveys/{first}/export.csv?format=machine"))
         .dispatch();
     assert_eq!(response.status(), Status::Ok);
     let body = response.into_bytes().unwrap();

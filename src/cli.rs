@@ -63,6 +63,11 @@ enum Command {
     Verify {
         /// The record file (JSON, as downloaded from the result page).
         record: PathBuf,
+        /// A receipt file to look for in the record (as downloaded after
+        /// voting): says "found at position N", "not found", "receipt for
+        /// another ballot" or "bad signature"; exits non-zero unless found.
+        #[arg(long)]
+        receipt: Option<PathBuf>,
     },
     /// Member register tasks.
     Members {
@@ -183,7 +188,7 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
         Command::Members {
             command: MembersCommand::Import { file, skip_invalid },
         } => import(&file, skip_invalid),
-        Command::Verify { record } => verify(&record),
+        Command::Verify { record, receipt } => verify(&record, receipt.as_deref()),
         Command::Letters { ballot, out } => letters(&ballot, &out),
         Command::Keys {
             command: KeysCommand::Rotate { batch },
@@ -296,45 +301,61 @@ fn rotate_keys(batch: i64) -> Result<ExitCode, AppError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(path: &std::path::Path) -> Result<ExitCode, AppError> {
-    use votum_ballots::record::{verify, ElectionRecord};
-    let bytes = std::fs::read(path)
-        .map_err(|e| AppError::BadRequest(format!("{}: {e}", path.display())))?;
+fn verify(path: &std::path::Path, receipt: Option<&std::path::Path>) -> Result<ExitCode, AppError> {
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| AppError::BadRequest(format!("{}: {e}", path.display())))
+    };
+    let bytes = read(path)?;
+    let receipt = receipt
+        .map(|p| read(p).map(|bytes| (p, bytes)))
+        .transpose()?;
     let checked =
-        ElectionRecord::from_json(&bytes).and_then(|record| verify(&record).map(|v| (record, v)));
-    match checked {
-        Ok((record, verified)) => {
-            println!("{}: the record verifies.", path.display());
-            println!(
-                "  ballot      {} ({})",
-                record.ballot.title, verified.ballot_id
-            );
-            println!("  record hash {}", votum_crypto::hex(&verified.record_hash));
-            println!(
-                "  chain head  {}",
-                votum_crypto::base64url::encode(&verified.chain_head)
-            );
-            println!(
-                "  ballots     {} in the chain, {} counted online, {} replaced by a re-vote",
-                verified.ballots_in_chain, verified.counted_online, verified.superseded_online
-            );
-            println!(
-                "  postal      {} counted, {} void (used online)",
-                verified.counted_postal, verified.void_postal
-            );
-            for (question, result) in record.ballot.questions.iter().zip(&verified.results) {
-                println!(
-                    "  result      {}: {} valid of {} cast",
-                    question.text, result.ballots.valid, result.ballots.cast
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        votum_ballots::record::read(&bytes).and_then(|record| record.verify().map(|v| (record, v)));
+    let (record, verified) = match checked {
+        Ok(checked) => checked,
         Err(e) => {
             eprintln!("{}: the record does NOT verify: {e}", path.display());
-            Ok(ExitCode::FAILURE)
+            return Ok(ExitCode::FAILURE);
         }
+    };
+    println!("{}: the record verifies.", path.display());
+    println!("  ballot      {} ({})", record.title(), verified.ballot_id);
+    if let votum_ballots::record::AnyRecord::V2(v2) = &record {
+        println!(
+            "  election    protocol {}, fingerprint {}",
+            v2.election.protocol,
+            votum_crypto::base64url::encode(&v2.fingerprint)
+        );
     }
+    println!("  record hash {}", votum_crypto::hex(&verified.record_hash));
+    println!(
+        "  chain head  {}",
+        votum_crypto::base64url::encode(&verified.chain_head)
+    );
+    println!(
+        "  ballots     {} in the chain, {} counted online, {} replaced by a re-vote",
+        verified.ballots_in_chain, verified.counted_online, verified.superseded_online
+    );
+    println!(
+        "  postal      {} counted, {} void (used online)",
+        verified.counted_postal, verified.void_postal
+    );
+    for (question, result) in record.questions().iter().zip(&verified.results) {
+        println!(
+            "  result      {}: {} valid of {} cast",
+            question.text, result.ballots.valid, result.ballots.cast
+        );
+    }
+    let Some((receipt_path, receipt)) = receipt else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let outcome = record.check_receipt(&receipt);
+    println!("{}: {outcome}", receipt_path.display());
+    Ok(if outcome.is_found() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {

@@ -73,6 +73,18 @@ pub(crate) fn check_point(public: &[u8; 32]) -> Result<(), CryptoError> {
         .map_err(|_| CryptoError::InvalidKey("not an ed25519 public key"))
 }
 
+/// Whether 32 bytes are the *canonical* encoding of a curve point that is
+/// not of small order (RFC 8032 §5.1.3 decoding, then re-encoding gives the
+/// same bytes): refuses y ≥ p, a sign bit set on x = 0, and the eight
+/// small-order points. `VerifyingKey::from_bytes` alone accepts some
+/// non-canonical encodings, so the bytes are compared after re-encoding.
+pub(crate) fn is_canonical_point(public: &[u8; 32]) -> bool {
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    CompressedEdwardsY(*public)
+        .decompress()
+        .is_some_and(|point| point.compress().to_bytes() == *public && !point.is_small_order())
+}
+
 /// Defines a 32-byte ed25519 public key type with its text form, strict
 /// verification, serde as a base64url string, and ordering.
 macro_rules! public_key_type {
@@ -104,6 +116,14 @@ macro_rules! public_key_type {
             /// public key at all ([`Self::from_base64`] checks this).
             pub fn is_point(&self) -> bool {
                 $crate::ed25519::check_point(&self.0).is_ok()
+            }
+
+            /// Whether the bytes are the canonical encoding of a point not of
+            /// small order: the strict check of record version 2 (a
+            /// non-canonical encoding, y ≥ p, is refused although
+            /// [`Self::is_point`] accepts some).
+            pub fn is_canonical_point(&self) -> bool {
+                $crate::ed25519::is_canonical_point(&self.0)
             }
 
             /// Whether `signature` is a valid signature of `message` under
@@ -138,3 +158,38 @@ macro_rules! public_key_type {
     };
 }
 pub(crate) use public_key_type;
+
+#[cfg(test)]
+mod tests {
+    use super::is_canonical_point;
+
+    #[test]
+    fn non_canonical_and_small_order_encodings_are_refused() {
+        let base = curve25519_dalek::constants::ED25519_BASEPOINT_POINT
+            .compress()
+            .to_bytes();
+        assert!(is_canonical_point(&base));
+        // y = 1: the identity, of small order.
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert!(!is_canonical_point(&one));
+        // A canonical point of large order, then the same y + p, which is
+        // ≥ p: find a y < 19 on the curve whose y + p still fits in 255 bits.
+        let mut found = false;
+        for y in 2u8..19 {
+            let mut canonical = [0u8; 32];
+            canonical[0] = y;
+            if !is_canonical_point(&canonical) {
+                continue;
+            }
+            // p = 2^255 - 19; y + p as 32 little-endian bytes.
+            let mut shifted = [0xffu8; 32];
+            shifted[0] = 0xed + y;
+            shifted[31] = 0x7f;
+            assert!(ed25519_dalek::VerifyingKey::from_bytes(&shifted).is_ok());
+            assert!(!is_canonical_point(&shifted), "y = {y} + p");
+            found = true;
+        }
+        assert!(found, "some small y is on the curve");
+    }
+}

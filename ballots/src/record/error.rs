@@ -4,6 +4,7 @@
 
 use crate::choice::ChoiceError;
 use crate::question::QuestionError;
+use crate::record::v2::ActKind as ActKindV2;
 use crate::record::ActKind;
 
 /// Why a cast `choices` text is not acceptable for a ballot.
@@ -246,6 +247,94 @@ pub enum RecordError {
         /// Question index.
         question: usize,
     },
+    /// Version 2: the stated fingerprint is not the SHA-256 of the
+    /// election object's canonical JSON.
+    #[error("the stated fingerprint is not the election object's")]
+    FingerprintMismatch,
+    /// Version 2: a protocol this verifier does not implement.
+    #[error("unsupported protocol {protocol:?}")]
+    UnsupportedProtocol {
+        /// Stated protocol.
+        protocol: String,
+    },
+    /// Version 2: the credential origins of the election object are empty,
+    /// unsorted or repeated.
+    #[error("the election's credential origins are empty, unsorted or repeated")]
+    BadCredentialOrigins,
+    /// Version 2: a credential's origin is not one the election allows.
+    #[error("credential {index} has an origin the election does not allow")]
+    CredentialOrigin {
+        /// Index in `credentials`.
+        index: usize,
+    },
+    /// Version 2: the revealed lot seed does not match its commitment.
+    #[error("the lot seed does not match the commitment made at opening")]
+    LotCommitment,
+    /// Version 2: a postal entry's signature by its credential does not
+    /// verify.
+    #[error("postal entry {index} is not signed by its credential")]
+    PostalSignature {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// Version 2: a postal entry names a batch no `enter_postal_votes` act
+    /// confirmed.
+    #[error("postal entry {index} names a batch no officers confirmed")]
+    PostalUnknownBatch {
+        /// Index in `postal`.
+        index: usize,
+    },
+    /// Version 2: an act where the order rules do not allow it (before
+    /// `open`, after `close`, twice, …).
+    #[error("officer act {index} ({act:?}) is not allowed at this point")]
+    ActOrder {
+        /// Index in `officer_acts`.
+        index: usize,
+        /// The act.
+        act: ActKindV2,
+    },
+    /// Version 2: the acts do not end with `publish` after open, close and
+    /// tally.
+    #[error("the officer acts do not run from open through close and tally to publish")]
+    ActsIncomplete,
+    /// Version 2: an act's `batch` or `count` is missing, present where it
+    /// does not belong, or (for a batch) out of sequence.
+    #[error("officer act {index} has a wrong batch or count")]
+    ActFields {
+        /// Index in `officer_acts`.
+        index: usize,
+    },
+    /// Version 2: the chain has ballots beyond the length stated at
+    /// `close` (a cast after closing), or fewer.
+    #[error("{at_close} ballots were in the box at close, the chain has {ballots}")]
+    CastAfterClose {
+        /// Count stated by the `close` act.
+        at_close: u64,
+        /// Ballots in the record.
+        ballots: u64,
+    },
+    /// Version 2: a postal batch's stated count differs from its entries.
+    #[error("postal batch {batch} states {stated} entries, the record has {found}")]
+    BatchCount {
+        /// Batch number.
+        batch: u64,
+        /// Stated by its act.
+        stated: u64,
+        /// Entries naming it.
+        found: u64,
+    },
+    /// Version 2: the credentials made by the acts differ from those
+    /// listed.
+    #[error("the acts made {made} credentials, {listed} are listed")]
+    CredentialTotal {
+        /// Sum over the acts.
+        made: u64,
+        /// Listed.
+        listed: u64,
+    },
+    /// Version 2: the receipt names another election fingerprint.
+    #[error("the receipt is for another election (fingerprint)")]
+    ReceiptFingerprint,
     /// The receipt is for another ballot.
     #[error("the receipt is for another ballot")]
     ReceiptBallot,

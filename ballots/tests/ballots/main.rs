@@ -6,5 +6,6 @@ mod common;
 mod properties;
 mod record;
 mod record_errors;
+mod record_v2;
 mod scale;
 mod stv_examples;

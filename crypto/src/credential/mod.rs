@@ -19,8 +19,12 @@ use crate::ed25519::public_key_type;
 use ed25519_dalek::SigningKey;
 use ring::hkdf;
 
-/// Domain tag prefixed to the ballot id to form the HKDF salt.
+/// Domain tag prefixed to the ballot id to form the HKDF salt (record
+/// version 1).
 const SALT_TAG: &[u8] = b"votum-credential-v1";
+/// The same for record version 2: a code gives unrelated keys under the
+/// two protocols, so no v1 signature is ever valid in a v2 record.
+const SALT_TAG_V2: &[u8] = b"votum-credential-v2";
 /// HKDF `info`: what the derived bytes are for.
 const SEED_INFO: &[u8] = b"ed25519-seed";
 
@@ -36,8 +40,19 @@ pub struct CredentialKey(SigningKey);
 impl CredentialKey {
     /// Derives the credential key of `code` for the ballot `ballot_id`.
     pub fn derive(code: &Code, ballot_id: &str) -> CredentialKey {
-        let mut salt = Vec::with_capacity(SALT_TAG.len() + ballot_id.len());
-        salt.extend_from_slice(SALT_TAG);
+        CredentialKey::derive_with(SALT_TAG, code, ballot_id)
+    }
+
+    /// Derives the credential key of `code` for a ballot of record version
+    /// 2: as [`CredentialKey::derive`] with the salt
+    /// `b"votum-credential-v2" || ballot_id`.
+    pub fn derive_v2(code: &Code, ballot_id: &str) -> CredentialKey {
+        CredentialKey::derive_with(SALT_TAG_V2, code, ballot_id)
+    }
+
+    fn derive_with(tag: &[u8], code: &Code, ballot_id: &str) -> CredentialKey {
+        let mut salt = Vec::with_capacity(tag.len() + ballot_id.len());
+        salt.extend_from_slice(tag);
         salt.extend_from_slice(ballot_id.as_bytes());
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &salt).extract(code.as_bytes());
         let mut seed = zeroize::Zeroizing::new([0u8; 32]);
@@ -120,6 +135,21 @@ mod tests {
             CredentialKey::derive(&code(), "ballot-1").public().0,
             expected
         );
+    }
+
+    #[test]
+    fn version_2_derivation_uses_its_own_salt() {
+        use ring::hmac;
+        let salt = hmac::Key::new(hmac::HMAC_SHA256, b"votum-credential-v2ballot-1");
+        let prk = hmac::sign(&salt, code().as_bytes());
+        let prk = hmac::Key::new(hmac::HMAC_SHA256, prk.as_ref());
+        let okm = hmac::sign(&prk, b"ed25519-seed\x01");
+        let mut seed = [0u8; 32];
+        seed.copy_from_slice(okm.as_ref());
+        let expected = SigningKey::from_bytes(&seed).verifying_key().to_bytes();
+        let v2 = CredentialKey::derive_v2(&code(), "ballot-1").public();
+        assert_eq!(v2.0, expected);
+        assert_ne!(v2, CredentialKey::derive(&code(), "ballot-1").public());
     }
 
     #[test]

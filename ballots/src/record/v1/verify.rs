@@ -1,13 +1,13 @@
 //! The verifier: recomputes everything in a record (§7 of the
 //! specification) and compares it with what the record states.
 
-use super::canonical::to_canonical;
 use super::{
     check_cast, signed_message, ActKind, CredentialEntry, ElectionRecord, PostalStatus,
     RecordError, FORMAT, VERSION,
 };
 use crate::choice::Choice;
 use crate::question::OptionId;
+use crate::record::canonical::to_canonical;
 use crate::result::QuestionResult;
 use crate::tie::TieBreaker;
 use std::collections::{BTreeMap, HashMap};
@@ -174,7 +174,7 @@ struct Online {
 /// point decompression and choice parsing dominate the cost of verifying a
 /// record (a few hundred thousand ballots); they are independent per item,
 /// so they run here, and the checks that depend on order stay sequential.
-fn in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 16);

@@ -11,21 +11,31 @@
 //! (what voters sign, ballot hashes, the hash chain, receipts, the lot),
 //! [`seal`] (AEAD for secrets at rest), [`base64url`] (the byte encoding of
 //! every public artefact), [`canonical`] (the one JSON form of every public
-//! file), [`group`] (Ristretto255 and Fiat-Shamir of protocol version 2),
-//! [`threshold`] (the trustees: key generation, partial decryption). The
-//! ballot protocol is specified in
-//! `docs/election-record.md`.
+//! file).
+//!
+//! Ballot protocol version 2: [`group`] (Ristretto255, encodings,
+//! Fiat-Shamir transcripts), [`elgamal`] (exponential ElGamal, homomorphic
+//! sums, discrete logarithm), [`range_proof`] (disjunctive Chaum-Pedersen
+//! proofs), [`encrypted_ballot`] (encrypting and verifying a ballot),
+//! [`ballot_batch`] (verifying and adding up many ballots at once),
+//! [`threshold`] (the trustees: key generation, partial decryption).
+//!
+//! The ballot protocol is specified in `docs/election-record.md`.
 
 #![warn(missing_docs)]
 
+pub mod ballot_batch;
 pub mod ballot_box;
 pub mod base64url;
 pub mod canonical;
 pub mod credential;
 mod ed25519;
+pub mod elgamal;
+pub mod encrypted_ballot;
 pub mod group;
 pub mod mac;
 pub mod password;
+pub mod range_proof;
 pub mod seal;
 pub mod secret;
 pub mod threshold;

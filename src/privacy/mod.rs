@@ -4,6 +4,7 @@
 
 pub mod erase;
 pub mod export;
+pub mod overview;
 
 use diesel::prelude::*;
 use rocket::form::FromForm;
@@ -41,6 +42,17 @@ fn exported(
     how: &str,
 ) -> AppResult<Value> {
     // The export itself is logged first, so it lists itself.
+    log_export(conn, member_id, account, now, how)?;
+    export::collect(conn, member_id)
+}
+
+fn log_export(
+    conn: &mut DbConn,
+    member_id: i64,
+    account: i64,
+    now: chrono::NaiveDateTime,
+    how: &str,
+) -> AppResult<()> {
     audit::record(
         conn,
         now,
@@ -51,57 +63,26 @@ fn exported(
             group: None,
             detail: how,
         },
-    )?;
-    export::collect(conn, member_id)
+    )
 }
 
+/// "Meine Daten" for people: what is stored, by topic ([`overview`]); the
+/// JSON download has every table and column for machines.
 #[get("/profile/export")]
 async fn export_page(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Template> {
     let member_id = user.member_id.ok_or(AppError::NotFound)?;
     let now = app.clock.now();
-    let data = app
+    let lang = page.lang;
+    let catalogues = app.catalogues.clone();
+    let topics = app
         .db
-        .run(move |conn| exported(conn, member_id, user.account_id, now, "page"))
-        .await?;
-    // Tables as sections of key/value lists, readable without knowing JSON.
-    let sections: Vec<Value> = data
-        .get("tables")
-        .and_then(Value::as_object)
-        .map(|tables| {
-            tables
-                .iter()
-                .map(|(name, rows)| {
-                    let rows: Vec<Value> = rows
-                        .as_array()
-                        .map(|rows| {
-                            rows.iter()
-                                .map(|row| match row {
-                                    Value::Object(fields) => json!(fields
-                                        .iter()
-                                        .map(|(k, v)| json!({"key": k, "value": shown(v)}))
-                                        .collect::<Vec<_>>()),
-                                    other => json!([{"key": "", "value": shown(other)}]),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    json!({"table": name, "rows": rows})
-                })
-                .collect()
+        .run(move |conn| {
+            // Logged first, so the page counts its own view.
+            log_export(conn, member_id, user.account_id, now, "page")?;
+            overview::topics(conn, member_id, lang, &catalogues)
         })
-        .unwrap_or_default();
-    Ok(page.render(
-        "privacy/export",
-        json!({"sections": sections, "not_about_members": data.get("not_about_members")}),
-    ))
-}
-
-fn shown(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "—".into(),
-        other => other.to_string(),
-    }
+        .await?;
+    Ok(page.render("privacy/export", json!({ "topics": topics })))
 }
 
 #[get("/profile/export.json")]

@@ -246,6 +246,47 @@ both_backends!(export_covers_every_table_of_the_schema, |app: TestApp| {
     assert_eq!(status, Status::Ok);
     assert!(page.contains("Lindenweg"));
     assert!(page.contains("DE•• •••• •••• •••• ••30 00"));
+    // The page is for people: topics with German headings, names for
+    // groups and offices, dates as people write them; no table names, no
+    // ids, no ISO or sub-second times.
+    for heading in [
+        "Ihre Angaben",
+        "Gliederungen und Arbeitsgemeinschaften",
+        "Ämter",
+        "Zugang zum Portal",
+        "Einwilligungen",
+        "Bankverbindung",
+        "Abstimmungen",
+        "Umfragen",
+        "E-Mails an Sie",
+        "Wer hat Ihre Daten angesehen?",
+    ] {
+        assert!(
+            page.contains(&format!(">{heading}</h2>")),
+            "{heading}: {page}"
+        );
+    }
+    assert!(
+        page.contains("Schriftführung"),
+        "office by its name: {page}"
+    );
+    assert!(page.contains("Ersatzbrief (neuer Code)"), "{page}");
+    assert!(page.contains("01.01.2025"), "German dates: {page}");
+    let body = page.split("<main").nth(1).unwrap_or(&page);
+    for machine in [
+        "member_id",
+        "group_id",
+        "officer_acts",
+        "audit_log",
+        "2025-01-01",
+        "\"id\"",
+    ] {
+        assert!(!body.contains(machine), "{machine} on the page: {body}");
+    }
+    let long_number = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|digits| digits.len() >= 12);
+    assert_eq!(long_number, None, "an id-like number on the page");
     let response = app.client.get("/profile/export.json").dispatch();
     assert_eq!(response.status(), Status::Ok);
     assert!(response

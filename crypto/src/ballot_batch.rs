@@ -165,6 +165,29 @@ pub fn verify_batch(
     }
 }
 
+/// Verifies one ballot like [`crate::encrypted_ballot::verify_ballot`]
+/// (same rules, same errors), but checks the equations with one random
+/// linear combination: several times faster, for checking ballots as they
+/// are cast. Returns the ballot's ciphertexts.
+pub fn verify_one(
+    params: &ElectionParameters,
+    credential: &PublicCredential,
+    ballot: &EncryptedBallot,
+    source: &mut dyn ScalarSource,
+) -> Result<Vec<Vec<Ciphertext>>, BallotError> {
+    let decoded = decode_ballot(params, credential, ballot)?;
+    let mut acc = Accumulator::new(source.scalar()?, 1);
+    acc.add_ballot(&decoded);
+    if !acc.holds(params) {
+        check_equations(params, &decoded)?;
+    }
+    Ok(decoded
+        .answers
+        .into_iter()
+        .map(|answer| answer.ciphertexts)
+        .collect())
+}
+
 enum ChunkResult {
     Ok(EncryptedTally),
     Invalid(Vec<(usize, BallotError)>),
@@ -391,6 +414,36 @@ mod tests {
         let mut acc = Accumulator::new(z, 3);
         decode(&cast).iter().for_each(|b| acc.add_ballot(b));
         assert!(!acc.holds(&params));
+    }
+
+    #[test]
+    fn verify_one_agrees_with_the_exact_verifier() {
+        let (_, params, mut cast) = ballots(2);
+        let mut z = SeededScalars::new(b"z");
+        let (cred, ballot) = &cast[0];
+        assert_eq!(
+            verify_one(&params, cred, ballot, &mut z).unwrap(),
+            crate::encrypted_ballot::verify_ballot(&params, cred, ballot).unwrap()
+        );
+        let cred = cast[1].0;
+        let mut source = SeededScalars::new(b"forger");
+        cast[1].1.answers[0] = forged_answer(&params, &cred, 0, &[0, 2, 0, 0, 0], 2, &mut source);
+        assert!(matches!(
+            verify_one(&params, &cred, &cast[1].1, &mut z),
+            Err(BallotError::MarkProof {
+                question: 0,
+                option: 1,
+                ..
+            })
+        ));
+        assert!(matches!(
+            verify_one(&params, &credential(9), &cast[0].1, &mut z),
+            Err(BallotError::MarkProof {
+                question: 0,
+                option: 0,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -421,8 +421,10 @@ pub(crate) fn check_equations(
 /// option and what failed. Returns the decoded ciphertexts (per question,
 /// per option) for the caller to add up.
 ///
-/// For many ballots, [`crate::ballot_batch::verify_batch`] is several times
-/// faster.
+/// Checks each equation on its own (no randomness needed);
+/// [`crate::ballot_batch::verify_one`] gives the same answers several times
+/// faster, and [`crate::ballot_batch::verify_batch`] is faster still for
+/// many ballots.
 pub fn verify_ballot(
     params: &ElectionParameters,
     credential: &PublicCredential,

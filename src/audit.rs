@@ -48,6 +48,9 @@ pub enum Action {
     LettersIssued,
     /// A postal slip entered (never which code).
     PostalSlipEntered,
+    /// The electorate file for a credential authority was downloaded
+    /// (the number of entries only).
+    ElectorateExported,
 }
 
 impl Action {
@@ -85,6 +88,7 @@ impl Action {
                 Act::Tally => "ballot_tally_requested",
                 Act::Publish => "ballot_publish_requested",
                 Act::Reissue => "reissue_requested",
+                Act::ImportCredentials => "credentials_import_requested",
             },
             Action::ActConfirmed(act) => match act {
                 Act::Open => "ballot_opened",
@@ -92,9 +96,11 @@ impl Action {
                 Act::Tally => "ballot_tallied",
                 Act::Publish => "ballot_published",
                 Act::Reissue => "letter_reissued",
+                Act::ImportCredentials => "credentials_imported",
             },
             Action::LettersIssued => "letters_issued",
             Action::PostalSlipEntered => "postal_slip_entered",
+            Action::ElectorateExported => "electorate_exported",
         }
     }
 

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `demo`, `migrate`, `admin create-user`,
-//! `members import`, `keys rotate`. Errors go to stderr with a non-zero exit code.
+//! `members import`, `keys rotate`, `letters`, `credentials`, `verify`. Errors go to stderr with a non-zero exit code.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -55,6 +55,17 @@ enum Command {
         ballot: String,
         /// Where to write the PDF.
         #[arg(long)]
+        out: PathBuf,
+    },
+    /// The credential authority: make the letters of an electorate file
+    /// (exported by the returning officers) on this machine, without the
+    /// database. Writes the letters PDF (print shop), the public
+    /// credentials (upload to the server) and the re-issue key (officers).
+    Credentials {
+        /// The electorate file (electorate-<ballot>.json).
+        electorate: PathBuf,
+        /// Directory for the three files (default: the current one).
+        #[arg(long, default_value = ".")]
         out: PathBuf,
     },
     /// Re-check an election record: every signature, the chain, the
@@ -190,6 +201,11 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
         } => import(&file, skip_invalid),
         Command::Verify { record, receipt } => verify(&record, receipt.as_deref()),
         Command::Letters { ballot, out } => letters(&ballot, &out),
+        // No database, no configuration: the authority runs apart.
+        Command::Credentials { electorate, out } => {
+            crate::ballots::authority::run::command(&electorate, &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Keys {
             command: KeysCommand::Rotate { batch },
         } => rotate_keys(batch),

@@ -57,6 +57,18 @@ pub fn rocket(figment: Figment) -> Result<Rocket<Build>, AppError> {
     rocket_with(figment, Arc::new(SystemClock))
 }
 
+/// The largest upload taken, unless configured larger.
+const UPLOAD_LIMIT: u64 = 128 * 1024 * 1024;
+
+/// Raises Rocket's limit `name` to `least` bytes unless configured larger.
+fn limit_at_least(figment: Figment, name: &str, least: u64) -> Figment {
+    let key = format!("limits.{name}");
+    match figment.extract_inner::<rocket::data::ByteUnit>(&key) {
+        Ok(current) if current.as_u64() >= least => figment,
+        _ => figment.merge((key, least)),
+    }
+}
+
 /// The app with a given clock (tests pass a fixed one).
 pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>, AppError> {
     // Before Rocket starts, so that Rocket's own logger (which prints
@@ -73,6 +85,11 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
     let catalogues = Arc::new(i18n::Catalogues::load().map_err(AppError::Internal)?);
     let mailer = mail::Mailer::new(&settings.smtp_url, &settings.mail_from)?;
     let figment = figment.merge(("template_dir", settings.template_dir.clone()));
+    // A credential authority's public-credentials file is about 130 bytes
+    // per letter elector: 48 MB for the whole party. Only that upload
+    // reads multipart forms.
+    let figment = limit_at_least(figment, "file", UPLOAD_LIMIT);
+    let figment = limit_at_least(figment, "data-form", UPLOAD_LIMIT);
     let static_dir = settings.static_dir.clone();
     let helper_catalogues = catalogues.clone();
     Ok(rocket::custom(figment)
@@ -131,6 +148,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", ballots::record::routes())
         .mount("/", ballots::letters::routes())
         .mount("/", ballots::reissue::routes())
+        .mount("/", ballots::authority::routes())
         .attach(surveys::stage())
         .mount("/static", FileServer::from(static_dir))
         .register(

@@ -252,6 +252,73 @@ impl Fields {
     }
 }
 
+/// An uploaded file from a `multipart/form-data` form with a valid CSRF
+/// token: the one way a route reads an upload, so the check cannot be
+/// forgotten. The form has a `csrf` field and a `file` field; the file may
+/// be as large as the `file` limit (see `config`).
+pub struct CsrfUpload {
+    /// The file's bytes (empty when no file was chosen).
+    pub file: Vec<u8>,
+}
+
+#[derive(rocket::FromForm)]
+struct UploadForm<'r> {
+    csrf: String,
+    file: rocket::fs::TempFile<'r>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for CsrfUpload {
+    type Error = AppError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        use rocket::tokio::io::AsyncReadExt;
+        let refuse = |status: Status, reason: &'static str, error: AppError| {
+            req.local_cache(|| ErrorReason(Some(reason)));
+            data::Outcome::Error((status, error))
+        };
+        let form = match Form::<UploadForm<'r>>::from_data(req, data).await {
+            data::Outcome::Success(form) => form.into_inner(),
+            data::Outcome::Error((status, errors)) => {
+                log::info!("unreadable upload: {errors}");
+                let status = if status == Status::PayloadTooLarge {
+                    status
+                } else {
+                    Status::UnprocessableEntity
+                };
+                return refuse(
+                    status,
+                    "error.bad_form",
+                    AppError::BadRequest(errors.to_string()),
+                );
+            }
+            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
+        };
+        let valid = match (req.rocket().state::<App>(), csrf_anchor(req.cookies())) {
+            (Some(app), Some(anchor)) => app.key.verify(CSRF_PURPOSE, &anchor, &form.csrf),
+            _ => false,
+        };
+        if !valid {
+            return refuse(Status::Forbidden, "error.csrf", AppError::Csrf);
+        }
+        let mut file = Vec::new();
+        if form.file.len() > 0 {
+            let read = match form.file.open().await {
+                Ok(mut reader) => reader.read_to_end(&mut file).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = read {
+                return refuse(
+                    Status::BadRequest,
+                    "error.bad_form",
+                    AppError::BadRequest(format!("upload: {e}")),
+                );
+            }
+        }
+        data::Outcome::Success(CsrfUpload { file })
+    }
+}
+
 /// The message key a guard left for the error catcher.
 pub struct ErrorReason(pub Option<&'static str>);
 

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod approval;
+pub mod authority;
 pub mod choice;
 pub mod question;
 pub mod record;

@@ -155,10 +155,13 @@ pub struct Issued {
     pub letters: usize,
 }
 
-/// What every letter of a ballot shares.
-struct LetterRun<'a> {
+/// What every letter of a ballot shares. Built from the database by the
+/// server's letter run, or from an electorate file by the credential
+/// authority ([`LetterRun::from_parts`]): both print the same letter.
+pub(crate) struct LetterRun<'a> {
     catalogues: &'a Catalogues,
-    public_url: &'a str,
+    /// The page the QR code leads to, without the code.
+    vote_page: String,
     ballot_id: &'a str,
     title: String,
     group_name: String,
@@ -166,6 +169,24 @@ struct LetterRun<'a> {
     closes_at: NaiveDateTime,
     /// The postal voting slip in German and in English.
     slips: [Slip; 2],
+}
+
+/// Whom a letter goes to: the window lines, the name in the greeting and
+/// the language of the text.
+pub(crate) struct Recipient {
+    pub lines: Vec<String>,
+    pub name: String,
+    pub language: Language,
+}
+
+impl Recipient {
+    fn of(member: &Addressee) -> Recipient {
+        Recipient {
+            lines: member.window_lines(),
+            name: member.name(),
+            language: member.language(),
+        }
+    }
 }
 
 impl<'a> LetterRun<'a> {
@@ -222,19 +243,39 @@ impl<'a> LetterRun<'a> {
             .find(group_id)
             .select(groups::name)
             .first(conn)?;
+        Ok(LetterRun::from_parts(
+            catalogues,
+            format!("{public_url}/vote/{ballot_id}"),
+            ballot_id,
+            (title, group_name, organisation),
+            closes_at,
+            questions,
+        ))
+    }
+
+    /// The run of a ballot from its parts, without the database:
+    /// `(title, group name, organisation)` as printed.
+    pub(crate) fn from_parts(
+        catalogues: &'a Catalogues,
+        vote_page: String,
+        ballot_id: &'a str,
+        (title, group_name, organisation): (String, String, String),
+        closes_at: NaiveDateTime,
+        questions: &[Question],
+    ) -> LetterRun<'a> {
         let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
         let slips = [Language::De, Language::En]
             .map(|lang| slip(catalogues, lang, &title, &closes, questions));
-        Ok(LetterRun {
+        LetterRun {
             catalogues,
-            public_url,
+            vote_page,
             ballot_id,
             title,
             group_name,
             organisation,
             closes_at,
             slips,
-        })
+        }
     }
 
     /// Writes the letter of one member with a fresh code and returns the
@@ -244,46 +285,55 @@ impl<'a> LetterRun<'a> {
         writer: &mut LetterWriter<W>,
         member: &Addressee,
     ) -> AppResult<PublicCredential> {
+        self.write_to(writer, &Recipient::of(member), &member.membership_number)
+    }
+
+    /// Writes the letter of `recipient` (membership number `number`, for
+    /// the error message) with a fresh code and returns the code's public
+    /// credential. The code lives only in the letter stream.
+    pub(crate) fn write_to<W: Write>(
+        &self,
+        writer: &mut LetterWriter<W>,
+        recipient: &Recipient,
+        number: &str,
+    ) -> AppResult<PublicCredential> {
         let code = Code::generate()?;
-        writer.write(&self.letter(member, &code)).map_err(|e| {
-            AppError::BadRequest(format!(
-                "letter for member {}: {e}",
-                member.membership_number
-            ))
-        })?;
+        writer
+            .write(&self.letter(recipient, &code))
+            .map_err(|e| AppError::BadRequest(format!("letter for member {number}: {e}")))?;
         Ok(CredentialKey::derive(&code, self.ballot_id).public())
     }
 
-    fn start<W: Write>(&self, out: W) -> AppResult<LetterWriter<W>> {
+    pub(crate) fn start<W: Write>(&self, out: W) -> AppResult<LetterWriter<W>> {
         LetterWriter::new(out, &self.title).map_err(letter_error)
     }
 
-    fn letter(&self, member: &Addressee, code: &Code) -> Letter {
+    fn letter(&self, member: &Recipient, code: &Code) -> Letter {
         let LetterRun {
             catalogues,
-            public_url,
-            ballot_id,
+            vote_page,
+            ballot_id: _,
             title,
             group_name,
             organisation,
             closes_at,
             slips,
         } = self;
-        let lang = member.language();
+        let lang = member.language;
         let t = |key: &str| catalogues.get(lang, key).to_owned();
         let shown = code.display();
-        let link = format!("{public_url}/vote/{ballot_id}");
+        let link = vote_page.clone();
         let vote_url = format!(
             "{link}?code={}",
             rocket::http::RawStr::new(&shown).percent_encode()
         );
         let closes = closes_at.format("%d.%m.%Y %H:%M").to_string();
-        let recipient = member.window_lines();
+        let recipient = member.lines.clone();
         let args = [
             ("title", title.to_owned()),
             ("closes", closes),
             ("link", link),
-            ("name", member.name()),
+            ("name", member.name.clone()),
         ];
         Letter {
             recipient,
@@ -322,7 +372,7 @@ fn letter_error(e: votum_letters::LetterError) -> AppError {
     AppError::Internal(format!("letters: {e}"))
 }
 
-fn finish<W: Write>(writer: LetterWriter<W>) -> AppResult<()> {
+pub(crate) fn finish<W: Write>(writer: LetterWriter<W>) -> AppResult<()> {
     let mut out = writer.finish().map_err(letter_error)?;
     out.flush()
         .map_err(|e| AppError::Internal(format!("letters: {e}")))
@@ -502,7 +552,7 @@ pub fn check_printable(
             country: "DE".into(),
             language: language.as_str().into(),
         };
-        let letter = run.letter(&member, &Code::generate()?);
+        let letter = run.letter(&Recipient::of(&member), &Code::generate()?);
         match writer.write(&letter) {
             Ok(()) => {}
             Err(votum_letters::LetterError::TooLong { .. }) => {

@@ -33,6 +33,9 @@ text_enum!(
         Publish => "publish",
         /// Revoke a lost letter's credential and issue a new letter.
         Reissue => "reissue_credential",
+        /// Store the public credentials of a credential authority's file
+        /// (staged by one officer, confirmed by another).
+        ImportCredentials => "import_credentials",
     }
 );
 
@@ -45,7 +48,7 @@ impl Act {
             Act::Close => (Open, Closed),
             Act::Tally => (Closed, Tallied),
             Act::Publish => (Tallied, Published),
-            Act::Reissue => (Open, Open),
+            Act::Reissue | Act::ImportCredentials => (Open, Open),
         }
     }
 
@@ -224,6 +227,8 @@ mod tests {
         assert_eq!(status, BallotStatus::Published);
         assert!(Act::Reissue.allowed_in(BallotStatus::Open));
         assert!(!Act::Reissue.allowed_in(BallotStatus::Closed));
+        assert!(Act::ImportCredentials.allowed_in(BallotStatus::Open));
+        assert!(!Act::ImportCredentials.allowed_in(BallotStatus::Draft));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Membership ballots (protocol version 1, see `docs/election-record.md`):
 //! set-up, the electorate and its credentials, and the ballot box.
 
+pub mod authority;
 pub mod ballot_box;
 pub mod credential;
 pub mod definition;

@@ -103,6 +103,9 @@ pub enum ActRefusal {
     /// The lost letter's code was already used: a new one would be a
     /// second vote.
     LetterUsed,
+    /// A staged credential import no longer fits the ballot and was
+    /// discarded.
+    ImportStale,
 }
 
 impl ActRefusal {
@@ -114,6 +117,7 @@ impl ActRefusal {
             ActRefusal::KeyNeeded => "reissue.key_needed",
             ActRefusal::KeyMismatch => "reissue.key_mismatch",
             ActRefusal::LetterUsed => "reissue.letter_used",
+            ActRefusal::ImportStale => "authority.import_stale",
         }
     }
 }
@@ -224,6 +228,14 @@ pub fn confirm_act(
             }
             Act::Publish => {
                 super::record::publish(conn, sealing, ballot, &pending)?;
+            }
+            Act::ImportCredentials => {
+                match super::authority::store::import_staged(conn, ballot, act_id)? {
+                    Ok(count) => detail = count.to_string(),
+                    // The refused file and its request are gone; nothing
+                    // else was written.
+                    Err(_) => return Ok(Err(ActRefusal::ImportStale)),
+                }
             }
             Act::Reissue => {}
         }
@@ -631,6 +643,7 @@ async fn manage(
                 "next_act_key": next.map(|a| format!("officer.act_{a}")),
                 "has_result": status.has_result(),
                 "letters_open": status.issues_letters(),
+                "authority_open": super::authority::store::exports_in(status),
                 "letters_pending": letters_pending,
                 "published": status.is_published(),
             }))
@@ -652,7 +665,8 @@ async fn request(
         .get("act")
         .and_then(Act::parse)
         // A re-issue names a member and is requested on the re-issue page.
-        .filter(|act| *act != Act::Reissue)
+        // An import is requested by uploading its file.
+        .filter(|act| !matches!(act, Act::Reissue | Act::ImportCredentials))
         .ok_or(AppError::BadRequest("unknown act".into()))?;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");

@@ -57,6 +57,7 @@ pub fn act_kind(act: Act) -> ActKind {
         Act::Tally => ActKind::Tally,
         Act::Publish => ActKind::Publish,
         Act::Reissue => ActKind::ReissueCredential,
+        Act::ImportCredentials => ActKind::ImportCredentials,
     }
 }
 

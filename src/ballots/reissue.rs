@@ -3,6 +3,14 @@
 //! the member's unused letter credential, found by its tag under that key,
 //! and returns a new letter. The server never keeps the key, so outside a
 //! re-issue it cannot tell whose credential is whose.
+//!
+//! A letter made by the credential authority carries the authority's tag
+//! (of the membership number, under the key of the authority's run). The
+//! server cannot make its replacement without seeing a code, so confirming
+//! revokes the old credential and puts the member back among the letter
+//! electors waiting for a code: the officers export the electorate (now
+//! this one member), the authority makes the one new letter, and its
+//! public credential comes in through the usual four-eyes import.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -77,10 +85,21 @@ pub fn request_reissue(
     }
 }
 
+/// What confirming a re-issue gave.
+#[derive(Debug)]
+pub enum Replacement {
+    /// The server's new letter, as PDF.
+    Letter(Vec<u8>),
+    /// The lost letter was the authority's: its credential is revoked and
+    /// the member waits for the authority's new letter.
+    ByAuthority,
+}
+
 /// Confirms the re-issue request `act_id` with the officers' `key`: revokes
-/// the member's letter credential and returns the new letter as PDF. The
-/// lost letter must be unused: its code may already have voted, and a new
-/// code would then be a second vote.
+/// the member's letter credential and returns the new letter as PDF (or,
+/// for a letter of the credential authority, sends the member back to the
+/// authority). The lost letter must be unused: its code may already have
+/// voted, and a new code would then be a second vote.
 #[allow(clippy::too_many_arguments)]
 pub fn confirm(
     conn: &mut DbConn,
@@ -91,7 +110,7 @@ pub fn confirm(
     officer: i64,
     key: &ReissueKey,
     now: NaiveDateTime,
-) -> AppResult<Result<Vec<u8>, ActRefusal>> {
+) -> AppResult<Result<Replacement, ActRefusal>> {
     // One transaction names the member (the act, the audit entry) and
     // writes the replacement credential: on PostgreSQL its xmin pairs them
     // until closing rewrites every credential; on SQLite the checkpoint
@@ -122,18 +141,27 @@ pub fn confirm(
             .count()
             .get_result(conn)?;
         let replaced = u32::try_from(replaced).unwrap_or(u32::MAX - 1);
-        let tags: Vec<String> = (0..=replaced)
+        let number: String = members::table
+            .find(member)
+            .select(members::membership_number)
+            .first(conn)?;
+        let mut tags: Vec<String> = (0..=replaced)
             .map(|n| key.replacement_tag(ballot, member, n))
             .collect();
+        tags.push(key.authority_tag(ballot, &number));
         let tag = key.replacement_tag(ballot, member, replaced + 1);
-        let old: Option<(String, CredentialUse)> = credentials::table
+        let old: Option<(String, CredentialUse, String)> = credentials::table
             .filter(credentials::ballot_id.eq(ballot))
             .filter(credentials::reissue_tag.eq_any(&tags))
             .filter(credentials::revoked.eq(false))
-            .select((credentials::public_key, credentials::used))
+            .select((
+                credentials::public_key,
+                credentials::used,
+                credentials::origin,
+            ))
             .first(conn)
             .optional()?;
-        let Some((old_key, used)) = old else {
+        let Some((old_key, used, origin)) = old else {
             return Ok(Err(ActRefusal::KeyMismatch));
         };
         if !used.may_replace() {
@@ -146,6 +174,28 @@ pub fn confirm(
         )
         .set(credentials::revoked.eq(true))
         .execute(conn)?;
+        if origin == Origin::Authority.as_str() {
+            // The member waits for a code again; issued electors and
+            // active credentials still agree.
+            diesel::update(
+                electors::table
+                    .filter(electors::ballot_id.eq(ballot))
+                    .filter(electors::member_id.eq(member)),
+            )
+            .set(electors::issued.eq(false))
+            .execute(conn)?;
+            officer::mark_confirmed(conn, act_id, officer, now)?;
+            audit::record_ballot(
+                conn,
+                now,
+                Some(officer),
+                Action::LetterReissued,
+                ballot,
+                Some(member),
+                "",
+            )?;
+            return Ok(Ok(Replacement::ByAuthority));
+        }
         let mut pdf = Vec::new();
         let public =
             super::letters::replacement(conn, catalogues, public_url, ballot, member, &mut pdf)?;
@@ -160,7 +210,7 @@ pub fn confirm(
             Some(member),
             "",
         )?;
-        Ok(Ok(pdf))
+        Ok(Ok(Replacement::Letter(pdf)))
     });
     crate::db::forget_write_order(conn);
     outcome
@@ -223,7 +273,10 @@ async fn confirm_route(
         other => other?,
     };
     Ok(match outcome {
-        Ok(pdf) => Either::Left(Download::new(rocket::http::ContentType::PDF, name, pdf)),
+        Ok(Replacement::Letter(pdf)) => {
+            Either::Left(Download::new(rocket::http::ContentType::PDF, name, pdf))
+        }
+        Ok(Replacement::ByAuthority) => Either::Right(Flash::success(target, "authority.reissued")),
         Err(refusal) => Either::Right(Flash::error(target, refusal.message_key())),
     })
 }

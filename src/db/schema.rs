@@ -293,6 +293,14 @@ diesel::joinable!(email_confirmations -> members (member_id));
 diesel::joinable!(bank_accounts -> members (member_id));
 diesel::joinable!(consents -> members (member_id));
 
+diesel::table! {
+    credential_imports (act_id) {
+        act_id -> BigInt,
+        ballot_id -> Text,
+        body -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -313,6 +321,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_boxes,
     box_entries,
     officer_acts,
+    credential_imports,
     ballot_results,
     postal_votes,
     surveys,

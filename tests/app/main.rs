@@ -9,6 +9,7 @@ mod support;
 mod admin;
 mod audit;
 mod auth;
+mod authority;
 mod bad_input;
 mod ballot_box;
 mod ballot_letters;

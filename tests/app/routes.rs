@@ -124,6 +124,9 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("POST", "/ballots/<id>/letters", Officer),
     ("POST", "/ballots/<id>/reissue", Officer),
     ("POST", "/ballots/<id>/reissue/<act>", Officer),
+    ("GET",  "/ballots/<id>/authority", Officer),
+    ("POST", "/ballots/<id>/electorate", Officer),
+    ("POST", "/ballots/<id>/credentials", Officer),
     ("GET",  "/ballots/<id>/result", Member),
     ("GET",  "/ballots/<id>/record.json", Public),
     // ballots: voters (by code; officers preview drafts through an

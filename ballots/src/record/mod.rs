@@ -10,7 +10,7 @@
 //! with order and four-eyes rules, and strict encodings. [`read`] reads
 //! either version.
 
-mod canonical;
+pub(crate) mod canonical;
 mod error;
 pub mod v1;
 pub mod v2;

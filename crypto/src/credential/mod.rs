@@ -100,6 +100,22 @@ public_key_type! {
     PublicCredential
 }
 
+impl PublicCredential {
+    /// Whether the 32 bytes are the one canonical encoding of an ed25519
+    /// point that is not of small order: it decompresses, compresses back
+    /// to the same bytes (so `y < p` and no "negative zero" sign bit) and
+    /// is not a weak key. Credentials made elsewhere (a credential
+    /// authority's file) are imported only when this holds, so one point
+    /// never appears under two encodings and no credential verifies many
+    /// messages.
+    pub fn is_canonical(&self) -> bool {
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&self.0) else {
+            return false;
+        };
+        !key.is_weak() && key.to_edwards().compress().to_bytes() == self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +222,24 @@ mod tests {
         let mut sig = [0u8; 64];
         sig[0] = 1; // R = identity, s = 0
         assert!(!public.verify(b"anything", &Signature(sig)));
+    }
+
+    #[test]
+    fn canonical_points_only() {
+        let good = CredentialKey::derive(&code(), "ballot-1").public();
+        assert!(good.is_canonical());
+        // The bytes of y = p (2^255 - 19): a non-canonical encoding of
+        // y = 0, which is a point.
+        let mut p_plus = [0xffu8; 32];
+        p_plus[0] = 0xed;
+        p_plus[31] = 0x7f;
+        assert!(!PublicCredential(p_plus).is_canonical());
+        // The identity (y = 1) is a small-order point.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(!PublicCredential(identity).is_canonical());
+        // y = 1 with the sign bit set: "negative zero" x.
+        identity[31] = 0x80;
+        assert!(!PublicCredential(identity).is_canonical());
     }
 }

@@ -14,6 +14,8 @@ use crate::CryptoError;
 
 /// Domain tag of re-issue tags, so they can never equal another HMAC.
 const TAG_DOMAIN: &[u8] = b"votum-reissue-v1";
+/// Domain tag of the tags of credential-authority letters.
+const AUTHORITY_TAG_DOMAIN: &[u8] = b"votum-reissue-authority-v1";
 
 /// The officers' key for re-issuing letters of one letter run. It has the
 /// form of a voting code (128 random bits, typed with a check character),
@@ -71,6 +73,25 @@ impl ReissueKey {
         ctx.update(member.to_string().as_bytes());
         ctx.update(&[0]);
         ctx.update(n.to_string().as_bytes());
+        crate::base64url::encode(ctx.sign().as_ref())
+    }
+
+    /// The tag of a letter made by a credential authority (see
+    /// `docs/election-record.md`, "Credential authority"): the authority
+    /// knows members by membership number only, so the tag is
+    /// HMAC-SHA256 keyed with the 16 key bytes over
+    /// `b"votum-reissue-authority-v1\0" || ballot_id || b"\0" ||
+    /// membership_number`, URL-safe base64 without padding. Each authority
+    /// run draws a fresh key, so a replacement letter (made by a later run)
+    /// never carries the lost letter's tag.
+    pub fn authority_tag(&self, ballot_id: &str, membership_number: &str) -> String {
+        let key = hmac::Key::new(hmac::HMAC_SHA256, self.0.as_bytes());
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(AUTHORITY_TAG_DOMAIN);
+        ctx.update(&[0]);
+        ctx.update(ballot_id.as_bytes());
+        ctx.update(&[0]);
+        ctx.update(membership_number.as_bytes());
         crate::base64url::encode(ctx.sign().as_ref())
     }
 }
@@ -131,5 +152,20 @@ mod tests {
         assert_eq!(typed.tag("b", 1), key.tag("b", 1));
         assert!(!format!("{key:?}").contains(&shown));
         assert!(ReissueKey::parse("0000").is_err());
+    }
+
+    #[test]
+    fn authority_tag_matches_its_definition_and_differs_from_server_tags() {
+        let key = ReissueKey(Code::from_bytes([5u8; 16]));
+        let mac = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA256, &[5u8; 16]),
+            b"votum-reissue-authority-v1\0b\x001000102",
+        );
+        assert_eq!(
+            key.authority_tag("b", "1000102"),
+            crate::base64url::encode(mac.as_ref())
+        );
+        assert_ne!(key.authority_tag("b", "7"), key.tag("b", 7));
+        assert_ne!(key.authority_tag("b", "7"), key.authority_tag("b", "8"));
     }
 }

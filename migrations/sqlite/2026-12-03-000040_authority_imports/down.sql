@@ -1,0 +1,20 @@
+DROP TABLE credential_imports;
+DELETE FROM officer_acts WHERE act NOT IN ('open', 'close', 'tally', 'publish', 'reissue_credential');
+CREATE TABLE officer_acts_new (
+    id BIGINT PRIMARY KEY NOT NULL,
+    ballot_id TEXT NOT NULL REFERENCES ballots(id),
+    act TEXT NOT NULL CHECK (act IN ('open', 'close', 'tally', 'publish', 'reissue_credential')),
+    member_id BIGINT REFERENCES members(id),
+    requested_by BIGINT NOT NULL REFERENCES accounts(id),
+    requested_at TIMESTAMP NOT NULL,
+    confirmed_by BIGINT REFERENCES accounts(id),
+    confirmed_at TIMESTAMP,
+    CHECK (confirmed_by IS NULL OR confirmed_by <> requested_by),
+    CHECK ((act = 'reissue_credential') = (member_id IS NOT NULL))
+);
+INSERT INTO officer_acts_new (id, ballot_id, act, member_id, requested_by, requested_at, confirmed_by, confirmed_at)
+    SELECT id, ballot_id, act, member_id, requested_by, requested_at, confirmed_by, confirmed_at FROM officer_acts;
+DROP TABLE officer_acts;
+ALTER TABLE officer_acts_new RENAME TO officer_acts;
+CREATE INDEX officer_acts_ballot ON officer_acts(ballot_id);
+CREATE UNIQUE INDEX officer_acts_pending ON officer_acts(ballot_id, act, COALESCE(member_id, 0)) WHERE confirmed_by IS NULL;

@@ -24,7 +24,9 @@ use crate::addresses::Addressee;
 use crate::audit::{self, Action};
 use crate::ballots::letters::Download;
 use crate::db::models::{Channel, Language};
-use crate::db::schema::{members, survey_answer_marks, survey_codes, survey_participants, surveys};
+use crate::db::schema::{
+    groups, members, survey_answer_marks, survey_codes, survey_participants, surveys,
+};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -58,16 +60,17 @@ pub fn send_invitations(
     let closes = survey.closes_at.format("%d.%m.%Y %H:%M").to_string();
     let mut mailed: Vec<i64> = Vec::new();
     for chunk in ids.chunks(1000) {
-        let rows: Vec<(i64, Option<String>, String, String)> = members::table
+        let rows: Vec<(i64, Option<String>, String, String, String)> = members::table
             .filter(members::id.eq_any(chunk))
             .select((
                 members::id,
                 members::email,
                 members::first_name,
+                members::last_name,
                 members::language,
             ))
             .load(conn)?;
-        for (member, email, first_name, language) in rows {
+        for (member, email, first_name, last_name, language) in rows {
             let Some(email) = email.filter(|e| !e.trim().is_empty()) else {
                 continue;
             };
@@ -76,7 +79,8 @@ pub fn send_invitations(
                 ("title", survey.title.clone()),
                 ("link", link.clone()),
                 ("closes", closes.clone()),
-                ("name", first_name),
+                // The mail says "Sie": the greeting names the whole person.
+                ("name", format!("{first_name} {last_name}")),
             ];
             mailer.send(
                 conn,
@@ -245,6 +249,15 @@ pub fn issue_letters(
     .filter(|id| !marked.contains(&super::store::answered_mark(key, &survey.id, *id)))
     .collect();
     let letter_error = |e: votum_letters::LetterError| AppError::Internal(format!("letters: {e}"));
+    // The letter comes from the group that runs the survey, dated today.
+    let sender_name: String = match survey.group_id {
+        Some(group) => groups::table.find(group).select(groups::name).first(conn)?,
+        None => String::new(),
+    };
+    let from = LetterFrom {
+        group: &sender_name,
+        today: now.date(),
+    };
     let mut writer = LetterWriter::new(out, &survey.title).map_err(letter_error)?;
     let mut issued: Vec<(i64, String)> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(2000) {
@@ -253,7 +266,9 @@ pub fn issue_letters(
         for member in rows {
             let code = Code::generate()?;
             writer
-                .write(&letter(catalogues, public_url, survey, &member, &code))
+                .write(&letter(
+                    catalogues, public_url, survey, &from, &member, &code,
+                ))
                 .map_err(|e| {
                     AppError::BadRequest(format!("letter for member {}: {e}", member.id))
                 })?;
@@ -315,14 +330,31 @@ pub fn issue_letters(
     Ok(count)
 }
 
+/// Who a run of survey letters comes from, and when.
+struct LetterFrom<'a> {
+    /// The name of the group running the survey (empty for a party-wide one).
+    group: &'a str,
+    today: chrono::NaiveDate,
+}
+
 fn letter(
     catalogues: &Catalogues,
     public_url: &str,
     survey: &Survey,
+    from: &LetterFrom<'_>,
     member: &Addressee,
     code: &Code,
 ) -> Letter {
     let lang = member.language();
+    let sender = if from.group.is_empty() {
+        catalogues.get(lang, "surveys.letter_sender").to_owned()
+    } else {
+        catalogues.format(
+            lang,
+            "surveys.letter_sender_group",
+            &[("group", from.group.to_owned())],
+        )
+    };
     let t = |key: &str| catalogues.get(lang, key).to_owned();
     let shown = code.display();
     let link = public_link(public_url, &survey.id);
@@ -342,9 +374,9 @@ fn letter(
     ];
     Letter {
         recipient,
-        return_address: t("surveys.letter_sender"),
-        sender_block: vec![t("surveys.letter_sender")],
-        date: String::new(),
+        return_address: sender.clone(),
+        sender_block: vec![sender],
+        date: crate::dates::date(lang, from.today),
         subject: catalogues.format(lang, "surveys.letter_subject", &args),
         body: [
             "surveys.letter_greeting",
@@ -358,7 +390,11 @@ fn letter(
         vote_url: url,
         code: shown,
         code_label: t("surveys.letter_code_label"),
-        footer: t("surveys.letter_footer"),
+        footer: t(if survey.anonymous {
+            "surveys.letter_footer"
+        } else {
+            "surveys.letter_footer_named"
+        }),
         // Surveys answer online; the owner types in paper answers from the
         // printable version.
         slip: None,

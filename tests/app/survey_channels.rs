@@ -96,6 +96,13 @@ crate::both_backends!(invitations_by_mail_and_by_letter, |app: TestApp| {
         ["1000101@example.org"],
         "online members of A1 only"
     );
+    // The mail says "Sie", so it greets the whole name.
+    let body: Option<String> = outbox::table
+        .select(outbox::body)
+        .first(&mut *app.conn())
+        .unwrap();
+    let body = body.unwrap_or_default();
+    assert!(body.starts_with("Guten Tag Anton Müller,"), "{body}");
     // A second click mails nobody again.
     let response = app.post_form(&manage, &format!("/surveys/{id}/invite"), &[]);
     assert_eq!(response.status(), Status::SeeOther);

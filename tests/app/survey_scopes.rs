@@ -125,6 +125,15 @@ crate::both_backends!(
         for other in ["Berta Meier", "Bruno Schulz"] {
             assert!(!text.contains(other), "{other} is outside A1");
         }
+        // The letter comes from the chapter, is dated, and its footer
+        // matches a named survey.
+        assert!(
+            text.contains("Ortsverband A1 · Mitgliederumfrage"),
+            "{text}"
+        );
+        assert!(!text.contains("Votum ·"), "{text}");
+        assert!(text.contains("23.11.2026"), "{text}");
+        assert!(text.contains("namentlich"), "{text}");
         let codes: i64 = survey_codes::table
             .filter(survey_codes::survey_id.eq(&id))
             .count()

@@ -512,3 +512,29 @@ crate::both_backends!(
         assert!(page.contains("id=\"slot0-error\""));
     }
 );
+
+crate::both_backends!(
+    scale_ends_without_labels_show_no_empty_brackets,
+    |app: TestApp| {
+        app.with_org();
+        let id = create(
+            &app,
+            &[
+                ("q0_text", "Wie zufrieden?"),
+                ("q0_kind", "scale5"),
+                ("q1_text", "Und damit?"),
+                ("q1_kind", "scale5"),
+                ("q1_low_label", "gar nicht"),
+                ("q1_high_label", "sehr"),
+            ],
+        );
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        for path in [format!("/s/{id}"), format!("/surveys/{id}/paper")] {
+            let (status, page) = app.get(&path);
+            assert_eq!(status, Status::Ok, "{path}");
+            assert!(!page.contains("()"), "{path}: {page}");
+            assert!(page.contains("1 (gar nicht)"), "{path}: {page}");
+            assert!(page.contains("5 (sehr)"), "{path}: {page}");
+        }
+    }
+);

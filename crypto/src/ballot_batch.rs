@@ -7,19 +7,23 @@
 //! s·G − A − c·α = 0        s·Y − B − c·β + c·i·G = 0
 //! ```
 //!
-//! Instead of checking each one, the verifier draws a secret random z per
-//! chunk of ballots and checks that the sum of all the chunk's equations,
-//! the k-th multiplied by z^k, is zero — one variable-time multi-scalar
+//! Instead of checking each one, the verifier gives every equation a secret
+//! random 128-bit weight and checks that the weighted sum of all of a
+//! chunk's equations is zero — one variable-time multi-scalar
 //! multiplication (Pippenger's method) over every commitment and ciphertext
 //! of the chunk, with the coefficients of G and Y gathered into one term
-//! each. If any equation fails, the weighted sum is a non-zero polynomial
-//! in z of degree below the number of equations, so it vanishes for at most
-//! that many of the ℓ ≈ 2^252 values of z: a bad ballot passes with
-//! probability below 2^-230 (random powers: Bellare, Garay, Rabin, "Fast
-//! batch verification for modular exponentiation and digital signatures",
-//! 1998). Challenges and encodings are still checked one by one (hashing is
-//! cheap). When a chunk fails, each of its ballots is checked exactly, so
-//! the bad ones are named.
+//! each and those of each ciphertext's α and β into one term each. If some
+//! equation E_k fails, then for any values of the other weights at most one
+//! of the 2^128 values of w_k makes the sum zero (the group has prime order
+//! ℓ > 2^128): a bad ballot passes with probability at most 2^-128 (the
+//! small-exponents test of Bellare, Garay, Rabin, "Fast batch verification
+//! for modular exponentiation and digital signatures", 1998). Short
+//! weights halve the work for the commitments' terms. The weights are
+//! SHA-512(b"votum-v2-batch-weights\0" || seed || counter) cut into 16-byte
+//! little-endian pieces, with a fresh secret 32-byte seed per chunk from
+//! the caller's [`ScalarSource`]. Challenges and encodings are still
+//! checked one by one (hashing is cheap). When a chunk fails, each of its
+//! ballots is checked exactly, so the bad ones are named.
 //!
 //! Chunks are spread over the number of threads the caller asks for
 //! (`std::thread::scope`; one thread spawns nothing, which a browser build
@@ -113,8 +117,9 @@ pub enum BatchError {
 
 /// Verifies every ballot and adds them up, on `threads` threads (1 spawns
 /// none). Returns the encrypted tally, or every invalid ballot with its
-/// reason. The weights come from `source`, which must be unpredictable to
-/// whoever made the ballots ([`crate::group::SystemScalars`]).
+/// reason. The weights' seeds come from `source`, which must be
+/// unpredictable to whoever made the ballots
+/// ([`crate::group::SystemScalars`]).
 pub fn verify_batch(
     params: &ElectionParameters,
     ballots: &[BallotRef<'_>],
@@ -130,7 +135,7 @@ pub fn verify_batch(
         .into_iter()
         .zip(weights)
         .enumerate()
-        .map(|(i, (chunk, z))| (i * CHUNK, chunk, z))
+        .map(|(i, (chunk, seed))| (i * CHUNK, chunk, seed))
         .collect();
     let threads = threads.max(1);
     let per_thread = work.len().div_ceil(threads).max(1);
@@ -167,7 +172,7 @@ pub fn verify_batch(
 
 /// Verifies one ballot like [`crate::encrypted_ballot::verify_ballot`]
 /// (same rules, same errors), but checks the equations with one random
-/// linear combination: several times faster, for checking ballots as they
+/// linear combination (one seed from `source`): several times faster, for checking ballots as they
 /// are cast. Returns the ballot's ciphertexts.
 pub fn verify_one(
     params: &ElectionParameters,
@@ -200,8 +205,8 @@ fn run_chunks(
 ) -> ChunkResult {
     let mut tally = EncryptedTally::empty(params);
     let mut bad = Vec::new();
-    for (offset, chunk, z) in work {
-        match check_chunk(params, chunk, z) {
+    for (offset, chunk, seed) in work {
+        match check_chunk(params, chunk, seed) {
             Ok(decoded) => {
                 for ballot in &decoded {
                     add_decoded(&mut tally, ballot);
@@ -230,7 +235,7 @@ fn add_decoded(tally: &mut EncryptedTally, ballot: &DecodedBallot) {
 fn check_chunk(
     params: &ElectionParameters,
     chunk: &[BallotRef<'_>],
-    z: &Scalar,
+    seed: &Scalar,
 ) -> Result<Vec<DecodedBallot>, Vec<(usize, BallotError)>> {
     let mut bad = Vec::new();
     let mut decoded = Vec::with_capacity(chunk.len());
@@ -240,7 +245,7 @@ fn check_chunk(
             Err(e) => bad.push((i, e)),
         }
     }
-    let mut acc = Accumulator::new(*z, decoded.len());
+    let mut acc = Accumulator::new(*seed, decoded.len());
     for (_, ballot) in &decoded {
         acc.add_ballot(ballot);
     }
@@ -260,10 +265,46 @@ fn check_chunk(
     }
 }
 
+/// Secret 128-bit weights from a seed: SHA-512 in counter mode.
+struct Weights {
+    seed: [u8; 32],
+    counter: u64,
+    block: [u8; 64],
+    used: usize,
+}
+
+impl Weights {
+    fn new(seed: &Scalar) -> Self {
+        Weights {
+            seed: seed.to_bytes(),
+            counter: 0,
+            block: [0; 64],
+            used: 64,
+        }
+    }
+
+    fn next(&mut self) -> Scalar {
+        if self.used >= 64 {
+            let mut context = ring::digest::Context::new(&ring::digest::SHA512);
+            context.update(b"votum-v2-batch-weights\0");
+            context.update(&self.seed);
+            context.update(&self.counter.to_be_bytes());
+            self.counter += 1;
+            self.block.copy_from_slice(context.finish().as_ref());
+            self.used = 0;
+        }
+        let mut piece = [0u8; 16];
+        for (to, from) in piece.iter_mut().zip(self.block.iter().skip(self.used)) {
+            *to = *from;
+        }
+        self.used += 16;
+        Scalar::from(u128::from_le_bytes(piece))
+    }
+}
+
 /// The terms of the weighted sum of equations.
 struct Accumulator {
-    z: Scalar,
-    weight: Scalar,
+    weights: Weights,
     g: Scalar,
     y: Scalar,
     scalars: Vec<Scalar>,
@@ -271,10 +312,9 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn new(z: Scalar, ballots: usize) -> Self {
+    fn new(seed: Scalar, ballots: usize) -> Self {
         Accumulator {
-            z,
-            weight: Scalar::ONE,
+            weights: Weights::new(&seed),
             g: Scalar::ZERO,
             y: Scalar::ZERO,
             scalars: Vec::with_capacity(ballots * 48),
@@ -282,17 +322,11 @@ impl Accumulator {
         }
     }
 
-    fn next_weight(&mut self) -> Scalar {
-        let w = self.weight;
-        self.weight *= self.z;
-        w
-    }
-
     /// Adds the two equations of `branch`, whose ciphertext's α and β get
     /// the coefficients `alpha` and `beta` added to.
     fn add_branch(&mut self, branch: &CheckedBranch, alpha: &mut Scalar, beta: &mut Scalar) {
-        let u = self.next_weight();
-        let v = self.next_weight();
+        let u = self.weights.next();
+        let v = self.weights.next();
         let vc = v * branch.c;
         // u·(s·G − A − c·α) + v·(s·Y − B − c·β + c·i·G)
         self.g += u * branch.s;

@@ -1,7 +1,7 @@
 //! Benchmark of ballot protocol version 2's encryption and proofs:
 //!
 //! ```sh
-//! cargo run --release -p votum-crypto --example ballot_bench -- [BALLOTS] [THREADS]
+//! cargo run --release -p votum-crypto --example encrypted_ballot_bench -- [BALLOTS] [THREADS]
 //! ```
 //!
 //! One approval question of 5 options, 0 to 5 marks (the largest mark-count

@@ -204,6 +204,26 @@ impl<'a> std::iter::Sum<&'a Ciphertext> for Ciphertext {
     }
 }
 
+impl From<Ciphertext> for crate::threshold::CiphertextPair {
+    /// The same ciphertext in the trustees' tally-input file.
+    fn from(c: Ciphertext) -> Self {
+        crate::threshold::CiphertextPair {
+            alpha: c.alpha,
+            beta: c.beta,
+        }
+    }
+}
+
+impl From<&crate::threshold::CiphertextPair> for Ciphertext {
+    /// A ciphertext from the trustees' files.
+    fn from(c: &crate::threshold::CiphertextPair) -> Self {
+        Ciphertext {
+            alpha: c.alpha,
+            beta: c.beta,
+        }
+    }
+}
+
 /// A ciphertext as published: the 32-byte encodings of α and β, written in
 /// JSON as `{"alpha": base64url, "beta": base64url}`. Decoding checks them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -326,6 +346,8 @@ mod tests {
         let mut bad = encoded;
         bad.alpha = [0; 32]; // identity α: r = 0
         assert!(bad.decode().is_err());
+        let pair = crate::threshold::CiphertextPair::from(c);
+        assert_eq!(Ciphertext::from(&pair), c);
         assert!(PublicKey::from_bytes(&[0; 32]).is_err());
         assert_eq!(PublicKey::from_base64(&public.to_base64()).unwrap(), public);
     }

@@ -121,6 +121,14 @@ pub struct EncryptedBallot {
     pub answers: Vec<EncryptedAnswer>,
 }
 
+impl EncryptedBallot {
+    /// The ballot's canonical JSON (election record §2): the one byte form
+    /// to hash or sign.
+    pub fn canonical_json(&self) -> Vec<u8> {
+        crate::canonical::to_canonical(self)
+    }
+}
+
 /// Why a ballot could not be encrypted or was refused.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BallotError {
@@ -539,6 +547,8 @@ pub(crate) mod tests {
             serde_json::from_str::<EncryptedBallot>(&json).unwrap(),
             ballot
         );
+        // Members are declared in key order, so serde's output is canonical.
+        assert_eq!(ballot.canonical_json(), json.into_bytes());
         let again = encrypt_ballot(
             &params,
             &cred,

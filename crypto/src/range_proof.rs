@@ -31,7 +31,7 @@ use crate::group::{
 };
 use crate::CryptoError;
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_TABLE;
-use curve25519_dalek::traits::VartimeMultiscalarMul;
+use curve25519_dalek::traits::{MultiscalarMul, VartimeMultiscalarMul};
 use serde::{Deserialize, Serialize};
 
 /// One branch of a range proof as published: commitments A = `a`, B = `b`,
@@ -142,7 +142,8 @@ impl RangeProof {
         }
         let y = key.point();
         let g = generator();
-        let mut branches = Vec::with_capacity(usize::try_from(hi - lo + 1).unwrap_or(0));
+        let mut branches =
+            Vec::with_capacity(usize::try_from((hi - lo).saturating_add(1)).unwrap_or(0));
         let mut simulated_sum = Scalar::ZERO;
         let mut w = Scalar::ZERO;
         for value in lo..=hi {
@@ -159,9 +160,11 @@ impl RangeProof {
             } else {
                 let c = source.scalar()?;
                 let s = source.scalar()?;
-                // A = s·G − c·α, B = s·Y − c·(β − value·G)
-                let a = Point::vartime_multiscalar_mul([s, -c], [g, ciphertext.alpha]);
-                let b = Point::vartime_multiscalar_mul(
+                // A = s·G − c·α, B = s·Y − c·(β − value·G), in constant
+                // time so the timing of the simulated branches says nothing
+                // about which branch is the real one.
+                let a = Point::multiscalar_mul([s, -c], [g, ciphertext.alpha]);
+                let b = Point::multiscalar_mul(
                     [s, -c, c * Scalar::from(value)],
                     [*y, ciphertext.beta, g],
                 );

@@ -45,6 +45,10 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
         "postal_votes",
         "returned voting slips, by design without a member link",
     ),
+    (
+        "credential_imports",
+        "public credentials of a credential authority awaiting a second officer, without a member link",
+    ),
 ];
 
 fn time(t: chrono::NaiveDateTime) -> String {

@@ -418,3 +418,14 @@ diesel::joinable!(survey_answer_marks -> surveys (survey_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(surveys -> groups (group_id));
 diesel::joinable!(survey_policies -> groups (group_id));
+
+diesel::table! {
+    contact_runs (run_digest) {
+        run_digest -> Text,
+        account_id -> BigInt,
+        sent_at -> Timestamp,
+        mails -> BigInt,
+        letters -> BigInt,
+        letters_pdf -> Nullable<Binary>,
+    }
+}

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use rocket::http::{ContentType, Status};
+use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::{json, Value};
@@ -18,7 +19,7 @@ use crate::audit::{self, Action};
 use crate::auth::{Board, Scope};
 use crate::ballots::letters::Download;
 use crate::db::models::{Channel, Language, Member, MemberStatus, Role};
-use crate::db::schema::{groups, offices};
+use crate::db::schema::{contact_runs, groups, offices};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::groups as group_tree;
@@ -169,10 +170,22 @@ async fn render(
             Ok((rows, too_many, choices))
         })
         .await?;
+    // Ticked again after a refused submission; never ticked in advance.
+    let ticked: HashSet<String> = extra
+        .get("chosen")
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|m| {
             json!({
+                "ticked": ticked.contains(&m.id.to_string()),
                 "id": m.id.to_string(),
                 "name": format!("{}, {}", m.last_name, m.first_name),
                 "membership_number": m.membership_number,
@@ -192,6 +205,8 @@ async fn render(
         "roles": Role::ALL.iter().filter(|r| r.is_board() || **r == Role::ReturningOfficer).map(|r| r.as_str()).collect::<Vec<_>>(),
         "statuses": MemberStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         "channels": Channel::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "run": run_token()?,
+        "greet": true,
     });
     if let (Some(map), Value::Object(more)) = (context.as_object_mut(), extra) {
         map.extend(more);
@@ -242,6 +257,9 @@ pub struct Message<'a> {
     pub sender: &'a str,
     pub public_url: &'a str,
     pub today: NaiveDate,
+    /// Whether each letter and mail starts with "Guten Tag <name>,"; off
+    /// when the chair writes their own greeting.
+    pub greet: bool,
 }
 
 /// Mails those who chose online and have an address; writes a letter for
@@ -257,10 +275,12 @@ pub fn contact(
     let (online, paper): (Vec<&Member>, Vec<&Member>) = members
         .iter()
         .partition(|m| m.channel == Channel::Online.as_str() && m.email.is_some());
-    let paragraphs: Vec<String> = message
-        .body
+    // Browsers send a textarea's line breaks as CRLF: normalise before
+    // splitting, or every paragraph runs into one.
+    let body = message.body.replace("\r\n", "\n").replace('\r', "\n");
+    let paragraphs: Vec<String> = body
         .split("\n\n")
-        .map(|p| p.replace('\r', "").replace('\n', " ").trim().to_owned())
+        .map(|p| p.replace('\n', " ").trim().to_owned())
         .filter(|p| !p.is_empty())
         .collect();
     let mut writer = None;
@@ -269,15 +289,20 @@ pub fn contact(
     for m in paper.iter().filter_map(|m| addressees.remove(&m.id)) {
         let lang = m.language();
         let recipient = m.window_lines();
-        let mut body = vec![catalogues.format(lang, "directory.greeting", &[("name", m.name())])];
-        body.extend(paragraphs.iter().cloned());
+        let mut lines = Vec::with_capacity(paragraphs.len() + 2);
+        if message.greet {
+            lines.push(catalogues.format(lang, "directory.greeting", &[("name", m.name())]));
+        }
+        lines.extend(paragraphs.iter().cloned());
+        // The letter's QR code leads to the portal: say so.
+        lines.push(catalogues.get(lang, "directory.letter_qr").to_owned());
         let letter = Letter {
             recipient,
             return_address: message.sender.to_owned(),
             sender_block: vec![message.sender.to_owned()],
-            date: message.today.format("%d.%m.%Y").to_string(),
+            date: crate::dates::date(lang, message.today),
             subject: message.subject.to_owned(),
-            body,
+            body: lines,
             vote_url: format!("{}/login", message.public_url),
             code: m.membership_number.clone(),
             code_label: catalogues.get(lang, "directory.letter_label").to_owned(),
@@ -305,18 +330,23 @@ pub fn contact(
     // mail is queued.
     for m in &online {
         let lang = Language::parse(&m.language).unwrap_or(Language::De);
-        let greeting = catalogues.format(
-            lang,
-            "directory.greeting",
-            &[("name", format!("{} {}", m.first_name, m.last_name))],
-        );
+        let text = if message.greet {
+            let greeting = catalogues.format(
+                lang,
+                "directory.greeting",
+                &[("name", format!("{} {}", m.first_name, m.last_name))],
+            );
+            format!("{greeting}\n\n{}", body.trim())
+        } else {
+            body.trim().to_owned()
+        };
         mailer.send(
             conn,
             now,
             Mail {
                 to: m.email.clone().unwrap_or_default(),
                 subject: message.subject.to_owned(),
-                body: format!("{greeting}\n\n{}", message.body.trim()),
+                body: text,
             },
         )?;
     }
@@ -327,11 +357,43 @@ pub fn contact(
     })
 }
 
-/// The answer to a contact run: the letters PDF when there are letters,
-/// else a page saying how many mails went out.
+/// How long the letters PDF of a run stays downloadable.
+const LETTERS_KEPT_HOURS: i64 = 24;
+
+/// A stored contact run, as its sender sees it.
+#[derive(Debug, Queryable)]
+struct RunSummary {
+    sent_at: chrono::NaiveDateTime,
+    mails: i64,
+    letters: i64,
+    has_pdf: bool,
+}
+
+/// The run the form with this token made, if it was sent by `account`.
+fn stored_run(conn: &mut DbConn, digest: &str, account: i64) -> AppResult<Option<RunSummary>> {
+    Ok(contact_runs::table
+        .find(digest)
+        .filter(contact_runs::account_id.eq(account))
+        .select((
+            contact_runs::sent_at,
+            contact_runs::mails,
+            contact_runs::letters,
+            contact_runs::letters_pdf.is_not_null(),
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// A fresh token for the contact form: the run it makes is stored under
+/// its digest, so the same form sent twice sends once.
+fn run_token() -> AppResult<String> {
+    Ok(votum_crypto::Token::generate()?.secret.expose().to_owned())
+}
+
+/// What a contact form submission led to.
 #[derive(rocket::Responder)]
 pub enum ContactOutcome {
-    Letters(Download),
+    Done(Flash<Redirect>),
     Page((Status, Template)),
 }
 
@@ -346,6 +408,9 @@ pub async fn contact_selection(
     let filter = Filter::from_fields(&fields);
     let subject = fields.get("subject").unwrap_or("").trim().to_owned();
     let body = fields.get("body").unwrap_or("").trim().to_owned();
+    let greet = fields.get("greet").is_some();
+    let everyone = fields.get("everyone").is_some();
+    let token = fields.get("run").unwrap_or("").to_owned();
     let chosen: HashSet<i64> = fields
         .all("member")
         .iter()
@@ -362,10 +427,19 @@ pub async fn contact_selection(
     } else if let Some(problem) = text::problem(&body, Shape::Lines, text::LONG_TEXT) {
         errors.insert("body".into(), json!(problem));
     }
-    if chosen.is_empty() {
+    if chosen.is_empty() && !everyone {
         errors.insert("member".into(), json!("directory.none_selected"));
     }
-    let extra = |errors: serde_json::Map<String, Value>| json!({"errors": errors, "has_errors": true, "subject": subject, "body": body});
+    if token.len() != 43
+        || !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        // A form from before this version, or a forged one: ask to send
+        // again from a fresh form rather than risk a second run.
+        errors.insert("member".into(), json!("directory.form_expired"));
+    }
+    let extra = |errors: serde_json::Map<String, Value>| json!({"errors": errors, "has_errors": true, "subject": subject, "body": body, "greet": greet, "chosen": chosen.iter().map(i64::to_string).collect::<Vec<_>>()});
     if !errors.is_empty() {
         let page = render(
             app,
@@ -377,6 +451,7 @@ pub async fn contact_selection(
         );
         return Ok(ContactOutcome::Page(page.await?));
     }
+    let digest = votum_crypto::token::digest(&token);
     let user = board.0.clone();
     let scope = user.scope();
     let now = app.clock.now();
@@ -385,31 +460,39 @@ pub async fn contact_selection(
     let public_url = app.settings.public_url.clone();
     let run_filter = filter.clone();
     let (run_subject, run_body) = (subject.clone(), body.clone());
+    let run_digest = digest.clone();
+    let run_chosen = chosen.clone();
     let outcome = app
         .db
         .run(move |conn| {
-            // Only members the filter finds in the user's scope: a forged
-            // id from elsewhere is never contacted.
-            let found = matching(conn, &scope, &run_filter, now.date())?.unwrap_or_default();
-            let selected: Vec<Member> = found
-                .into_iter()
-                .filter(|m| chosen.contains(&m.id))
-                .collect();
-            if selected.is_empty() {
-                return Ok(Err("directory.none_selected"));
-            }
-            let sender = match run_filter.group.or(user.board_groups.first().copied()) {
-                Some(g) => group_tree::by_id(conn, g)?.name,
-                None => "Votum".to_owned(),
-            };
-            let message = Message {
-                subject: &run_subject,
-                body: &run_body,
-                sender: &sender,
-                public_url: &public_url,
-                today: now.date(),
-            };
             conn.transaction(|conn| {
+                // The same form again (double click, reload): nothing is
+                // sent twice; the sender sees what the first one did.
+                if stored_run(conn, &run_digest, user.account_id)?.is_some() {
+                    return Ok(Ok(false));
+                }
+                // Only members the filter finds in the user's scope: a
+                // forged id from elsewhere is never contacted.
+                let found = matching(conn, &scope, &run_filter, now.date())?.unwrap_or_default();
+                let selected: Vec<Member> = found
+                    .into_iter()
+                    .filter(|m| everyone || run_chosen.contains(&m.id))
+                    .collect();
+                if selected.is_empty() {
+                    return Ok(Err("directory.none_selected"));
+                }
+                let sender = match run_filter.group.or(user.board_groups.first().copied()) {
+                    Some(g) => group_tree::by_id(conn, g)?.name,
+                    None => "Votum".to_owned(),
+                };
+                let message = Message {
+                    subject: &run_subject,
+                    body: &run_body,
+                    sender: &sender,
+                    public_url: &public_url,
+                    today: now.date(),
+                    greet,
+                };
                 let contacted = match contact(conn, &mailer, &catalogues, now, &selected, &message)
                 {
                     Err(AppError::BadRequest(e)) => {
@@ -418,6 +501,22 @@ pub async fn contact_selection(
                     }
                     other => other?,
                 };
+                // Letters of earlier runs are not kept longer than a day.
+                diesel::update(contact_runs::table.filter(
+                    contact_runs::sent_at.lt(now - chrono::Duration::hours(LETTERS_KEPT_HOURS)),
+                ))
+                .set(contact_runs::letters_pdf.eq(None::<Vec<u8>>))
+                .execute(conn)?;
+                diesel::insert_into(contact_runs::table)
+                    .values((
+                        contact_runs::run_digest.eq(&run_digest),
+                        contact_runs::account_id.eq(user.account_id),
+                        contact_runs::sent_at.eq(now),
+                        contact_runs::mails.eq(contacted.mails as i64),
+                        contact_runs::letters.eq(contacted.letters as i64),
+                        contact_runs::letters_pdf.eq(contacted.pdf),
+                    ))
+                    .execute(conn)?;
                 let ids: Vec<i64> = selected.iter().map(|m| m.id).collect();
                 audit::record_for_members(
                     conn,
@@ -428,23 +527,24 @@ pub async fn contact_selection(
                     &ids,
                     &format!("{} mails, {} letters", contacted.mails, contacted.letters),
                 )?;
-                Ok(Ok(contacted))
+                Ok(Ok(true))
             })
         })
         .await?;
     match outcome {
-        Ok(Contacted { pdf: Some(pdf), .. }) => Ok(ContactOutcome::Letters(Download::new(
-            ContentType::PDF,
-            "letters.pdf".into(),
-            pdf,
-        ))),
-        Ok(contacted) => Ok(ContactOutcome::Page((
-            Status::Ok,
-            view.render(
-                "members/contacted",
-                json!({"mails": contacted.mails, "letters": contacted.letters}),
-            ),
-        ))),
+        Ok(fresh) => {
+            let (kind, key) = if fresh {
+                ("success", "directory.sent")
+            } else {
+                ("warning", "directory.already_sent")
+            };
+            let message = app.catalogues.get(view.lang, key).to_owned();
+            Ok(ContactOutcome::Done(Flash::new(
+                Redirect::to(format!("/members/contact/{digest}")),
+                kind,
+                message,
+            )))
+        }
         Err(key) => {
             let mut errors = serde_json::Map::new();
             errors.insert("body".into(), json!(key));
@@ -459,4 +559,56 @@ pub async fn contact_selection(
             Ok(ContactOutcome::Page(page.await?))
         }
     }
+}
+
+/// What a contact run did: mails sent, letters made and the letters PDF to
+/// download (for a day). Only for the one who sent it.
+#[get("/members/contact/<run>")]
+pub async fn contact_result(
+    app: AppState<'_>,
+    view: Page,
+    board: Board,
+    run: &str,
+) -> AppResult<Template> {
+    let account = board.0.account_id;
+    let digest = run.to_owned();
+    let found = app
+        .db
+        .run(move |conn| stored_run(conn, &digest, account))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(view.render(
+        "members/contacted",
+        json!({
+            "run": run,
+            "mails": found.mails,
+            "letters": found.letters,
+            "has_pdf": found.has_pdf,
+            "sent_at": found.sent_at,
+            "kept_hours": LETTERS_KEPT_HOURS,
+        }),
+    ))
+}
+
+/// The letters PDF of a contact run, for the one who sent it.
+#[get("/members/contact/<run>/letters.pdf")]
+pub async fn contact_letters(app: AppState<'_>, board: Board, run: &str) -> AppResult<Download> {
+    let account = board.0.account_id;
+    let digest = run.to_owned();
+    let pdf: Option<Vec<u8>> = app
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(
+                contact_runs::table
+                    .find(&digest)
+                    .filter(contact_runs::account_id.eq(account))
+                    .select(contact_runs::letters_pdf)
+                    .first::<Option<Vec<u8>>>(conn)
+                    .optional()?
+                    .flatten(),
+            )
+        })
+        .await?;
+    let pdf = pdf.ok_or(AppError::NotFound)?;
+    Ok(Download::new(ContentType::PDF, "letters.pdf".into(), pdf))
 }

@@ -34,6 +34,8 @@ pub fn routes() -> Vec<Route> {
         export,
         directory::directory,
         directory::contact_selection,
+        directory::contact_result,
+        directory::contact_letters,
         roster::roster
     ]
 }

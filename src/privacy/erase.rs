@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use crate::audit::{self, Action, Event};
 use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{
-    accounts, bank_accounts, consents, email_confirmations, group_memberships, member_changes,
-    member_scopes, members, officer_acts, offices, outbox, password_resets, rate_limits, sessions,
-    survey_codes, survey_responses, surveys,
+    accounts, bank_accounts, consents, contact_runs, email_confirmations, group_memberships,
+    member_changes, member_scopes, members, officer_acts, offices, outbox, password_resets,
+    rate_limits, sessions, survey_codes, survey_responses, surveys,
 };
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -91,6 +91,10 @@ pub fn erase(
         )
         .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::account_id.eq_any(&account_ids)))
+            .execute(conn)?;
+        // Contact runs the member sent as a chair (their letters name
+        // others, and the run names the sender).
+        diesel::delete(contact_runs::table.filter(contact_runs::account_id.eq_any(&account_ids)))
             .execute(conn)?;
         for account in account_ids {
             // An account named in a ballot's officer acts must stay for the

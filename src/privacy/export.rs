@@ -8,9 +8,10 @@ use serde_json::{json, Map, Value};
 
 use crate::db::models::{AuditEntry, Consent, Member, MemberChange, Office};
 use crate::db::schema::{
-    accounts, audit_log, bank_accounts, consents, electors, email_confirmations, group_memberships,
-    member_changes, member_scopes, members, officer_acts, offices, outbox, password_resets,
-    rate_limits, sessions, survey_codes, survey_participants, survey_responses, surveys,
+    accounts, audit_log, bank_accounts, consents, contact_runs, electors, email_confirmations,
+    group_memberships, member_changes, member_scopes, members, officer_acts, offices, outbox,
+    password_resets, rate_limits, sessions, survey_codes, survey_participants, survey_responses,
+    surveys,
 };
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -41,6 +42,10 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
         "cast ballots, by design without a member link",
     ),
     ("ballot_results", "results and election records"),
+    (
+        "credential_imports",
+        "public-credential files of a credential authority waiting for a second officer, by design without a member link",
+    ),
     (
         "postal_votes",
         "returned voting slips, by design without a member link",
@@ -362,6 +367,25 @@ pub fn collect(conn: &mut DbConn, member_id: i64) -> AppResult<Value> {
         })
         .collect();
     tables.insert("survey_responses".into(), json!(rows));
+
+    // Runs of "Mitglieder anschreiben" this member sent as a chair; the
+    // letters PDF of a run names other members and stays out of the export.
+    let rows: Vec<(chrono::NaiveDateTime, i64, i64, bool)> = contact_runs::table
+        .filter(contact_runs::account_id.eq_any(&account_ids))
+        .select((
+            contact_runs::sent_at,
+            contact_runs::mails,
+            contact_runs::letters,
+            contact_runs::letters_pdf.is_not_null(),
+        ))
+        .load(conn)?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|(at, mails, letters, pdf)| {
+            json!({"sent_at": time(at), "mails": mails, "letters": letters, "letters_pdf_kept": pdf})
+        })
+        .collect();
+    tables.insert("contact_runs".into(), json!(rows));
 
     let unrelated: Map<String, Value> = NOT_ABOUT_MEMBERS
         .iter()

@@ -50,10 +50,21 @@ both_backends!(chair_filters_and_contacts_a_selection, |app: TestApp| {
     assert!(page.contains("Vorsitz, Clara") && !page.contains("Müller, Anton"));
     assert_eq!(app.get("/members/directory?group=21").0, Status::Forbidden);
 
+    // Nobody is ticked in advance.
+    assert!(!page.contains("value=\"101\" checked"), "{page}");
+
     // Bad input: 422, nothing sent, nothing logged as contacted.
     let token = app.csrf("/members/directory");
-    let post = |fields: &[(&str, &str)]| {
-        let mut all = vec![("csrf", token.as_str())];
+    let run_token = || {
+        let (_, page) = app.get("/members/directory");
+        page.split("name=\"run\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the form carries a run token")
+            .to_owned()
+    };
+    let post = |run: &str, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", token.as_str()), ("run", run)];
         all.extend_from_slice(fields);
         app.client
             .post("/members/contact")
@@ -61,37 +72,75 @@ both_backends!(chair_filters_and_contacts_a_selection, |app: TestApp| {
             .body(encode(&all))
             .dispatch()
     };
-    let response = post(&[("member", "100"), ("subject", ""), ("body", "Hallo")]);
+    let run = run_token();
+    let response = post(
+        &run,
+        &[("member", "100"), ("subject", ""), ("body", "Hallo")],
+    );
     assert_eq!(response.status(), Status::UnprocessableEntity);
-    assert!(response
-        .into_string()
-        .unwrap()
-        .contains("id=\"subject-error\""));
+    let page = response.into_string().unwrap();
+    assert!(page.contains("id=\"subject-error\""));
+    // What was ticked stays ticked on the refused form.
+    assert!(page.contains("value=\"100\" checked"), "{page}");
     // Only a member of another chapter chosen (a forged id): refused.
-    let response = post(&[
-        ("member", "103"),
-        ("subject", "Einladung"),
-        ("body", "Hallo"),
-    ]);
+    let response = post(
+        &run,
+        &[
+            ("member", "103"),
+            ("subject", "Einladung"),
+            ("body", "Hallo"),
+        ],
+    );
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    // A form without its run token is refused too: it could be sent twice.
+    let response = post(
+        "",
+        &[
+            ("member", "100"),
+            ("subject", "Einladung"),
+            ("body", "Hallo"),
+        ],
+    );
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let sent: i64 = outbox::table.count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(sent, 0);
 
-    let response = post(&[
+    // Browsers send line breaks as CRLF; the paragraphs stay apart.
+    let fields = [
         ("member", "100"),
         ("member", "101"),
         ("member", "104"),
         ("member", "103"),
+        ("greet", "1"),
         ("subject", "Einladung zur Mitgliederversammlung"),
         (
             "body",
-            "Wir laden herzlich ein.\n\nAm 5. Dezember um 19 Uhr.",
+            "Wir laden herzlich ein.\r\n\r\nAm 5. Dezember um 19 Uhr.",
         ),
-    ]);
+    ];
+    let response = post(&run, &fields);
+    assert_eq!(response.status(), Status::SeeOther);
+    let result = response.headers().get_one("Location").unwrap().to_owned();
+    assert!(result.starts_with("/members/contact/"), "{result}");
+    let (status, page) = app.get(&result);
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("Die Nachricht ist verschickt."), "{page}");
+    assert!(
+        page.contains("1 E-Mails in den Postausgang gelegt, 2 Briefe"),
+        "{page}"
+    );
+    let response = app.client.get(format!("{result}/letters.pdf")).dispatch();
     assert_eq!(response.status(), Status::Ok);
     assert_eq!(response.content_type(), Some(ContentType::PDF));
     let pdf = response.into_bytes().unwrap();
     assert_eq!(pdf_pages(&pdf), 2, "one letter each for 101 and 104");
+    let text = pdf_text(&pdf);
+    assert!(
+        !text.contains("ein. Am 5."),
+        "paragraphs run into one: {text}"
+    );
+    assert_eq!(text.matches("Guten Tag").count(), 2, "{text}");
+    assert!(text.contains("QR-Code"), "the QR code is explained: {text}");
     let recipients: Vec<String> = outbox::table
         .select(outbox::recipient)
         .load(&mut *app.conn())
@@ -110,11 +159,65 @@ both_backends!(chair_filters_and_contacts_a_selection, |app: TestApp| {
     contacted.sort();
     assert_eq!(contacted, [Some(100), Some(101), Some(104)]);
 
-    // Everyone online: no PDF, a page with the count.
-    let response = post(&[("member", "100"), ("subject", "Kurz"), ("body", "Hallo")]);
-    assert_eq!(response.status(), Status::Ok);
-    assert!(response
-        .into_string()
+    // The same form again (a second click, a reload): nothing is sent
+    // twice, and the sender is told so.
+    let response = post(&run, &fields);
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        response.headers().get_one("Location"),
+        Some(result.as_str())
+    );
+    let (_, page) = app.get(&result);
+    assert!(page.contains("schon verschickt"), "{page}");
+    let sent: i64 = outbox::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(sent, 1);
+
+    // Without the automatic greeting the chair's own stands first; "all
+    // matches" contacts every match of the filter without ticking.
+    let response = post(
+        &run_token(),
+        &[
+            ("everyone", "1"),
+            ("subject", "Kurz"),
+            ("body", "Liebe Mitglieder,\r\n\r\nbis bald."),
+        ],
+    );
+    assert_eq!(response.status(), Status::SeeOther);
+    let second = response.headers().get_one("Location").unwrap().to_owned();
+    let (_, page) = app.get(&second);
+    assert!(
+        page.contains("1 E-Mails in den Postausgang gelegt, 2 Briefe"),
+        "{page}"
+    );
+    let bodies: Vec<Option<String>> = outbox::table
+        .filter(outbox::subject.eq("Kurz"))
+        .select(outbox::body)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies[0]
+        .as_deref()
         .unwrap()
-        .contains("1 E-Mails in den Postausgang gelegt, 0 Briefe"));
+        .starts_with("Liebe Mitglieder,"));
+
+    // The run and its letters are the sender's alone.
+    app.logout();
+    assert_eq!(app.login("admin", PASSWORD), Status::SeeOther);
+    assert_eq!(app.get(&result).0, Status::NotFound);
+    assert_eq!(
+        app.get(&format!("{result}/letters.pdf")).0,
+        Status::NotFound
+    );
 });
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letters.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -46,6 +46,7 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "bank_accounts",
             "box_entries",
             "consents",
+            "contact_runs",
             "credential_imports",
             "credentials",
             "electors",

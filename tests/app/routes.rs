@@ -88,6 +88,8 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET",  "/members/export.csv?<q>&<group>&<format>", Board),
     ("GET",  "/members/directory?<query..>", Board),
     ("POST", "/members/contact", Board),
+    ("GET",  "/members/contact/<run>", Board),
+    ("GET",  "/members/contact/<run>/letters.pdf", Board),
     ("GET",  "/directory?<q>&<page>", Member),
     // bank details
     ("GET",  "/profile/bank", Member),
@@ -183,6 +185,7 @@ fn concrete(pattern: &str, ids: &Ids) -> String {
             "<act>" | "<office>" => "1".into(),
             "<slug>" => "ov-a1".into(),
             "<token>" => "not-a-token".into(),
+            "<run>" => "0".repeat(64),
             "<code>" => "en".into(),
             "<path..>" => "app.css".into(),
             other if other.starts_with('<') => panic!("no value for {other} in {pattern}"),

@@ -564,6 +564,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_mark_pattern_round_trips_or_is_refused_by_its_count() {
+        let (key, params) = election(b"patterns");
+        let cred = credential(3);
+        let mut source = SeededScalars::new(b"patterns");
+        for pattern in 0u32..32 {
+            let first: Vec<bool> = (0..5).map(|j| (pattern >> j) & 1 == 1).collect();
+            let count = pattern.count_ones();
+            for yes_no in 0..3 {
+                let second: Vec<bool> = (0..3).map(|j| j == yes_no).collect();
+                let choices = vec![first.clone(), second];
+                match encrypt_ballot(&params, &cred, &choices, &mut source) {
+                    Ok(ballot) => {
+                        assert!(count <= 3, "{pattern:05b} was encrypted");
+                        let cts = verify_ballot(&params, &cred, &ballot).unwrap();
+                        let marks: Vec<Vec<bool>> = cts
+                            .iter()
+                            .map(|q| q.iter().map(|c| key.decrypt(c, 1) == Some(1)).collect())
+                            .collect();
+                        assert_eq!(marks, choices);
+                    }
+                    Err(e) => {
+                        assert!(count > 3, "{pattern:05b}: {e}");
+                        assert!(matches!(
+                            e,
+                            BallotError::MarksOutOfRange { question: 0, .. }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn choices_that_do_not_fit_the_questions_are_not_encrypted() {
         let (_, params) = election(b"key");
         let cred = credential(1);

@@ -43,10 +43,6 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
     ),
     ("ballot_results", "results and election records"),
     (
-        "credential_imports",
-        "public-credential files of a credential authority waiting for a second officer, by design without a member link",
-    ),
-    (
         "postal_votes",
         "returned voting slips, by design without a member link",
     ),

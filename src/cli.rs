@@ -1,5 +1,7 @@
 //! The command line: `serve`, `demo`, `migrate`, `admin create-user`,
-//! `members import`, `keys rotate`, `letters`, `credentials`, `verify`. Errors go to stderr with a non-zero exit code.
+//! `members import`, `keys rotate`, `letters`, `credentials`, `verify`,
+//! `trustee …` (files only: [`crate::trustee_cli`]). Errors go to stderr
+//! with a non-zero exit code.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -89,6 +91,12 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// The trustee's tool for encrypted ballots: works on files only, with
+    /// no database and no configuration, on the trustee's own computer.
+    Trustee {
+        #[command(subcommand)]
+        command: crate::trustee_cli::TrusteeCommand,
     },
 }
 
@@ -209,6 +217,8 @@ fn run(command: Command) -> Result<ExitCode, AppError> {
         Command::Keys {
             command: KeysCommand::Rotate { batch },
         } => rotate_keys(batch),
+        // Before anything reads the configuration or opens the database.
+        Command::Trustee { command } => Ok(crate::trustee_cli::run(command)),
     }
 }
 

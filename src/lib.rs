@@ -34,6 +34,7 @@ pub mod selfservice;
 pub mod spreadsheet;
 pub mod surveys;
 pub mod text;
+pub mod trustee_cli;
 pub mod web;
 
 use std::sync::Arc;

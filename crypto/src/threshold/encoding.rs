@@ -34,6 +34,26 @@ pub(crate) mod point {
     }
 }
 
+/// One ciphertext component or decryption factor (the identity allowed).
+pub(crate) mod any_point {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        point: &Point,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::point::serialize(point, serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Point, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bytes = crate::base64url::decode(&text).map_err(D::Error::custom)?;
+        decode_point(&bytes).map_err(D::Error::custom)
+    }
+}
+
 /// A list of points.
 pub(crate) mod points {
     use super::*;

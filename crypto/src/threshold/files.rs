@@ -328,10 +328,10 @@ impl TrusteeFile for CeremonyKeys {
 #[serde(deny_unknown_fields)]
 pub struct CiphertextPair {
     /// α = G^r.
-    #[serde(with = "encoding::point")]
+    #[serde(with = "encoding::any_point")]
     pub alpha: Point,
     /// β = G^m · Y^r.
-    #[serde(with = "encoding::point")]
+    #[serde(with = "encoding::any_point")]
     pub beta: Point,
 }
 
@@ -390,7 +390,7 @@ impl TallyInput {
 #[serde(deny_unknown_fields)]
 pub struct DecryptionFactor {
     /// D = α^{x_i}.
-    #[serde(with = "encoding::point")]
+    #[serde(with = "encoding::any_point")]
     pub factor: Point,
     /// Chaum-Pedersen proof (domain `partial-decryption`).
     pub proof: Proof,

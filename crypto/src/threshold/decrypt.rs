@@ -224,6 +224,16 @@ pub fn combine(
     combine_factors(keys.threshold, &checked)
 }
 
+/// The counts m of the tally input, from the combined factors α^x
+/// ([`combine`]): the discrete logarithm of β − α^x, searched up to `max`
+/// ([`crate::elgamal::discrete_log`]); `None` for a count above `max`.
+pub fn counts(input: &TallyInput, combined: &[Point], max: u64) -> Vec<Option<u64>> {
+    plaintexts(input, combined)
+        .iter()
+        .map(|point| crate::elgamal::discrete_log(point, max))
+        .collect()
+}
+
 /// The plaintext points G^m = β − α^x of the tally input, from the combined
 /// factors α^x ([`combine`]); the discrete logarithm m is the count.
 pub fn plaintexts(input: &TallyInput, combined: &[Point]) -> Vec<Point> {

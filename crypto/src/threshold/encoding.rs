@@ -1,11 +1,12 @@
 //! Serde forms of group elements in trustee files: a point or a scalar is a
 //! base64url string of its 32-byte encoding ([`crate::group`]). Reading
-//! refuses non-canonical encodings and, for points, the identity: no public
-//! key, commitment, ciphertext component or decryption factor of an honest
-//! run is the identity.
+//! refuses non-canonical encodings and, for keys and commitments
+//! ([`point`], [`points`]), the identity. Ciphertext components and
+//! decryption factors ([`any_point`]) may be the identity: the sum of no
+//! ballots is (identity, identity).
 
 use crate::group::{
-    decode_public_point, decode_scalar, encode_point, encode_scalar, Point, Scalar,
+    decode_point, decode_public_point, decode_scalar, encode_point, encode_scalar, Point, Scalar,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};

@@ -335,6 +335,14 @@ pub struct CiphertextPair {
     pub beta: Point,
 }
 
+impl CeremonyKeys {
+    /// The election public key Y as [`crate::elgamal`]'s key type, to
+    /// encrypt ballots under.
+    pub fn election_key(&self) -> Result<crate::elgamal::PublicKey, ThresholdError> {
+        Ok(crate::elgamal::PublicKey::from_point(self.public_key)?)
+    }
+}
+
 /// Downloaded for step 4: what the trustees decrypt (one ciphertext per
 /// option: the homomorphic sums of the tally).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

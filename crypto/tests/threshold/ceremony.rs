@@ -65,6 +65,48 @@ fn one_of_one_and_five_of_five_work() {
 }
 
 #[test]
+fn ballots_encrypted_with_elgamal_under_the_ceremony_key_are_counted() {
+    use votum_crypto::elgamal::Ciphertext;
+    let mut run = run(3, 5, "elgamal");
+    let key = run.keys.election_key().unwrap();
+    let mut source = SeededScalars::new(b"voters");
+    // 40 voters, one option each of three: option k gets the voters v with v % 3 == k ... and
+    // one empty option (the sum of no ballots is the identity pair).
+    let mut sums = vec![Ciphertext::zero(); 4];
+    for voter in 0..40u64 {
+        for (option, sum) in sums.iter_mut().enumerate() {
+            let mark = u64::from(voter % 3 == option as u64);
+            let (c, _) = Ciphertext::encrypt(&key, mark, &mut source).unwrap();
+            *sum = *sum + c;
+        }
+    }
+    let input = TallyInput::new(
+        "ballot-7",
+        [3u8; 32],
+        run.ceremony.fingerprint(),
+        run.keys.public_key,
+        sums.iter().map(|&c| c.into()).collect(),
+    );
+    let empty = Ciphertext::zero();
+    let empty_input = TallyInput {
+        ciphertexts: vec![empty.into()],
+        ..input.clone()
+    };
+    // The files keep the identity pair of an empty sum.
+    let text = files::to_json(&empty_input);
+    assert_eq!(
+        files::from_json::<TallyInput>(text.as_bytes()).unwrap(),
+        empty_input
+    );
+    let partials = partials(&mut run, &input);
+    let combined = combine(&run.keys, &input, &partials[2..]).unwrap();
+    assert_eq!(
+        decrypt::counts(&input, &combined, 1000),
+        vec![Some(14), Some(13), Some(13), Some(0)]
+    );
+}
+
+#[test]
 fn a_bad_share_is_detected_and_names_its_sender() {
     let run = run(2, 3, "bad-share");
     let roster = Roster::new(&run.ceremony, run.certificates.clone()).unwrap();

@@ -250,6 +250,19 @@ pub fn encrypt_ballot(
     choices: &[Vec<bool>],
     source: &mut dyn ScalarSource,
 ) -> Result<EncryptedBallot, BallotError> {
+    // The randomness is wiped when it goes out of scope here.
+    encrypt_ballot_for_audit(params, credential, choices, source).map(|(ballot, _)| ballot)
+}
+
+/// Like [`encrypt_ballot`], and also returns the randomness of every
+/// ciphertext, for a cast-or-audit check ([`crate::audit`], Benaloh 2006).
+/// Revealing the randomness spoils the ballot: it must then never be cast.
+pub fn encrypt_ballot_for_audit(
+    params: &ElectionParameters,
+    credential: &PublicCredential,
+    choices: &[Vec<bool>],
+    source: &mut dyn ScalarSource,
+) -> Result<(EncryptedBallot, crate::audit::BallotRandomness), BallotError> {
     if choices.len() != params.questions.len() {
         return Err(BallotError::QuestionCount {
             expected: params.questions.len(),
@@ -258,6 +271,7 @@ pub fn encrypt_ballot(
     }
     let key = &params.public_key;
     let mut answers = Vec::with_capacity(choices.len());
+    let mut randomness = crate::audit::BallotRandomness::default();
     for (question, (shape, marks)) in params.questions.iter().zip(choices).enumerate() {
         if marks.len() != shape.options as usize {
             return Err(BallotError::OptionCount {
@@ -280,6 +294,7 @@ pub fn encrypt_ballot(
         let mut encoded = Vec::with_capacity(marks.len());
         let mut proofs = Vec::with_capacity(marks.len());
         let mut r_sum = Scalar::ZERO;
+        let mut question_randomness = Vec::with_capacity(marks.len());
         for (option, mark) in marks.iter().enumerate() {
             let m = u64::from(*mark);
             let (ciphertext, mut r) = Ciphertext::encrypt(key, m, source)?;
@@ -296,6 +311,7 @@ pub fn encrypt_ballot(
                 source,
             )?);
             r_sum += r;
+            question_randomness.push(r.to_bytes());
             zeroize::Zeroize::zeroize(&mut r);
             ciphertexts.push(ciphertext);
             encoded.push(enc);
@@ -318,8 +334,9 @@ pub fn encrypt_ballot(
             proofs,
             sum_proof,
         });
+        randomness.push_question(question_randomness);
     }
-    Ok(EncryptedBallot { answers })
+    Ok((EncryptedBallot { answers }, randomness))
 }
 
 /// A ballot whose encodings, shape and challenges were checked; only the

@@ -17,6 +17,7 @@
 //! Fiat-Shamir transcripts), [`elgamal`] (exponential ElGamal, homomorphic
 //! sums, discrete logarithm), [`range_proof`] (disjunctive Chaum-Pedersen
 //! proofs), [`encrypted_ballot`] (encrypting and verifying a ballot),
+//! [`audit`] (the voter's cast-or-audit check of an encryption),
 //! [`ballot_batch`] (verifying and adding up many ballots at once),
 //! [`threshold`] (the trustees: key generation, partial decryption).
 //!
@@ -24,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod ballot_batch;
 pub mod ballot_box;
 pub mod base64url;

@@ -73,6 +73,104 @@ pub fn in_scope(conn: &mut DbConn, scope: &Scope, group: i64) -> AppResult<bool>
     }
 }
 
+/// A group named in a form field.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Named {
+    Found(i64),
+    Unknown,
+    /// Several groups have this name; the picker's label with the short
+    /// name in brackets tells them apart.
+    Ambiguous,
+}
+
+/// Reads a group from a form field as people fill it in: its name
+/// ("Ortsverband Mitte", any case), the picker's label for a name several
+/// groups share ("Ortsverband Mitte (ov-mitte-2)"), or its short name
+/// (`ov-mitte`), which older links and forms send.
+pub fn find_named(conn: &mut DbConn, text: &str) -> AppResult<Named> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Named::Unknown);
+    }
+    let by_slug = |conn: &mut DbConn, slug: &str| -> AppResult<Option<i64>> {
+        Ok(groups::table
+            .filter(groups::slug.eq(slug))
+            .select(groups::id)
+            .first(conn)
+            .optional()?)
+    };
+    if let Some(id) = by_slug(conn, text)? {
+        return Ok(Named::Found(id));
+    }
+    if let Some(slug) = text
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .map(|(_, slug)| slug)
+    {
+        if let Some(id) = by_slug(conn, slug)? {
+            return Ok(Named::Found(id));
+        }
+    }
+    // Names are compared without case in Rust: SQLite's and PostgreSQL's
+    // case folding differ for umlauts.
+    let wanted = text.to_lowercase();
+    let first = wanted
+        .chars()
+        .next()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let candidates: Vec<(i64, String)> = groups::table
+        .filter(
+            groups::name
+                .like(format!("{}%", first.to_uppercase()))
+                .or(groups::name.like(format!("{first}%"))),
+        )
+        .select((groups::id, groups::name))
+        .load(conn)?;
+    let found: Vec<i64> = candidates
+        .into_iter()
+        .filter(|(_, name)| name.to_lowercase() == wanted)
+        .map(|(id, _)| id)
+        .collect();
+    Ok(match found.as_slice() {
+        [] => Named::Unknown,
+        [id] => Named::Found(*id),
+        _ => Named::Ambiguous,
+    })
+}
+
+/// The labels a group field offers (a `<datalist>`, so it works without
+/// JavaScript as a plain field with suggestions): the groups at or below
+/// `roots` (every group for `None`), by name; a name several of them share
+/// gets its short name in brackets, which [`find_named`] reads back.
+pub fn picker(conn: &mut DbConn, roots: Option<&[i64]>) -> AppResult<Vec<String>> {
+    let mut query = groups::table
+        .order((groups::name, groups::slug))
+        .select((groups::name, groups::slug))
+        .into_boxed();
+    if let Some(roots) = roots {
+        let below = group_tree::table
+            .filter(group_tree::ancestor_id.eq_any(roots.to_vec()))
+            .select(group_tree::group_id);
+        query = query.filter(groups::id.eq_any(below));
+    }
+    let rows: Vec<(String, String)> = query.load(conn)?;
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (name, _) in &rows {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
+    Ok(rows
+        .iter()
+        .map(|(name, slug)| {
+            if counts.get(name.as_str()).copied().unwrap_or(0) > 1 {
+                format!("{name} ({slug})")
+            } else {
+                name.clone()
+            }
+        })
+        .collect())
+}
+
 #[derive(Serialize)]
 struct GroupLink {
     name: String,

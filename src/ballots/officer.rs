@@ -21,6 +21,7 @@ use crate::db::models::{Channel, MemberStatus};
 use crate::db::schema::{ballots, credentials, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::groups::Named;
 use crate::rights::{BallotId, Officer, ReturningOfficer};
 use crate::text::{self, Shape};
 use crate::web::{AppState, CsrfForm, Fields, Page};
@@ -390,12 +391,23 @@ fn slot_views(fields: &Fields, errors: &[SlotError]) -> Vec<Value> {
         .collect()
 }
 
+/// The groups a returning officer may set a ballot up for, for the group
+/// field's suggestions: their officer groups and everything below.
+fn ballot_group_choices(conn: &mut DbConn, user: &CurrentUser) -> AppResult<Vec<String>> {
+    crate::groups::picker(conn, Some(&user.officer_groups))
+}
+
 #[get("/ballots/new")]
-async fn new_form(page: Page, _officer: ReturningOfficer) -> AppResult<Template> {
+async fn new_form(app: AppState<'_>, page: Page, officer: ReturningOfficer) -> AppResult<Template> {
     let fields = Fields(Vec::new());
+    let user = officer.0;
+    let choices = app
+        .db
+        .run(move |conn| ballot_group_choices(conn, &user))
+        .await?;
     Ok(page.render(
         "ballots/new",
-        json!({"slots": slot_views(&fields, &[]), "values": {}}),
+        json!({"slots": slot_views(&fields, &[]), "values": {}, "group_choices": choices}),
     ))
 }
 
@@ -426,17 +438,17 @@ fn ballot_fields(
     if let Some(key) = text::problem(description, Shape::Lines, text::LONG_TEXT) {
         errors.push(("description", key));
     }
-    let group = fields.get("group").unwrap_or("").trim();
-    let group_id: Option<i64> = groups::table
-        .filter(groups::slug.eq(group))
-        .select(groups::id)
-        .first(conn)
-        .optional()
-        .ok()
-        .flatten();
-    if group_id.is_none() {
-        errors.push(("group", "setup.group_unknown"));
-    }
+    let group_id = match crate::groups::find_named(conn, fields.get("group").unwrap_or("")) {
+        Ok(Named::Found(id)) => Some(id),
+        Ok(Named::Ambiguous) => {
+            errors.push(("group", "setup.group_ambiguous"));
+            None
+        }
+        Ok(Named::Unknown) | Err(_) => {
+            errors.push(("group", "setup.group_unknown"));
+            None
+        }
+    };
     let date = |name: &str| {
         NaiveDate::parse_from_str(fields.get(name).unwrap_or("").trim(), "%Y-%m-%d").ok()
     };
@@ -484,6 +496,7 @@ async fn create(
     form: CsrfForm<Fields>,
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let user = officer.0;
+    let chooser = user.clone();
     let fields = form.0;
     let now = app.clock.now();
     let sealing = app.sealing.clone();
@@ -540,6 +553,10 @@ async fn create(
     match outcome {
         Ok(id) => Ok(Ok(Redirect::to(format!("/ballots/{id}/manage")))),
         Err((fields, errors, slot_errors)) => {
+            let choices = app
+                .db
+                .run(move |conn| ballot_group_choices(conn, &chooser))
+                .await?;
             let values: serde_json::Map<String, Value> = fields
                 .0
                 .iter()
@@ -559,6 +576,7 @@ async fn create(
                         "values": values,
                         "errors": errors,
                         "has_errors": true,
+                        "group_choices": choices,
                     }),
                 ),
             )))

@@ -15,8 +15,10 @@ use super::setup::{self, Audience, Errors, SLOTS};
 use super::store::{self, Respondent};
 use super::{tally, Phase};
 use crate::auth::CurrentUser;
-use crate::db::schema::{group_tree, groups, survey_policies, surveys};
+use crate::db::schema::{group_memberships, group_tree, groups, members, survey_policies, surveys};
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::groups::Named;
 use crate::rights::{SurveyId, SurveyOwner};
 use crate::web::{AppState, CsrfForm, Fields, Page};
 
@@ -136,7 +138,34 @@ async fn index(app: AppState<'_>, page: Page, user: CurrentUser) -> AppResult<Te
 }
 
 /// The form's context; `may_all`: whether "all members" is offered.
-fn new_view(fields: &Fields, errors: &Errors, may_all: bool) -> Value {
+/// Where a person may plausibly start a survey, for the group field's
+/// suggestions: their board groups and everything below, their own groups
+/// (where members may be allowed to), every group for an admin or a
+/// party-wide role. The right itself is checked when the form is sent.
+fn group_choices(conn: &mut DbConn, user: &CurrentUser, may_all: bool) -> AppResult<Vec<String>> {
+    if user.is_admin || may_all {
+        return crate::groups::picker(conn, None);
+    }
+    let mut roots = user.board_groups.clone();
+    if let Some(member) = user.member_id {
+        roots.extend(
+            group_memberships::table
+                .filter(group_memberships::member_id.eq(member))
+                .select(group_memberships::group_id)
+                .load::<i64>(conn)?,
+        );
+        roots.extend(
+            members::table
+                .find(member)
+                .select(members::chapter_id)
+                .first::<i64>(conn)
+                .optional()?,
+        );
+    }
+    crate::groups::picker(conn, Some(&roots))
+}
+
+fn new_view(fields: &Fields, errors: &Errors, may_all: bool, choices: &[String]) -> Value {
     let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, k)| *k);
     let value = |name: &str| fields.get(name).unwrap_or("").to_owned();
     let slots: Vec<Value> = (0..SLOTS)
@@ -170,7 +199,7 @@ fn new_view(fields: &Fields, errors: &Errors, may_all: bool) -> Value {
     for (field, key) in errors {
         errors_map.insert(field.clone(), json!(key));
     }
-    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty(), "may_all": may_all})
+    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty(), "may_all": may_all, "group_choices": choices})
 }
 
 #[get("/surveys/new?<group>")]
@@ -181,9 +210,12 @@ async fn new_form(
     group: Option<String>,
 ) -> AppResult<Template> {
     let now = app.clock.now();
-    let may_all = app
+    let (may_all, choices) = app
         .db
-        .run(move |conn| super::reach::party_wide(conn, &user))
+        .run(move |conn| {
+            let may_all = super::reach::party_wide(conn, &user)?;
+            Ok::<_, AppError>((may_all, group_choices(conn, &user, may_all)?))
+        })
         .await?;
     let closes = now + chrono::Duration::days(7);
     let defaults = [
@@ -202,7 +234,10 @@ async fn new_form(
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
     );
-    Ok(page.render("surveys/new", new_view(&fields, &Vec::new(), may_all)))
+    Ok(page.render(
+        "surveys/new",
+        new_view(&fields, &Vec::new(), may_all, &choices),
+    ))
 }
 
 #[post("/surveys/new", data = "<form>")]
@@ -218,24 +253,26 @@ async fn create(
     let outcome = app
         .db
         .run(move |conn| {
-            let slug = fields.get("group").unwrap_or("").trim().to_owned();
-            let group: Option<i64> = groups::table
-                .filter(groups::slug.eq(&slug))
-                .select(groups::id)
-                .first(conn)
-                .optional()?;
+            let named = crate::groups::find_named(conn, fields.get("group").unwrap_or(""))?;
             let mut errors = match &parsed {
                 Ok(_) => Vec::new(),
                 Err(errors) => errors.clone(),
             };
-            let creator = match group {
-                None => {
+            let creator = match named {
+                Named::Unknown | Named::Ambiguous => {
                     if !errors.iter().any(|(f, _)| f == "group") {
-                        errors.push(("group".into(), "surveys.setup.group_unknown"));
+                        errors.push((
+                            "group".into(),
+                            if named == Named::Ambiguous {
+                                "surveys.setup.group_ambiguous"
+                            } else {
+                                "surveys.setup.group_unknown"
+                            },
+                        ));
                     }
                     None
                 }
-                Some(g) => {
+                Named::Found(g) => {
                     let creator = crate::rights::survey_creator_of(conn, &user, g)?;
                     if creator.is_none() {
                         errors.push(("group".into(), "surveys.setup.group_not_yours"));
@@ -259,15 +296,18 @@ async fn create(
                     user.account_id,
                     now,
                 )?)),
-                _ => Ok(Err((fields, errors, may_all))),
+                _ => {
+                    let choices = group_choices(conn, &user, may_all)?;
+                    Ok(Err((fields, errors, may_all, choices)))
+                }
             }
         })
         .await?;
     Ok(match outcome {
         Ok(id) => Ok(Redirect::to(format!("/surveys/{id}"))),
-        Err((fields, errors, may_all)) => Err((
+        Err((fields, errors, may_all, choices)) => Err((
             Status::UnprocessableEntity,
-            page.render("surveys/new", new_view(&fields, &errors, may_all)),
+            page.render("surveys/new", new_view(&fields, &errors, may_all, &choices)),
         )),
     })
 }

@@ -7,7 +7,7 @@
 //! and `q{n}_max` (marks, or the number range), `q{n}_low_label`,
 //! `q{n}_high_label` (scale ends) and `q{n}_max_len` (free text).
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use super::questions::{parse_number, Kind, Question, TEXT_LIMIT_MAX};
 use crate::db::models::text_enum;
@@ -230,7 +230,7 @@ fn slot_kind(fields: &Fields, slot: usize) -> Result<Kind, &'static str> {
         "schedule" => {
             let slots = need_options(&lines)?
                 .iter()
-                .map(|l| slot_date(l).ok_or("surveys.setup.date_lines"))
+                .map(|l| slot_date(l))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Kind::Schedule { slots })
         }
@@ -239,23 +239,85 @@ fn slot_kind(fields: &Fields, slot: usize) -> Result<Kind, &'static str> {
 }
 
 /// A scheduling poll's date line in one spelling: `YYYY-MM-DD HH:MM` or
-/// `YYYY-MM-DD`; German `DD.MM.YYYY [HH:MM]` is accepted too.
-pub fn slot_date(line: &str) -> Option<String> {
-    let line = line.trim();
-    let (date, time) = match line.split_once([' ', 'T']) {
-        Some((d, t)) => (d, Some(t.trim())),
-        None => (line, None),
+/// `YYYY-MM-DD`; German `DD.MM.YYYY [HH:MM]` is accepted too, as people
+/// write it: with a weekday in front (`Sa 19.06.2027`, `Samstag,
+/// 19.6.2027`, `Sat 2027-06-19`), a two-digit year, and `Uhr` after the
+/// time. A weekday that does not fit the date is refused rather than
+/// guessed at.
+pub fn slot_date(line: &str) -> Result<String, &'static str> {
+    let mut words: Vec<&str> = line
+        .split([' ', ',', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let weekday = match words.first().and_then(|w| weekday(w)) {
+        Some(day) => {
+            words.remove(0);
+            Some(day)
+        }
+        None => None,
     };
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(date, "%d.%m.%Y"))
-        .ok()?;
+    if words.last().is_some_and(|w| w.eq_ignore_ascii_case("uhr")) {
+        words.pop();
+    }
+    let (date, time) = match words.as_slice() {
+        [date] => match date.split_once('T') {
+            Some((d, t)) => (d, Some(t)),
+            None => (*date, None),
+        },
+        [date, time] => (*date, Some(*time)),
+        _ => return Err("surveys.setup.date_lines"),
+    };
+    // A two-digit year first: `%Y` would read `27` as the year 27.
+    let date = two_digit_year(date)
+        .or_else(|| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
+        .or_else(|| NaiveDate::parse_from_str(date, "%d.%m.%Y").ok())
+        .ok_or("surveys.setup.date_lines")?;
+    if weekday.is_some_and(|day| day != date.weekday()) {
+        return Err("surveys.setup.weekday_mismatch");
+    }
     match time {
-        None => Some(date.format("%Y-%m-%d").to_string()),
+        None => Ok(date.format("%Y-%m-%d").to_string()),
         Some(t) => {
-            let t = NaiveTime::parse_from_str(t, "%H:%M").ok()?;
-            Some(date.and_time(t).format("%Y-%m-%d %H:%M").to_string())
+            let t = NaiveTime::parse_from_str(t, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H.%M"))
+                .map_err(|_| "surveys.setup.date_lines")?;
+            Ok(date.and_time(t).format("%Y-%m-%d %H:%M").to_string())
         }
     }
+}
+
+/// `19.6.27`: a German date with a two-digit year, read as 20xx.
+fn two_digit_year(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim_end_matches('.').split('.');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        2000 + y.parse::<i32>().ok()?,
+        m.parse().ok()?,
+        d.parse().ok()?,
+    )
+}
+
+/// A weekday written in German or English, short or long, with or without
+/// a full stop: `Sa`, `Sa.`, `Samstag`, `Sat`, `Saturday`.
+fn weekday(word: &str) -> Option<Weekday> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    let days = [
+        (Weekday::Mon, ["mo", "montag", "mon", "monday"]),
+        (Weekday::Tue, ["di", "dienstag", "tue", "tuesday"]),
+        (Weekday::Wed, ["mi", "mittwoch", "wed", "wednesday"]),
+        (Weekday::Thu, ["do", "donnerstag", "thu", "thursday"]),
+        (Weekday::Fri, ["fr", "freitag", "fri", "friday"]),
+        (Weekday::Sat, ["sa", "samstag", "sat", "saturday"]),
+        (Weekday::Sun, ["so", "sonntag", "sun", "sunday"]),
+    ];
+    days.iter()
+        .find(|(_, names)| {
+            names.contains(&word.as_str()) || (word == "sonnabend" && names[0] == "sa")
+        })
+        .map(|(day, _)| *day)
 }
 
 /// A stored date line as people read it: `10.12.2026 19:00`.
@@ -306,6 +368,34 @@ mod tests {
         );
         assert!(!survey.anonymous);
         assert_eq!(slot_label("2026-12-10 19:00"), "10.12.2026 19:00");
+    }
+
+    #[test]
+    fn date_lines_as_people_write_them() {
+        for (line, slot) in [
+            ("Sa 19.06.2027", "2027-06-19"),
+            ("Sa., 19.6.2027 18:30 Uhr", "2027-06-19 18:30"),
+            ("Samstag, 19.06.2027 18.30", "2027-06-19 18:30"),
+            ("Sat 2027-06-19", "2027-06-19"),
+            ("Sonnabend 19.6.27", "2027-06-19"),
+            ("2027-06-19T18:30", "2027-06-19 18:30"),
+            ("  19.06.2027  ", "2027-06-19"),
+        ] {
+            assert_eq!(slot_date(line), Ok(slot.to_owned()), "{line}");
+        }
+        assert_eq!(
+            slot_date("Fr 19.06.2027"),
+            Err("surveys.setup.weekday_mismatch")
+        );
+        for junk in [
+            "morgen",
+            "Sa",
+            "31.02.2027",
+            "19.06.2027 25:00",
+            "Sa 19.06.2027 18:30 abends",
+        ] {
+            assert_eq!(slot_date(junk), Err("surveys.setup.date_lines"), "{junk}");
+        }
     }
 
     #[test]

@@ -194,3 +194,80 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    forms_take_groups_by_their_names_and_dates_as_people_write_them,
+    |app: TestApp| {
+        let org = app.with_org();
+        app.with_officers(&org);
+        // The survey form suggests the chair's groups by name.
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        let (status, page) = app.get("/surveys/new");
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains("<datalist id=\"group-choices\">")
+                && page.contains("<option value=\"Ortsverband A1\">"),
+            "{page}"
+        );
+        let survey = |group: &str, date: &str| {
+            app.post_form(
+                "/surveys/new",
+                "/surveys/new",
+                &[
+                    ("title", "Sommerfest"),
+                    ("group", group),
+                    ("audience", "group"),
+                    ("results", "during"),
+                    ("opens_date", "2026-11-23"),
+                    ("opens_time", "09:00"),
+                    ("closes_date", "2026-11-30"),
+                    ("closes_time", "18:00"),
+                    ("q0_text", "Wann passt es?"),
+                    ("q0_kind", "schedule"),
+                    ("q0_options", date),
+                ],
+            )
+        };
+        // By name, in any case, and with a weekday before the date.
+        for group in ["Ortsverband A1", "ortsverband a1", "ov-a1"] {
+            let response = survey(group, "Sa 19.06.2027 15:00\nSo., 20.6.2027");
+            assert_eq!(response.status(), Status::SeeOther, "{group}");
+        }
+        let response = survey("Ortsverband Nirgendwo", "Sa 19.06.2027\nSo 20.06.2027");
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let page = response.into_string().unwrap();
+        assert!(
+            page.contains("Bitte wählen Sie einen der Vorschläge"),
+            "{page}"
+        );
+        let response = survey("Ortsverband A1", "Fr 19.06.2027\nSo 20.06.2027");
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let page = response.into_string().unwrap();
+        assert!(
+            page.contains("Der Wochentag passt nicht zum Datum"),
+            "{page}"
+        );
+        app.logout();
+
+        // The ballot form does the same for returning officers.
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        let (_, page) = app.get("/ballots/new");
+        assert!(page.contains("<option value=\"Bundesverband\">"), "{page}");
+        let response = app.post_form(
+            "/ballots/new",
+            "/ballots/new",
+            &[
+                ("title", "Mitgliederentscheid"),
+                ("group", "bundesverband"),
+                ("cutoff", "2026-11-01"),
+                ("opens_date", "2026-11-23"),
+                ("opens_time", "08:00"),
+                ("closes_date", "2026-11-30"),
+                ("closes_time", "18:00"),
+                ("q0_text", "Soll die Satzung geändert werden?"),
+                ("q0_kind", "yes_no"),
+            ],
+        );
+        assert_eq!(response.status(), Status::SeeOther);
+    }
+);

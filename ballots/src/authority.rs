@@ -17,7 +17,7 @@
 //! [`PublicCredentialsFile::check_against`].
 
 use serde::{Deserialize, Serialize};
-use votum_crypto::credential::PublicCredential;
+use votum_crypto::credential::{Code, CredentialKey, PublicCredential};
 
 use crate::record::canonical;
 use crate::Question;
@@ -67,6 +67,30 @@ impl LetterBallot {
     }
 }
 
+/// How a code becomes its credential key: the HKDF salt tag of the record
+/// version the ballot writes (`votum_crypto::credential::CredentialKey`).
+/// The electorate file names it, so the authority derives exactly what the
+/// server will check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CredentialDerivation {
+    /// Salt `b"votum-credential-v1" || ballot id` (record version 1).
+    #[serde(rename = "votum-credential-v1")]
+    V1,
+    /// Salt `b"votum-credential-v2" || ballot id` (record version 2).
+    #[serde(rename = "votum-credential-v2")]
+    V2,
+}
+
+impl CredentialDerivation {
+    /// The credential key of `code` for the ballot `ballot_id`.
+    pub fn derive(self, code: &Code, ballot_id: &str) -> CredentialKey {
+        match self {
+            CredentialDerivation::V1 => CredentialKey::derive(code, ballot_id),
+            CredentialDerivation::V2 => CredentialKey::derive_v2(code, ballot_id),
+        }
+    }
+}
+
 /// Who the letters come from (the information block and return address).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +136,8 @@ pub struct ElectorateFile {
     pub ballot: LetterBallot,
     /// [`LetterBallot::definition_hash`] of `ballot`.
     pub definition_hash: String,
+    /// How the ballot derives a credential from a code.
+    pub credential_derivation: CredentialDerivation,
     /// The vote page the QR code leads to: the URL without the code
     /// (`https://portal.example.org/vote/<ballot id>`).
     pub vote_page: String,
@@ -414,6 +440,7 @@ mod tests {
             version: FILE_VERSION,
             definition_hash: ballot.definition_hash(),
             ballot,
+            credential_derivation: CredentialDerivation::V1,
             vote_page: "https://example.org/vote/b1".into(),
             sender: Sender {
                 organisation: "Partei".into(),
@@ -475,6 +502,21 @@ mod tests {
             ElectorateFile::from_json(&credentials(1).to_canonical_json()),
             Err(AuthorityFileError::WrongFormat { .. })
         ));
+    }
+
+    #[test]
+    fn the_derivation_is_named_in_the_file() {
+        let code = Code::from_bytes([9u8; 16]);
+        assert_eq!(
+            CredentialDerivation::V1.derive(&code, "b1").public(),
+            CredentialKey::derive(&code, "b1").public()
+        );
+        assert_eq!(
+            CredentialDerivation::V2.derive(&code, "b1").public(),
+            CredentialKey::derive_v2(&code, "b1").public()
+        );
+        let text = String::from_utf8(electorate().to_canonical_json()).unwrap();
+        assert!(text.contains("\"credential_derivation\":\"votum-credential-v1\""));
     }
 
     #[test]

@@ -10,9 +10,10 @@ use std::io::Write;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use votum_ballots::authority::CredentialDerivation;
 use votum_ballots::question::QuestionKind;
 use votum_ballots::Question;
-use votum_crypto::credential::{Code, CredentialKey, PublicCredential, ReissueKey};
+use votum_crypto::credential::{Code, PublicCredential, ReissueKey};
 use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
 use super::credential::ElectorChannel;
@@ -169,6 +170,8 @@ pub(crate) struct LetterRun<'a> {
     closes_at: NaiveDateTime,
     /// The postal voting slip in German and in English.
     slips: [Slip; 2],
+    /// How the ballot derives credentials from codes.
+    derivation: CredentialDerivation,
 }
 
 /// Whom a letter goes to: the window lines, the name in the greeting and
@@ -214,10 +217,11 @@ impl<'a> LetterRun<'a> {
             ));
         }
         let questions = super::ballot_box::questions(conn, ballot_id)?;
+        let derivation = derivation(conn, ballot_id)?;
         LetterRun::new(
             conn,
             (catalogues, public_url),
-            ballot_id,
+            (ballot_id, derivation),
             group_id,
             title,
             closes_at,
@@ -229,7 +233,7 @@ impl<'a> LetterRun<'a> {
     fn new(
         conn: &mut DbConn,
         (catalogues, public_url): (&'a Catalogues, &'a str),
-        ballot_id: &'a str,
+        (ballot_id, derivation): (&'a str, CredentialDerivation),
         group_id: i64,
         title: String,
         closes_at: NaiveDateTime,
@@ -246,7 +250,7 @@ impl<'a> LetterRun<'a> {
         Ok(LetterRun::from_parts(
             catalogues,
             format!("{public_url}/vote/{ballot_id}"),
-            ballot_id,
+            (ballot_id, derivation),
             (title, group_name, organisation),
             closes_at,
             questions,
@@ -258,7 +262,7 @@ impl<'a> LetterRun<'a> {
     pub(crate) fn from_parts(
         catalogues: &'a Catalogues,
         vote_page: String,
-        ballot_id: &'a str,
+        (ballot_id, derivation): (&'a str, CredentialDerivation),
         (title, group_name, organisation): (String, String, String),
         closes_at: NaiveDateTime,
         questions: &[Question],
@@ -275,6 +279,7 @@ impl<'a> LetterRun<'a> {
             organisation,
             closes_at,
             slips,
+            derivation,
         }
     }
 
@@ -301,7 +306,7 @@ impl<'a> LetterRun<'a> {
         writer
             .write(&self.letter(recipient, &code))
             .map_err(|e| AppError::BadRequest(format!("letter for member {number}: {e}")))?;
-        Ok(CredentialKey::derive(&code, self.ballot_id).public())
+        Ok(self.derivation.derive(&code, self.ballot_id).public())
     }
 
     pub(crate) fn start<W: Write>(&self, out: W) -> AppResult<LetterWriter<W>> {
@@ -318,6 +323,7 @@ impl<'a> LetterRun<'a> {
             organisation,
             closes_at,
             slips,
+            derivation: _,
         } = self;
         let lang = member.language;
         let t = |key: &str| catalogues.get(lang, key).to_owned();
@@ -366,6 +372,15 @@ impl<'a> LetterRun<'a> {
             }),
         }
     }
+}
+
+/// How the ballot `ballot_id` derives credentials from codes: the
+/// derivation of the record version it writes. Every ballot writes
+/// version 1 until the app's record version 2 lands; then this follows
+/// the ballot's record version, for server letter runs and authority
+/// exports alike.
+pub fn derivation(_conn: &mut DbConn, _ballot_id: &str) -> AppResult<CredentialDerivation> {
+    Ok(CredentialDerivation::V1)
 }
 
 fn letter_error(e: votum_letters::LetterError) -> AppError {
@@ -528,10 +543,11 @@ pub fn check_printable(
     }
     // A ballot id of the real length: the URL in the QR code depends on it.
     let sample_id = "0".repeat(20);
+    // Either derivation lays out the same.
     let run = LetterRun::new(
         conn,
         (catalogues, public_url),
-        &sample_id,
+        (&sample_id, CredentialDerivation::V1),
         ballot.group_id,
         ballot.title.clone(),
         ballot.closes_at,

@@ -90,7 +90,7 @@ pub fn run(electorate: &Path, out: &Path) -> AppResult<Written> {
     let run = LetterRun::from_parts(
         &catalogues,
         vote_page.to_owned(),
-        id,
+        (id, file.credential_derivation),
         (
             ballot.title.clone(),
             file.sender.group.clone(),

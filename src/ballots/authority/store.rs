@@ -228,6 +228,7 @@ pub fn export(
         format: ELECTORATE_FORMAT.into(),
         version: FILE_VERSION,
         definition_hash: facts.letter.definition_hash(),
+        credential_derivation: crate::ballots::letters::derivation(conn, ballot_id)?,
         ballot: facts.letter,
         vote_page: format!("{public_url}/vote/{ballot_id}"),
         sender: Sender {

@@ -134,7 +134,7 @@ fn execute(command: TrusteeCommand) -> Result<(), String> {
             out,
         } => {
             let ceremony = CeremonyFile::new(&ballot, threshold, trustees).map_err(text)?;
-            write_new(&out, &files::to_json(&ceremony))?;
+            write_new(&out, &files::to_json(&ceremony), false)?;
             println!("Wrote the ceremony file {}.", out.display());
             println!(
                 "Ballot {ballot}: {trustees} trustees, any {threshold} of them can decrypt the result."
@@ -194,20 +194,46 @@ fn read_file<T: TrusteeFile>(path: &Path) -> Result<T, String> {
 /// Writes through a temporary file beside the target, then renames: a
 /// half-written file never looks finished.
 fn write(path: &Path, contents: &str) -> Result<(), String> {
+    write_mode(path, contents, false)
+}
+
+/// Writes the private file: like [`write`], readable by its owner only
+/// (mode 0600 on Unix).
+fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+    write_mode(path, contents, true)
+}
+
+fn write_mode(path: &Path, contents: &str, owner_only: bool) -> Result<(), String> {
+    use std::io::Write;
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, contents).map_err(|e| format!("{}: {e}", partial.display()))?;
+    let error = |e: std::io::Error| format!("{}: {e}", partial.display());
+    let _ = std::fs::remove_file(&partial);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if owner_only {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = owner_only;
+    let mut file = options.open(&partial).map_err(error)?;
+    file.write_all(contents.as_bytes()).map_err(error)?;
+    file.sync_all().map_err(error)?;
+    drop(file);
     std::fs::rename(&partial, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Like [`write`], refusing to replace an existing file.
-fn write_new(path: &Path, contents: &str) -> Result<(), String> {
+/// Like [`write`] (or [`write_private`]), refusing to replace an existing
+/// file.
+fn write_new(path: &Path, contents: &str, owner_only: bool) -> Result<(), String> {
     if path.exists() {
         return Err(format!(
             "{} exists already; choose another name or remove it first",
             path.display()
         ));
     }
-    write(path, contents)
+    write_mode(path, contents, owner_only)
 }
 
 /// The files given on the command line, sorted by their `format`.
@@ -284,6 +310,12 @@ fn init(ceremony_path: &Path, name: &str, private: &Path, out: &Path) -> Result<
             private.display()
         ));
     }
+    if out.exists() {
+        return Err(format!(
+            "{} exists already; choose another name or remove it first",
+            out.display()
+        ));
+    }
     let passphrase = passphrase(true)?;
     if passphrase.expose().chars().count() < MIN_PASSPHRASE {
         return Err(format!(
@@ -301,8 +333,12 @@ fn init(ceremony_path: &Path, name: &str, private: &Path, out: &Path) -> Result<
         identity,
         share: None,
     };
-    write_new(private, &seal_private(&state, &passphrase).map_err(text)?)?;
-    write_new(out, &files::to_json(&certificate))?;
+    write_new(
+        private,
+        &seal_private(&state, &passphrase).map_err(text)?,
+        true,
+    )?;
+    write_new(out, &files::to_json(&certificate), false)?;
     println!(
         "Step 1 done (Schlüssel erzeugen) for ballot {}.",
         ceremony.ballot
@@ -363,7 +399,7 @@ fn check(private: &Path, out: &Path, paths: &[PathBuf]) -> Result<(), String> {
     // once the new file is known to open.
     let sealed = seal_private(&state, &passphrase).map_err(text)?;
     open_private(sealed.as_bytes(), &passphrase).map_err(text)?;
-    write(private, &sealed)?;
+    write_private(private, &sealed)?;
     write(out, &files::to_json(&verification))?;
     println!(
         "Step 3 done (Anteile prüfen): every share sent to you matches its sender's commitments."

@@ -131,6 +131,15 @@ fn three_trustee_processes_run_the_ceremony_and_two_decrypt() {
         assert!(out.contains("Next: upload"), "{out}");
         certificates.push(t.file("certificate.json"));
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(trustees[0].file("private.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the private file is its owner's only");
+    }
     // A second init never overwrites a private file.
     let first = &trustees[0];
     let error = fails(first.run(&[
@@ -211,6 +220,12 @@ fn three_trustee_processes_run_the_ceremony_and_two_decrypt() {
         args.extend(&everything);
         let out = ok(t.run(&args));
         assert!(out.contains("every share sent to you matches"), "{out}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     // The server's part: the keys from all files.

@@ -51,6 +51,8 @@ pub enum Action {
     /// The electorate file for a credential authority was downloaded
     /// (the number of entries only).
     ElectorateExported,
+    /// An open postal batch discarded (its slips freed).
+    PostalBatchDiscarded,
 }
 
 impl Action {
@@ -89,6 +91,8 @@ impl Action {
                 Act::Publish => "ballot_publish_requested",
                 Act::Reissue => "reissue_requested",
                 Act::ImportCredentials => "credentials_import_requested",
+                Act::IssueCredentials => "letter_run_requested",
+                Act::EnterPostalVotes => "postal_batch_opened",
             },
             Action::ActConfirmed(act) => match act {
                 Act::Open => "ballot_opened",
@@ -97,10 +101,13 @@ impl Action {
                 Act::Publish => "ballot_published",
                 Act::Reissue => "letter_reissued",
                 Act::ImportCredentials => "credentials_imported",
+                Act::IssueCredentials => "letter_run_confirmed",
+                Act::EnterPostalVotes => "postal_batch_confirmed",
             },
             Action::LettersIssued => "letters_issued",
             Action::PostalSlipEntered => "postal_slip_entered",
             Action::ElectorateExported => "electorate_exported",
+            Action::PostalBatchDiscarded => "postal_batch_discarded",
         }
     }
 

@@ -10,12 +10,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use votum_ballots::{Choice, Question};
-use votum_crypto::ballot_box::{ballot_hash, cast_message, chain_next, BoxKey, Receipt};
+use votum_crypto::ballot_box::BoxKey;
 use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::seal::SealingKey;
 
 use super::credential::CredentialUse;
 use super::lifecycle::{self, BallotStatus};
+use super::protocol::{AnyReceipt, Protocol};
 use super::setup::{b64, box_key_context};
 use crate::db::schema::{ballot_boxes, ballot_questions, ballots, box_entries, credentials};
 use crate::db::DbConn;
@@ -66,8 +67,9 @@ pub fn receipt_for(
     conn: &mut DbConn,
     sealing: &SealingKey,
     ballot: &SignedBallot,
-) -> AppResult<Option<Receipt>> {
-    let hash = ballot_hash(
+) -> AppResult<Option<AnyReceipt>> {
+    let protocol = Protocol::of(conn, &ballot.ballot_id)?;
+    let hash = protocol.ballot_hash(
         &ballot.ballot_id,
         &ballot.credential,
         &ballot.choices_json,
@@ -84,7 +86,7 @@ pub fn receipt_for(
     };
     let definition = super::definition::get(conn, &ballot.ballot_id)?;
     let box_key = open_box_key(sealing, &definition.box_key_sealed, &ballot.ballot_id)?;
-    Ok(Some(Receipt::issue(
+    Ok(Some(protocol.receipt(
         &box_key,
         &ballot.ballot_id,
         hash,
@@ -135,6 +137,14 @@ impl Refusal {
             Refusal::InvalidChoice(_) => "vote.invalid_choice",
         }
     }
+}
+
+/// The number of ballots in the box.
+pub fn length(conn: &mut DbConn, ballot_id: &str) -> AppResult<i64> {
+    Ok(ballot_boxes::table
+        .find(ballot_id)
+        .select(ballot_boxes::length)
+        .first(conn)?)
 }
 
 /// Takes the box lock for the rest of the transaction.
@@ -225,17 +235,19 @@ pub fn cast(
     sealing: &SealingKey,
     now: NaiveDateTime,
     ballot: &SignedBallot,
-) -> AppResult<Result<Receipt, Refusal>> {
-    // The expensive checks run before the lock is taken.
-    let message = cast_message(&ballot.ballot_id, &ballot.credential, &ballot.choices_json);
-    if !ballot.credential.verify(&message, &ballot.signature) {
-        return Ok(Err(Refusal::BadSignature));
-    }
+) -> AppResult<Result<AnyReceipt, Refusal>> {
     let definition = match super::definition::get(conn, &ballot.ballot_id) {
         Ok(definition) => definition,
         Err(AppError::NotFound) => return Ok(Err(Refusal::UnknownBallot)),
         Err(e) => return Err(e),
     };
+    let protocol = Protocol::of(conn, &ballot.ballot_id)?;
+    // The expensive checks run before the lock is taken.
+    let message =
+        protocol.cast_message(&ballot.ballot_id, &ballot.credential, &ballot.choices_json);
+    if !ballot.credential.verify(&message, &ballot.signature) {
+        return Ok(Err(Refusal::BadSignature));
+    }
     if now < definition.opens_at {
         return Ok(Err(Refusal::NotYetOpen));
     }
@@ -247,7 +259,7 @@ pub fn cast(
     }
     let box_key = open_box_key(sealing, &definition.box_key_sealed, &ballot.ballot_id)?;
     let credential = ballot.credential.to_base64();
-    let hash = ballot_hash(
+    let hash = protocol.ballot_hash(
         &ballot.ballot_id,
         &ballot.credential,
         &ballot.choices_json,
@@ -284,7 +296,7 @@ pub fn cast(
             )?));
         }
         let previous = decode32(&head)?;
-        let next = chain_next(&previous, &hash);
+        let next = protocol.chain_next(&previous, &hash);
         // The same ballot twice (a replay) breaks the unique index on its
         // hash; the error rolls the claim back with it.
         diesel::insert_into(box_entries::table)
@@ -319,7 +331,7 @@ pub fn cast(
         crate::db::forget_write_order(conn);
     }
     // Committed: only now is there something to give a receipt for.
-    Ok(appended.map(|a| Receipt::issue(&box_key, &ballot.ballot_id, a.hash, a.position, a.head)))
+    Ok(appended.map(|a| protocol.receipt(&box_key, &ballot.ballot_id, a.hash, a.position, a.head)))
 }
 
 fn decode32(text: &str) -> AppResult<[u8; 32]> {

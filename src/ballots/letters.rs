@@ -17,10 +17,10 @@ use votum_crypto::credential::{Code, PublicCredential, ReissueKey};
 use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
 use super::credential::ElectorChannel;
-use super::lifecycle::BallotStatus;
+use super::lifecycle::{Act, BallotStatus};
 use crate::addresses::Addressee;
 use crate::db::models::Language;
-use crate::db::schema::{ballots, electors, groups, members};
+use crate::db::schema::{ballots, electors, groups, members, officer_acts};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Catalogues;
@@ -28,7 +28,57 @@ use crate::rights::{BallotId, Officer};
 use crate::web::{AppState, CsrfForm, Fields};
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![prepare, download]
+    rocket::routes![prepare, request_run, download]
+}
+
+/// The pending letter run (`issue_credentials` act) of a ballot: its id
+/// and the officer who requested it.
+pub fn pending_run(conn: &mut DbConn, ballot: &str) -> AppResult<Option<(i64, i64)>> {
+    Ok(officer_acts::table
+        .filter(officer_acts::ballot_id.eq(ballot))
+        .filter(officer_acts::act.eq(Act::IssueCredentials))
+        .filter(officer_acts::confirmed_by.is_null())
+        .select((officer_acts::id, officer_acts::requested_by))
+        .first(conn)
+        .optional()?)
+}
+
+/// One officer asks for a letter run; another confirms it on the letters
+/// page, which writes the letters and hands them to the confirming
+/// officer. The run is an `issue_credentials` act of the record.
+#[rocket::post("/ballots/<id>/letters/request", data = "<_form>")]
+async fn request_run(
+    app: AppState<'_>,
+    officer: Officer<BallotId>,
+    id: String,
+    _form: CsrfForm<Fields>,
+) -> AppResult<rocket::response::Flash<rocket::response::Redirect>> {
+    let account = officer.user.account_id;
+    let now = app.clock.now();
+    let target = rocket::response::Redirect::to(format!("/ballots/{id}/letters"));
+    if !officer.status.issues_letters() {
+        return Ok(rocket::response::Flash::error(
+            target,
+            "officer.wrong_status",
+        ));
+    }
+    let outcome = app
+        .db
+        .run(move |conn| {
+            super::officer::request_act(conn, &id, Act::IssueCredentials, account, now)
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(rocket::response::Flash::success(
+            target,
+            "officer.requested",
+        )),
+        Err(AppError::Conflict(_)) => Ok(rocket::response::Flash::error(
+            target,
+            "officer.already_requested",
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The letter run page: a fresh re-issue key to write down, and the button
@@ -42,6 +92,7 @@ async fn prepare(
     id: String,
 ) -> AppResult<rocket_dyn_templates::Template> {
     let status = officer.status;
+    let account = officer.user.account_id;
     let context = app
         .db
         .run(move |conn| {
@@ -55,10 +106,13 @@ async fn prepare(
                 .filter(electors::issued.eq(false))
                 .count()
                 .get_result(conn)?;
+            let run = pending_run(conn, &id)?;
             Ok(serde_json::json!({
                 "ballot": {"id": id, "title": title},
                 "open": status.issues_letters(),
                 "pending": pending,
+                "run_requested": run.is_some(),
+                "run_mine": run.is_some_and(|(_, by)| by == account),
                 "key": ReissueKey::generate()?.display(),
             }))
         })
@@ -93,6 +147,13 @@ async fn download(
     let ballot = id.clone();
     let account = officer.user.account_id;
     let now = app.clock.now();
+    let lookup = id.clone();
+    let run = app.db.run(move |conn| pending_run(conn, &lookup)).await?;
+    match run {
+        None => return Ok(back("letters.run_not_requested")),
+        Some((_, by)) if by == account => return Ok(back("officer.same_officer")),
+        Some(_) => {}
+    }
     let pdf = app
         .db
         .run(move |conn| {
@@ -375,12 +436,17 @@ impl<'a> LetterRun<'a> {
 }
 
 /// How the ballot `ballot_id` derives credentials from codes: the
-/// derivation of the record version it writes. Every ballot writes
-/// version 1 until the app's record version 2 lands; then this follows
-/// the ballot's record version, for server letter runs and authority
-/// exports alike.
-pub fn derivation(_conn: &mut DbConn, _ballot_id: &str) -> AppResult<CredentialDerivation> {
-    Ok(CredentialDerivation::V1)
+/// derivation of the record version it writes ([`super::protocol`]), for
+/// server letter runs and authority exports alike. A ballot not yet stored
+/// (the printability check at set-up) is a new one: version 2.
+pub fn derivation(conn: &mut DbConn, ballot_id: &str) -> AppResult<CredentialDerivation> {
+    match super::protocol::Protocol::of(conn, ballot_id) {
+        Ok(super::protocol::Protocol::V1) => Ok(CredentialDerivation::V1),
+        Ok(super::protocol::Protocol::V2(_)) | Err(AppError::NotFound) => {
+            Ok(CredentialDerivation::V2)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn letter_error(e: votum_letters::LetterError) -> AppError {
@@ -463,6 +529,27 @@ pub fn issue(
             tagged,
             super::setup::Origin::Server,
         )?;
+        // From the letters page, the run confirms the pending
+        // `issue_credentials` act another officer requested, with its
+        // count, in this transaction; without one nothing is stored.
+        if let Some(officer) = by {
+            match pending_run(conn, ballot_id)? {
+                Some((act, requested)) if requested != officer => {
+                    super::officer::mark_confirmed_with_count(
+                        conn,
+                        act,
+                        officer,
+                        now,
+                        Some(i64::try_from(count).unwrap_or(i64::MAX)),
+                    )?;
+                }
+                _ => {
+                    return Err(AppError::Conflict(
+                        "the letter run needs another officer's request".into(),
+                    ))
+                }
+            }
+        }
         crate::audit::record_ballot(
             conn,
             now,

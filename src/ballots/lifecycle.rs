@@ -36,6 +36,12 @@ text_enum!(
         /// Store the public credentials of a credential authority's file
         /// (staged by one officer, confirmed by another).
         ImportCredentials => "import_credentials",
+        /// A server letter run: requested by one officer; the second
+        /// officer's confirmation writes the letters.
+        IssueCredentials => "issue_credentials",
+        /// A batch of postal slips: one officer enters them, a second
+        /// confirms the batch (record version 2).
+        EnterPostalVotes => "enter_postal_votes",
     }
 );
 
@@ -48,13 +54,25 @@ impl Act {
             Act::Close => (Open, Closed),
             Act::Tally => (Closed, Tallied),
             Act::Publish => (Tallied, Published),
-            Act::Reissue | Act::ImportCredentials => (Open, Open),
+            Act::Reissue | Act::ImportCredentials | Act::IssueCredentials => (Open, Open),
+            Act::EnterPostalVotes => (Closed, Closed),
         }
     }
 
-    /// Whether a ballot in `status` may undergo the act now.
+    /// Whether a ballot in `status` may undergo the act now. A postal
+    /// batch is confirmed while slips are taken (open or closed), the
+    /// others in the status their transition starts from.
     pub fn allowed_in(self, status: BallotStatus) -> bool {
-        self.transition().0 == status
+        match self {
+            Act::EnterPostalVotes => status.accepts_postal(),
+            _ => self.transition().0 == status,
+        }
+    }
+
+    /// Whether the act moves the ballot to another status.
+    pub fn moves(self) -> bool {
+        let (from, to) = self.transition();
+        from != to
     }
 }
 
@@ -190,6 +208,9 @@ pub fn status(conn: &mut DbConn, ballot_id: &str) -> AppResult<BallotStatus> {
 /// Carries out the status change of a confirmed act. Call inside the
 /// confirming transaction, after taking the ballot box lock.
 pub fn advance(conn: &mut DbConn, ballot_id: &str, act: Act) -> AppResult<()> {
+    if !act.moves() {
+        return Ok(());
+    }
     diesel::update(ballots::table.find(ballot_id))
         .set(ballots::status.eq(act.transition().1))
         .execute(conn)?;
@@ -229,6 +250,15 @@ mod tests {
         assert!(!Act::Reissue.allowed_in(BallotStatus::Closed));
         assert!(Act::ImportCredentials.allowed_in(BallotStatus::Open));
         assert!(!Act::ImportCredentials.allowed_in(BallotStatus::Draft));
+        assert!(Act::IssueCredentials.allowed_in(BallotStatus::Open));
+        assert!(!Act::IssueCredentials.allowed_in(BallotStatus::Draft));
+        for status in BallotStatus::ALL {
+            assert_eq!(
+                Act::EnterPostalVotes.allowed_in(*status),
+                status.accepts_postal()
+            );
+        }
+        assert!(!Act::EnterPostalVotes.moves() && !Act::IssueCredentials.moves());
     }
 
     #[test]

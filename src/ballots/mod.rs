@@ -1,4 +1,5 @@
-//! Membership ballots (protocol version 1, see `docs/election-record.md`):
+//! Membership ballots (election record versions 1 and 2, see
+//! `docs/election-record.md` and [`protocol`]):
 //! set-up, the electorate and its credentials, and the ballot box.
 
 pub mod authority;
@@ -10,6 +11,7 @@ pub mod letters;
 pub mod lifecycle;
 pub mod officer;
 pub mod postal;
+pub mod protocol;
 pub mod questions;
 pub mod record;
 pub mod reissue;

@@ -107,6 +107,15 @@ pub enum ActRefusal {
     /// A staged credential import no longer fits the ballot and was
     /// discarded.
     ImportStale,
+    /// A postal batch is still open: it must be confirmed or discarded
+    /// before the count.
+    BatchPending,
+    /// The act is confirmed on its own page (a letter run: the letters
+    /// page, which hands the confirming officer the letters).
+    OwnPage,
+    /// The stored votes do not verify (a row no honest entry makes):
+    /// nothing is counted or published.
+    StoredVotesInvalid,
 }
 
 impl ActRefusal {
@@ -119,6 +128,9 @@ impl ActRefusal {
             ActRefusal::KeyMismatch => "reissue.key_mismatch",
             ActRefusal::LetterUsed => "reissue.letter_used",
             ActRefusal::ImportStale => "authority.import_stale",
+            ActRefusal::BatchPending => "officer.batch_pending",
+            ActRefusal::OwnPage => "officer.own_page",
+            ActRefusal::StoredVotesInvalid => "officer.stored_votes_invalid",
         }
     }
 }
@@ -166,20 +178,38 @@ pub fn pending_request(
     }))
 }
 
-/// Marks a pending act as confirmed by `officer`.
+/// Marks a pending act as confirmed by `officer`, and notes its place in
+/// the order of confirmations (and its count, if any) for the record.
 pub fn mark_confirmed(
     conn: &mut DbConn,
     act_id: i64,
     officer: i64,
     now: NaiveDateTime,
 ) -> AppResult<()> {
+    mark_confirmed_with_count(conn, act_id, officer, now, None)
+}
+
+/// [`mark_confirmed`] with the count the record states for the act
+/// (credentials made at opening, ballots in the box at close, slips in a
+/// postal batch, letters in a run).
+pub fn mark_confirmed_with_count(
+    conn: &mut DbConn,
+    act_id: i64,
+    officer: i64,
+    now: NaiveDateTime,
+    count: Option<i64>,
+) -> AppResult<()> {
+    let ballot: String = officer_acts::table
+        .find(act_id)
+        .select(officer_acts::ballot_id)
+        .first(conn)?;
     diesel::update(officer_acts::table.find(act_id))
         .set((
             officer_acts::confirmed_by.eq(officer),
             officer_acts::confirmed_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    super::record::note_confirmed(conn, &ballot, act_id, count)
 }
 
 /// Confirms a pending act by a second officer and carries it out, in one
@@ -206,6 +236,14 @@ pub fn confirm_act(
         if act == Act::Reissue {
             return Ok(Err(ActRefusal::KeyNeeded));
         }
+        if act == Act::IssueCredentials {
+            return Ok(Err(ActRefusal::OwnPage));
+        }
+        if act == Act::Tally && super::postal::batch_pending(conn, ballot)? {
+            return Ok(Err(ActRefusal::BatchPending));
+        }
+        let protocol = super::protocol::Protocol::of(conn, ballot)?;
+        let v2 = matches!(protocol, super::protocol::Protocol::V2(_));
         let pending = super::record::PendingAct {
             act,
             requested_by,
@@ -215,33 +253,59 @@ pub fn confirm_act(
         // Counts only; the entry names the officer and the ballot, never a
         // member (this transaction writes credentials).
         let mut detail = String::new();
+        let mut count = None;
         match act {
             Act::Open => {
                 detail = freeze_electorate(conn, ballot)?.to_string();
-                super::setup::issue_portal_credentials(conn, sealing, ballot)?;
+                let made = super::setup::issue_portal_credentials(conn, sealing, ballot)?;
+                count = Some(i64::try_from(made).unwrap_or(i64::MAX));
+                if v2 {
+                    super::record::fix_election(conn, sealing, ballot)?;
+                }
             }
             Act::Close => {
                 super::setup::erase_portal_key(conn, ballot)?;
                 super::setup::rewrite_credentials(conn, ballot)?;
+                count = Some(super::ballot_box::length(conn, ballot)?);
+            }
+            Act::Tally if v2 => {
+                if let Err(invalid) = super::record::tally_v2(conn, sealing, ballot, &pending)? {
+                    log::warn!("ballot {ballot} not counted: {}", invalid.0);
+                    return Ok(Err(ActRefusal::StoredVotesInvalid));
+                }
             }
             Act::Tally => {
                 super::record::tally(conn, ballot, &pending)?;
+            }
+            Act::Publish if v2 => {
+                if let Err(invalid) = super::record::publish_v2(conn, sealing, ballot, &pending)? {
+                    log::warn!("ballot {ballot} not published: {}", invalid.0);
+                    return Ok(Err(ActRefusal::StoredVotesInvalid));
+                }
             }
             Act::Publish => {
                 super::record::publish(conn, sealing, ballot, &pending)?;
             }
             Act::ImportCredentials => {
                 match super::authority::store::import_staged(conn, ballot, act_id)? {
-                    Ok(count) => detail = count.to_string(),
+                    Ok(imported) => {
+                        detail = imported.to_string();
+                        count = i64::try_from(imported).ok();
+                    }
                     // The refused file and its request are gone; nothing
                     // else was written.
                     Err(_) => return Ok(Err(ActRefusal::ImportStale)),
                 }
             }
-            Act::Reissue => {}
+            Act::EnterPostalVotes => {
+                let entries = super::postal::batch_size(conn, act_id)?;
+                detail = entries.to_string();
+                count = Some(entries);
+            }
+            Act::Reissue | Act::IssueCredentials => {}
         }
         lifecycle::advance(conn, ballot, act)?;
-        mark_confirmed(conn, act_id, officer, now)?;
+        mark_confirmed_with_count(conn, act_id, officer, now, count)?;
         crate::audit::record_ballot(
             conn,
             now,
@@ -684,7 +748,15 @@ async fn request(
         .and_then(Act::parse)
         // A re-issue names a member and is requested on the re-issue page.
         // An import is requested by uploading its file.
-        .filter(|act| !matches!(act, Act::Reissue | Act::ImportCredentials))
+        .filter(|act| {
+            !matches!(
+                act,
+                Act::Reissue
+                    | Act::ImportCredentials
+                    | Act::IssueCredentials
+                    | Act::EnterPostalVotes
+            )
+        })
         .ok_or(AppError::BadRequest("unknown act".into()))?;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");

@@ -5,10 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rocket::http::ContentType;
-use rocket::{get, routes, Route};
+use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
 use serde_json::{json, Value};
 use votum_ballots::question::QuestionKind;
+use votum_ballots::record::v2;
 use votum_ballots::record::{
     count, ActKind, BallotDefinition, CastBallot, CredentialEntry, CredentialOrigin,
     ElectionRecord, Electorate, OfficerAct, PostalStatus, PostalVote, FORMAT, VERSION,
@@ -22,15 +23,20 @@ use super::lifecycle::{Act, BallotStatus};
 use super::postal::Registered;
 use super::setup::{b64, box_key_context};
 use crate::db::schema::{
-    ballot_boxes, ballot_results, ballots, box_entries, credentials, electors, officer_acts,
-    postal_votes,
+    act_details, ballot_boxes, ballot_results, ballots, box_entries, credentials, electors,
+    officer_acts, postal_votes,
 };
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::web::{AppState, Page};
 
 pub fn routes() -> Vec<Route> {
-    routes![result_page, record_download]
+    routes![
+        result_page,
+        record_download,
+        receipt_check_form,
+        receipt_check
+    ]
 }
 
 fn bad(what: &str) -> AppError {
@@ -58,6 +64,22 @@ pub fn act_kind(act: Act) -> ActKind {
         Act::Publish => ActKind::Publish,
         Act::Reissue => ActKind::ReissueCredential,
         Act::ImportCredentials => ActKind::ImportCredentials,
+        Act::IssueCredentials => ActKind::IssueCredentials,
+        Act::EnterPostalVotes => ActKind::EnterPostalVotes,
+    }
+}
+
+/// The version 2 record's name for an officer act.
+pub fn act_kind_v2(act: Act) -> v2::ActKind {
+    match act {
+        Act::Open => v2::ActKind::Open,
+        Act::Close => v2::ActKind::Close,
+        Act::Tally => v2::ActKind::Tally,
+        Act::Publish => v2::ActKind::Publish,
+        Act::Reissue => v2::ActKind::ReissueCredential,
+        Act::IssueCredentials => v2::ActKind::IssueCredentials,
+        Act::EnterPostalVotes => v2::ActKind::EnterPostalVotes,
+        Act::ImportCredentials => v2::ActKind::ImportCredentials,
     }
 }
 
@@ -133,8 +155,14 @@ pub fn build(
         .find(ballot_id)
         .select(ballot_boxes::head)
         .first(conn)?;
+    let confirmed = confirmed_batches(conn, ballot_id)?;
     let mut postal: Vec<PostalVote> = postal_votes::table
         .filter(postal_votes::ballot_id.eq(ballot_id))
+        .filter(
+            postal_votes::batch
+                .is_null()
+                .or(postal_votes::batch.eq_any(confirmed)),
+        )
         .select((
             postal_votes::credential,
             postal_votes::choices,
@@ -214,6 +242,301 @@ pub fn build(
         results: Vec::new(),
         signature: None,
     })
+}
+
+/// The postal batches (their `enter_postal_votes` act ids) that a second
+/// officer confirmed, in order of confirmation.
+pub fn confirmed_batches(conn: &mut DbConn, ballot_id: &str) -> AppResult<Vec<i64>> {
+    Ok(officer_acts::table
+        .left_join(act_details::table.on(act_details::act_id.eq(officer_acts::id)))
+        .filter(officer_acts::ballot_id.eq(ballot_id))
+        .filter(officer_acts::act.eq(Act::EnterPostalVotes))
+        .filter(officer_acts::confirmed_by.is_not_null())
+        .order((act_details::seq.asc(), officer_acts::confirmed_at.asc()))
+        .select(officer_acts::id)
+        .load(conn)?)
+}
+
+/// The place of every confirmed act in the order of confirmations, and
+/// its count: written when the act is confirmed (record version 2).
+pub fn note_confirmed(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    act_id: i64,
+    count: Option<i64>,
+) -> AppResult<()> {
+    let last: Option<i64> = act_details::table
+        .filter(act_details::ballot_id.eq(ballot_id))
+        .select(diesel::dsl::max(act_details::seq))
+        .first(conn)?;
+    diesel::insert_into(act_details::table)
+        .values((
+            act_details::act_id.eq(act_id),
+            act_details::ballot_id.eq(ballot_id),
+            act_details::seq.eq(last.unwrap_or(0) + 1),
+            act_details::count.eq(count),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the count of a confirmed act (e.g. the letters of a run, written
+/// after the act is noted).
+pub fn set_act_count(conn: &mut DbConn, act_id: i64, count: i64) -> AppResult<()> {
+    diesel::update(act_details::table.find(act_id))
+        .set(act_details::count.eq(Some(count)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The context the lot seed is sealed under.
+pub fn lot_seed_context(ballot_id: &str) -> Vec<u8> {
+    format!("votum-lot-seed:{ballot_id}").into_bytes()
+}
+
+/// Fixes the election object of a version 2 ballot in the opening
+/// transaction: draws the lot seed (sealed; its commitment goes into the
+/// object), stores the object and its fingerprint, and starts the chain
+/// from the fingerprint. Returns the fingerprint.
+pub fn fix_election(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+) -> AppResult<[u8; 32]> {
+    let (title, revoting, box_key): (String, bool, String) = ballots::table
+        .find(ballot_id)
+        .select((
+            ballots::title,
+            ballots::revote_allowed,
+            ballots::box_public_key,
+        ))
+        .first(conn)?;
+    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+    votum_crypto::fill_random(seed.as_mut())?;
+    let sealed = sealing.seal(seed.as_ref(), &lot_seed_context(ballot_id))?;
+    // The app lets officers import an authority's credentials while the
+    // ballot is open and makes server credentials (portal, letter runs),
+    // so both origins are allowed; each credential states its own.
+    let credential_origins = vec![CredentialOrigin::Authority, CredentialOrigin::Server];
+    let election = v2::Election {
+        ballot_id: ballot_id.to_owned(),
+        title,
+        questions: super::ballot_box::questions(conn, ballot_id)?,
+        revoting,
+        protocol: v2::PROTOCOL_SIGNED.into(),
+        box_key: BoxPublicKey::from_base64(&box_key).map_err(|_| bad("box key"))?,
+        lot_commitment: v2::lot_commitment(&seed),
+        credential_origins,
+    };
+    let fingerprint = election.fingerprint();
+    diesel::update(ballots::table.find(ballot_id))
+        .set((
+            ballots::election.eq(Some(election.to_json())),
+            ballots::fingerprint.eq(Some(b64(&fingerprint))),
+            ballots::lot_seed_sealed.eq(Some(sealed)),
+        ))
+        .execute(conn)?;
+    diesel::update(ballot_boxes::table.find(ballot_id))
+        .set(ballot_boxes::head.eq(b64(&v2::chain_genesis(&fingerprint))))
+        .execute(conn)?;
+    Ok(fingerprint)
+}
+
+/// The lot seed of a version 2 ballot, unsealed (revealed at the tally).
+pub fn opened_lot_seed(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+) -> AppResult<[u8; 32]> {
+    let sealed: Option<String> = ballots::table
+        .find(ballot_id)
+        .select(ballots::lot_seed_sealed)
+        .first(conn)?;
+    let sealed = sealed.ok_or_else(|| bad("lot seed"))?;
+    let seed = sealing.open(&sealed, &lot_seed_context(ballot_id))?;
+    <[u8; 32]>::try_from(seed.as_slice()).map_err(|_| bad("lot seed"))
+}
+
+/// The version 2 record of a ballot as stored (results empty, unsigned),
+/// with `pending` as its last act.
+pub fn build_v2(
+    conn: &mut DbConn,
+    ballot_id: &str,
+    lot_seed: [u8; 32],
+    pending: Option<&PendingAct>,
+) -> AppResult<v2::Record> {
+    let election: Option<String> = ballots::table
+        .find(ballot_id)
+        .select(ballots::election)
+        .first(conn)?;
+    let election: v2::Election = election
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|_| bad("election"))?
+        .ok_or_else(|| bad("election"))?;
+    let fingerprint = election.fingerprint();
+    // The parts shared with version 1.
+    let common = build(conn, ballot_id, &lot_seed, None)?;
+    let batches = confirmed_batches(conn, ballot_id)?;
+    let numbers: std::collections::HashMap<i64, u64> =
+        batches.iter().zip(1u64..).map(|(id, n)| (*id, n)).collect();
+    let mut postal: Vec<v2::PostalEntry> = postal_votes::table
+        .filter(postal_votes::ballot_id.eq(ballot_id))
+        .filter(postal_votes::batch.eq_any(&batches))
+        .select((
+            postal_votes::credential,
+            postal_votes::choices,
+            postal_votes::status,
+            postal_votes::batch,
+            postal_votes::signature,
+        ))
+        .load::<(String, String, Registered, Option<i64>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(credential, choices, status, batch, signature)| {
+            Ok(v2::PostalEntry {
+                batch: batch.and_then(|b| numbers.get(&b).copied()).unwrap_or(0),
+                credential: PublicCredential::from_base64(&credential)
+                    .map_err(|_| bad("credential"))?,
+                choices: serde_json::from_str(&choices).map_err(|_| bad("postal choices"))?,
+                status: match status {
+                    Registered::Counted => PostalStatus::Counted,
+                    Registered::VoidUsedOnline => PostalStatus::VoidUsedOnline,
+                },
+                // A row without a signature cannot have come from a slip;
+                // it goes into the record as it is and fails verification.
+                signature: signature
+                    .as_deref()
+                    .map(Signature::from_base64)
+                    .transpose()
+                    .map_err(|_| bad("postal signature"))?
+                    .unwrap_or(Signature([0; 64])),
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    postal.sort_by_key(|p| p.credential);
+    #[allow(clippy::type_complexity)]
+    let mut acts: Vec<(Act, i64, i64, NaiveDateTime, Option<i64>, Option<i64>, i64)> =
+        officer_acts::table
+            .left_join(act_details::table.on(act_details::act_id.eq(officer_acts::id)))
+            .filter(officer_acts::ballot_id.eq(ballot_id))
+            .filter(officer_acts::confirmed_by.is_not_null())
+            .select((
+                officer_acts::act,
+                officer_acts::requested_by,
+                officer_acts::confirmed_by.assume_not_null(),
+                officer_acts::confirmed_at.assume_not_null(),
+                act_details::seq.nullable(),
+                act_details::count.nullable(),
+                officer_acts::id,
+            ))
+            .load(conn)?;
+    acts.sort_by_key(|a| (a.4.unwrap_or(i64::MAX), a.3));
+    if let Some(p) = pending {
+        acts.push((p.act, p.requested_by, p.confirmed_by, p.at, None, None, 0));
+    }
+    let mut officers: Vec<i64> = Vec::new();
+    let mut label = |account: i64| {
+        let n = officers
+            .iter()
+            .position(|&o| o == account)
+            .unwrap_or_else(|| {
+                officers.push(account);
+                officers.len() - 1
+            });
+        format!("officer-{}", n + 1)
+    };
+    let officer_acts = acts
+        .into_iter()
+        .map(|(act, by, confirmed, at, _, count, id)| {
+            let kind = act_kind_v2(act);
+            v2::OfficerAct {
+                act: kind,
+                requested_by: label(by),
+                confirmed_by: Some(label(confirmed)),
+                at: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                batch: numbers.get(&id).copied(),
+                count: if kind.has_count() {
+                    Some(count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    Ok(v2::Record {
+        format: FORMAT.into(),
+        version: v2::VERSION,
+        fingerprint,
+        election,
+        electorate: common.electorate,
+        credentials: common.credentials,
+        ballots: common.ballots,
+        chain_head: common.chain_head,
+        postal,
+        officer_acts,
+        lot_seed,
+        results: Vec::new(),
+        signature: None,
+    })
+}
+
+/// Why the stored votes could not be counted: the database holds
+/// something no honest entry makes (e.g. a postal row without its slip's
+/// signature). Nothing is counted then.
+#[derive(Debug)]
+pub struct StoredVotesInvalid(pub String);
+
+/// Counts a version 2 ballot at the tally: reveals the lot seed committed
+/// at opening and stores the result. Refuses (nothing stored) when the
+/// stored votes do not verify.
+pub fn tally_v2(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+    act: &PendingAct,
+) -> AppResult<Result<Vec<QuestionResult>, StoredVotesInvalid>> {
+    let seed = opened_lot_seed(conn, sealing, ballot_id)?;
+    let record = build_v2(conn, ballot_id, seed, Some(act))?;
+    let results = match v2::count(&record) {
+        Ok(results) => results,
+        Err(e) => return Ok(Err(StoredVotesInvalid(e.to_string()))),
+    };
+    let json = serde_json::to_string(&results)
+        .map_err(|e| AppError::Internal(format!("result json: {e}")))?;
+    diesel::insert_into(ballot_results::table)
+        .values((
+            ballot_results::ballot_id.eq(ballot_id),
+            ballot_results::lot_seed.eq(b64(&seed)),
+            ballot_results::result.eq(json),
+        ))
+        .execute(conn)?;
+    Ok(Ok(results))
+}
+
+/// Builds, counts and signs the version 2 record and stores it.
+pub fn publish_v2(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+    act: &PendingAct,
+) -> AppResult<Result<v2::Record, StoredVotesInvalid>> {
+    let seed = opened_lot_seed(conn, sealing, ballot_id)?;
+    let mut record = build_v2(conn, ballot_id, seed, Some(act))?;
+    record.results = match v2::count(&record) {
+        Ok(results) => results,
+        Err(e) => return Ok(Err(StoredVotesInvalid(e.to_string()))),
+    };
+    let sealed: String = ballots::table
+        .find(ballot_id)
+        .select(ballots::box_key_sealed)
+        .first(conn)?;
+    let box_key = BoxKey::from_seed_bytes(&sealing.open(&sealed, &box_key_context(ballot_id))?)?;
+    record.sign(&box_key);
+    diesel::update(ballot_results::table.find(ballot_id))
+        .set(ballot_results::record.eq(record.to_json()))
+        .execute(conn)?;
+    Ok(Ok(record))
 }
 
 /// Counts the ballot (within the confirming transaction) and stores the
@@ -404,4 +727,100 @@ async fn record_download(app: AppState<'_>, id: String) -> AppResult<(ContentTyp
     record
         .map(|r| (ContentType::JSON, r))
         .ok_or(AppError::NotFound)
+}
+
+/// The published record of a ballot, if published.
+fn published_record(conn: &mut DbConn, id: &str) -> AppResult<Option<String>> {
+    Ok(ballot_results::table
+        .find(id)
+        .select(ballot_results::record)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// The receipt check: a voter pastes the receipt kept after voting; the
+/// server runs on the record it publishes exactly the check `votum verify
+/// RECORD --receipt FILE` runs offline (specification V2.10). Works
+/// without JavaScript.
+#[get("/ballots/<id>/receipt-check")]
+async fn receipt_check_form(app: AppState<'_>, page: Page, id: String) -> AppResult<Template> {
+    let lookup = id.clone();
+    let (title, published) = app
+        .db
+        .run(move |conn| {
+            let title: String = ballots::table
+                .find(&lookup)
+                .select(ballots::title)
+                .first(conn)?;
+            Ok((title, published_record(conn, &lookup)?.is_some()))
+        })
+        .await?;
+    Ok(page.render(
+        "ballots/receipt_check",
+        json!({"ballot": {"id": id, "title": title}, "published": published}),
+    ))
+}
+
+/// What the receipt check found, as a message key and its kind.
+fn receipt_message(
+    outcome: &votum_ballots::record::ReceiptOutcome,
+) -> (&'static str, &'static str) {
+    use votum_ballots::record::ReceiptOutcome;
+    match outcome {
+        ReceiptOutcome::Found { .. } => ("success", "receipt_check.found"),
+        ReceiptOutcome::NotFound => ("error", "receipt_check.not_found"),
+        ReceiptOutcome::OtherBallot => ("error", "receipt_check.other_ballot"),
+        ReceiptOutcome::BadSignature => ("error", "receipt_check.bad_signature"),
+        ReceiptOutcome::NotAReceipt(_) => ("error", "receipt_check.not_a_receipt"),
+    }
+}
+
+#[post("/ballots/<id>/receipt-check", data = "<form>")]
+async fn receipt_check(
+    app: AppState<'_>,
+    page: Page,
+    id: String,
+    form: crate::web::CsrfForm<crate::web::Fields>,
+) -> AppResult<(rocket::http::Status, Template)> {
+    let receipt = form.0.get("receipt").unwrap_or("").trim().to_owned();
+    let lookup = id.clone();
+    let (title, record) = app
+        .db
+        .run(move |conn| {
+            let title: String = ballots::table
+                .find(&lookup)
+                .select(ballots::title)
+                .first(conn)?;
+            Ok((title, published_record(conn, &lookup)?))
+        })
+        .await?;
+    let Some(record) = record else {
+        return Err(AppError::NotFound);
+    };
+    let record = votum_ballots::record::read(record.as_bytes())
+        .map_err(|e| AppError::Internal(format!("published record: {e}")))?;
+    let outcome = record.check_receipt(receipt.as_bytes());
+    let (kind, key) = receipt_message(&outcome);
+    let position = match outcome {
+        votum_ballots::record::ReceiptOutcome::Found { position } => Some(position),
+        _ => None,
+    };
+    let status = if position.is_some() {
+        rocket::http::Status::Ok
+    } else {
+        rocket::http::Status::UnprocessableEntity
+    };
+    Ok((
+        status,
+        page.render(
+            "ballots/receipt_check",
+            json!({
+                "ballot": {"id": id, "title": title},
+                "published": true,
+                "receipt": receipt,
+                "outcome": {"kind": kind, "key": key, "position": position},
+            }),
+        ),
+    ))
 }

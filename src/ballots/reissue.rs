@@ -184,7 +184,9 @@ pub fn confirm(
             )
             .set(electors::issued.eq(false))
             .execute(conn)?;
-            officer::mark_confirmed(conn, act_id, officer, now)?;
+            // No credential is made here: the authority's new letter comes
+            // with an import (record count 0).
+            officer::mark_confirmed_with_count(conn, act_id, officer, now, Some(0))?;
             audit::record_ballot(
                 conn,
                 now,
@@ -200,7 +202,8 @@ pub fn confirm(
         let public =
             super::letters::replacement(conn, catalogues, public_url, ballot, member, &mut pdf)?;
         setup::add_tagged_credentials(conn, ballot, vec![(public, Some(tag))], Origin::Server)?;
-        officer::mark_confirmed(conn, act_id, officer, now)?;
+        // One new credential, the replacement letter's.
+        officer::mark_confirmed_with_count(conn, act_id, officer, now, Some(1))?;
         audit::record_ballot(
             conn,
             now,

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use votum_ballots::Question;
-use votum_crypto::credential::{CredentialKey, PortalKey, PublicCredential};
+use votum_crypto::credential::{PortalKey, PublicCredential};
 use votum_crypto::seal::SealingKey;
 
 use super::credential::{CredentialUse, ElectorChannel};
@@ -94,6 +94,7 @@ pub fn create(
                 ballots::box_public_key.eq(key.public().to_base64()),
                 ballots::box_key_sealed.eq(&sealed),
                 ballots::created_at.eq(now),
+                ballots::record_version.eq(super::protocol::NEW_BALLOT_VERSION),
             ))
             .execute(conn)?;
         for (position, question) in ballot.questions.iter().enumerate() {
@@ -178,9 +179,14 @@ pub fn issue_portal_credentials(
         .filter(electors::channel.eq(ElectorChannel::Portal))
         .select(electors::member_id)
         .load(conn)?;
+    let protocol = super::protocol::Protocol::of(conn, ballot_id)?;
     let public: Vec<PublicCredential> = members
         .iter()
-        .map(|member| CredentialKey::derive(&key.code(ballot_id, *member), ballot_id).public())
+        .map(|member| {
+            protocol
+                .derive(&key.code(ballot_id, *member), ballot_id)
+                .public()
+        })
         .collect();
     add_credentials(conn, ballot_id, &public, Origin::Server)?;
     Ok(public.len())

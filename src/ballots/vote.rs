@@ -189,7 +189,10 @@ pub(super) fn standing(
         Some(ElectorChannel::Portal) => {
             let used = match portal_code_of(conn, sealing, ballot, member)? {
                 Some(code) => {
-                    let public = CredentialKey::derive(&code, ballot).public().to_base64();
+                    let public = super::protocol::Protocol::of(conn, ballot)?
+                        .derive(&code, ballot)
+                        .public()
+                        .to_base64();
                     let used: Option<CredentialUse> = credentials::table
                         .find((ballot, public))
                         .select(credentials::used)
@@ -312,9 +315,13 @@ async fn portal_code(
 /// Checks a typed or scanned code against the ballot: the key it derives,
 /// or the message for the voter.
 /// The credential key of a typed code, or the message for a bad code.
-fn parse_code(code: &str, ballot_id: &str) -> Result<CredentialKey, &'static str> {
+fn parse_code(
+    code: &str,
+    ballot_id: &str,
+    protocol: super::protocol::Protocol,
+) -> Result<CredentialKey, &'static str> {
     match Code::parse(code) {
-        Ok(code) => Ok(CredentialKey::derive(&code, ballot_id)),
+        Ok(code) => Ok(protocol.derive(&code, ballot_id)),
         Err(CodeError::Empty) => Err("vote.code_missing"),
         Err(CodeError::CheckFailed) => Err("vote.code_mistyped"),
         Err(_) => Err("vote.code_malformed"),
@@ -387,7 +394,8 @@ fn check_submission(
     client: &str,
 ) -> AppResult<Checked> {
     let definition = definition::get(conn, id)?;
-    let key = parse_code(fields.get("code").unwrap_or(""), id);
+    let protocol = super::protocol::Protocol::of(conn, id)?;
+    let key = parse_code(fields.get("code").unwrap_or(""), id, protocol);
     let credential = key
         .as_ref()
         .map(|k| k.public().to_base64())
@@ -591,8 +599,11 @@ async fn cast(
                     }
                 };
             let credential = key.public();
-            let message =
-                votum_crypto::ballot_box::cast_message(&ballot.id, &credential, &choices_json);
+            let message = super::protocol::Protocol::of(conn, &ballot.id)?.cast_message(
+                &ballot.id,
+                &credential,
+                &choices_json,
+            );
             let signed = SignedBallot {
                 ballot_id: ballot.id.clone(),
                 credential,
@@ -632,8 +643,8 @@ async fn cast(
                     json!({
                         "ballot": ballot.summary(),
                         "submitted_again": submitted_again,
-                        "tracking": super::setup::b64(&receipt.ballot_hash),
-                        "position": receipt.position,
+                        "tracking": super::setup::b64(&receipt.ballot_hash()),
+                        "position": receipt.position(),
                         "receipt": receipt_json,
                         "receipt_compact": serde_json::to_string(&receipt)
                             .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?,
@@ -695,7 +706,7 @@ async fn receipt_download(
     form: CsrfForm<Fields>,
 ) -> AppResult<super::letters::Download> {
     let text = form.0.get("receipt").unwrap_or("").to_owned();
-    let receipt: votum_crypto::Receipt =
+    let receipt: super::protocol::AnyReceipt =
         serde_json::from_str(&text).map_err(|_| AppError::BadRequest("not a receipt".into()))?;
     let lookup = id.clone();
     let key: String = app
@@ -709,7 +720,7 @@ async fn receipt_download(
         .await?;
     let key = votum_crypto::BoxPublicKey::from_base64(&key)
         .map_err(|_| AppError::Internal("stored box key".into()))?;
-    if receipt.ballot_id != id || !receipt.verify(&key) {
+    if receipt.ballot_id() != id || !receipt.verify(&key) {
         return Err(AppError::BadRequest(
             "the receipt is not signed by this ballot box".into(),
         ));
@@ -718,7 +729,7 @@ async fn receipt_download(
         .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?;
     Ok(super::letters::Download::new(
         rocket::http::ContentType::JSON,
-        format!("receipt-{id}-{}.json", receipt.position),
+        format!("receipt-{id}-{}.json", receipt.position()),
         pretty.into_bytes(),
     ))
 }

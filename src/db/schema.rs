@@ -157,6 +157,10 @@ diesel::table! {
         box_key_sealed -> Text,
         created_at -> Timestamp,
         portal_key_sealed -> Nullable<Text>,
+        record_version -> Integer,
+        election -> Nullable<Text>,
+        fingerprint -> Nullable<Text>,
+        lot_seed_sealed -> Nullable<Text>,
     }
 }
 
@@ -241,6 +245,17 @@ diesel::table! {
         credential -> Text,
         choices -> Text,
         status -> Text,
+        batch -> Nullable<BigInt>,
+        signature -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    act_details (act_id) {
+        act_id -> BigInt,
+        ballot_id -> Text,
+        seq -> BigInt,
+        count -> Nullable<BigInt>,
     }
 }
 
@@ -322,6 +337,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     box_entries,
     officer_acts,
     credential_imports,
+    act_details,
     ballot_results,
     postal_votes,
     surveys,

@@ -18,6 +18,10 @@ use crate::error::AppResult;
 
 /// Tables that hold nothing about a particular member, and why.
 pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
+    (
+        "act_details",
+        "the order and counts of ballot officers' acts, for the election record",
+    ),
     ("groups", "the organisation's groups"),
     ("survey_questions", "survey definitions"),
     (

@@ -99,6 +99,8 @@ crate::both_backends!(
         let postal = found.iter().find(|r| r.0 == "postal_slip_entered").unwrap();
         assert_eq!(postal.1, Some(officers[0]));
         assert_eq!(postal.2, None, "a postal entry names no member");
+        // The batch is confirmed by the second officer.
+        crate::lifecycle::confirm_postal_batch(&app, &ballot.id);
 
         // Close, tally, publish: a request and a confirmation each.
         for act in ["close", "tally", "publish"] {

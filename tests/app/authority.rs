@@ -490,7 +490,8 @@ crate::both_backends!(
         }
         let (status, record) = app.get(&format!("/ballots/{ballot}/record.json"));
         assert_eq!(status, Status::Ok);
-        let parsed = votum_ballots::record::ElectionRecord::from_json(record.as_bytes()).unwrap();
+        let parsed = votum_ballots::record::v2::Record::from_json(record.as_bytes()).unwrap();
+        votum_ballots::record::v2::verify(&parsed).unwrap();
         let authority_credentials = parsed
             .credentials
             .iter()
@@ -501,7 +502,7 @@ crate::both_backends!(
         let imports = parsed
             .officer_acts
             .iter()
-            .filter(|a| a.act == votum_ballots::record::ActKind::ImportCredentials)
+            .filter(|a| a.act == votum_ballots::record::v2::ActKind::ImportCredentials)
             .count();
         assert_eq!(imports, 2);
         if all_codes.len() == 4 {

@@ -10,8 +10,9 @@ use votum::ballots::setup::{self, NewBallot, Origin};
 use votum::db::schema::{ballot_boxes, box_entries, credentials};
 use votum::db::Db;
 use votum_ballots::question::{MajorityRule, QuestionKind, Ratio};
+use votum_ballots::record::v2::{chain_genesis, chain_next};
 use votum_ballots::{Choice, Question, YesNoVote};
-use votum_crypto::ballot_box::{chain_genesis, chain_next, BoxPublicKey};
+use votum_crypto::ballot_box::BoxPublicKey;
 use votum_crypto::credential::{Code, CredentialKey};
 use votum_crypto::seal::SealingKey;
 
@@ -61,10 +62,15 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
     let codes: Vec<Code> = (0..voters).map(|_| Code::generate().unwrap()).collect();
     let keys: Vec<CredentialKey> = codes
         .iter()
-        .map(|c| CredentialKey::derive(c, &id))
+        .map(|c| CredentialKey::derive_v2(c, &id))
         .collect();
     let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
     setup::add_credentials(&mut conn, &id, &public, Origin::Server).unwrap();
+    let fingerprint = votum::ballots::record::fix_election(&mut conn, &sealing, &id).unwrap();
+    fingerprints()
+        .lock()
+        .unwrap()
+        .insert(id.clone(), fingerprint);
     setup::set_status(&mut conn, &id, BallotStatus::Open).unwrap();
     OpenBallot {
         org,
@@ -75,10 +81,49 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
     }
 }
 
+/// The election fingerprints of the ballots [`open_ballot`] opened, so that
+/// [`signed`] signs what the box checks.
+fn fingerprints() -> &'static std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>> {
+    static MAP: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(Default::default)
+}
+
+/// The fingerprint of a ballot opened by [`open_ballot`] (zero for others).
+pub fn fingerprint(ballot: &str) -> [u8; 32] {
+    fingerprints()
+        .lock()
+        .unwrap()
+        .get(ballot)
+        .copied()
+        .unwrap_or([0; 32])
+}
+
 pub fn signed(ballot: &str, key: &CredentialKey, choices: &[Choice]) -> SignedBallot {
     let choices_json = votum::ballots::ballot_box::cast_text(choices).unwrap();
     let credential = key.public();
-    let message = votum_crypto::ballot_box::cast_message(ballot, &credential, &choices_json);
+    let message =
+        votum_ballots::record::v2::cast_message(&fingerprint(ballot), &credential, &choices_json);
+    SignedBallot {
+        ballot_id: ballot.into(),
+        credential,
+        choices_json,
+        signature: key.sign(&message),
+    }
+}
+
+/// A ballot signed as the app signs it for the ballot's protocol, for
+/// ballots opened through the officers' act.
+pub fn signed_for(
+    conn: &mut votum::db::DbConn,
+    ballot: &str,
+    key: &CredentialKey,
+    choices: &[Choice],
+) -> SignedBallot {
+    let protocol = votum::ballots::protocol::Protocol::of(conn, ballot).unwrap();
+    let choices_json = votum::ballots::ballot_box::cast_text(choices).unwrap();
+    let credential = key.public();
+    let message = protocol.cast_message(ballot, &credential, &choices_json);
     SignedBallot {
         ballot_id: ballot.into(),
         credential,
@@ -115,7 +160,7 @@ fn chain_is_intact(conn: &mut votum::db::DbConn, ballot: &str) -> bool {
         .select((box_entries::position, box_entries::hash, box_entries::chain))
         .load(conn)
         .unwrap();
-    let mut head = chain_genesis(ballot);
+    let mut head = chain_genesis(&fingerprint(ballot));
     for (n, (position, hash, chain)) in entries.iter().enumerate() {
         let hash: [u8; 32] = b64.decode(hash).unwrap().try_into().unwrap();
         head = chain_next(&head, &hash);
@@ -142,7 +187,7 @@ crate::both_backends!(cast_returns_a_receipt_signed_by_the_box, |app: TestApp| {
     let receipt = cast(&mut conn, &ballot.sealing, test_now(), &vote)
         .unwrap()
         .unwrap();
-    assert_eq!(receipt.position, 0);
+    assert_eq!(receipt.position(), 0);
     assert!(receipt.verify(&box_public(&mut conn, &ballot.id)));
     assert_eq!(box_length(&mut conn, &ballot.id), 1);
     assert!(chain_is_intact(&mut conn, &ballot.id));
@@ -163,12 +208,12 @@ crate::both_backends!(every_refusal_stores_nothing, |app: TestApp| {
         .unwrap()
         .unwrap();
 
-    let stranger = CredentialKey::derive(&Code::generate().unwrap(), &ballot.id);
+    let stranger = CredentialKey::derive_v2(&Code::generate().unwrap(), &ballot.id);
     let mut forged = signed(&ballot.id, &ballot.keys[1], &yes);
     forged.choices_json = forged
         .choices_json
         .replace(r#""value":"yes""#, r#""value":"no""#);
-    let other_ballot_key = CredentialKey::derive(&Code::generate().unwrap(), "another-ballot");
+    let other_ballot_key = CredentialKey::derive_v2(&Code::generate().unwrap(), "another-ballot");
     let cases: Vec<(SignedBallot, chrono::NaiveDateTime, Refusal)> = vec![
         (good.clone(), test_now(), Refusal::AlreadyVoted),
         (
@@ -260,7 +305,7 @@ fn cast_concurrently(
     ballot: &OpenBallot,
     votes: Vec<SignedBallot>,
     threads: usize,
-) -> Vec<Result<votum_crypto::ballot_box::Receipt, Refusal>> {
+) -> Vec<Result<votum::ballots::protocol::AnyReceipt, Refusal>> {
     let db = Db::open(&app.url, threads as u32).unwrap();
     let votes = Arc::new(std::sync::Mutex::new(
         votes.into_iter().enumerate().collect::<Vec<_>>(),
@@ -328,7 +373,7 @@ crate::both_backends!(
         assert!(results.iter().all(Result::is_ok));
         let mut positions: Vec<u64> = results
             .iter()
-            .map(|r| r.as_ref().unwrap().position)
+            .map(|r| r.as_ref().unwrap().position())
             .collect();
         positions.sort_unstable();
         assert_eq!(positions, (0..50).collect::<Vec<u64>>());
@@ -357,7 +402,7 @@ crate::both_backends!(ten_thousand_concurrent_casts_lose_none, |app: TestApp| {
     assert!(results.iter().all(Result::is_ok), "a cast was refused");
     let mut positions: Vec<u64> = results
         .iter()
-        .map(|r| r.as_ref().unwrap().position)
+        .map(|r| r.as_ref().unwrap().position())
         .collect();
     positions.sort_unstable();
     assert_eq!(positions, (0..10_000).collect::<Vec<u64>>());
@@ -398,7 +443,7 @@ crate::both_backends!(
         let receipt = cast(&mut conn, &ballot.sealing, test_now(), &again)
             .unwrap()
             .unwrap();
-        assert_eq!(receipt.position, 1);
+        assert_eq!(receipt.position(), 1);
         assert_eq!(box_length(&mut conn, &ballot.id), 2);
     }
 );

@@ -107,6 +107,7 @@ crate::both_backends!(a_four_question_ballot_prints_its_letters, |app: TestApp| 
     };
     let before = count(&app);
     let letters = format!("/ballots/{id}/letters");
+    crate::letters::run_requested_by_officer_2(&app, &id);
     let (_, page) = app.get(&letters);
     let key = crate::support::hidden_value(&page, "key").unwrap();
     let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);
@@ -205,6 +206,7 @@ crate::both_backends!(
             .unwrap();
         assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
         let letters = format!("/ballots/{ballot}/letters");
+        crate::letters::run_requested_by_officer_2(&app, &ballot);
         let (_, page) = app.get(&letters);
         let key = crate::support::hidden_value(&page, "key").unwrap();
         let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);

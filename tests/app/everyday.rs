@@ -139,8 +139,13 @@ crate::both_backends!(
             let portal = votum::ballots::setup::portal_key(&mut conn, &app.sealing, &id)
                 .unwrap()
                 .unwrap();
-            let key = CredentialKey::derive(&portal.code(&id, org.member_a1.id), &id);
-            let vote = crate::ballot_box::signed(&id, &key, &[Choice::YesNo(YesNoVote::Yes)]);
+            let key = CredentialKey::derive_v2(&portal.code(&id, org.member_a1.id), &id);
+            let vote = crate::ballot_box::signed_for(
+                &mut conn,
+                &id,
+                &key,
+                &[Choice::YesNo(YesNoVote::Yes)],
+            );
             cast(&mut conn, &app.sealing, crate::support::test_now(), &vote)
                 .unwrap()
                 .unwrap();

@@ -56,6 +56,26 @@ pub fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
     id
 }
 
+/// Officer 2 requests a letter run, so officer 1 can confirm it on the
+/// letters page (and gets the letters).
+pub fn run_requested_by_officer_2(app: &TestApp, ballot: &str) {
+    use votum::db::schema::accounts;
+    let mut conn = app.conn();
+    let officer: i64 = accounts::table
+        .filter(accounts::login.eq("officer-2"))
+        .select(accounts::id)
+        .first(&mut *conn)
+        .unwrap();
+    request_act(
+        &mut conn,
+        ballot,
+        Act::IssueCredentials,
+        officer,
+        crate::support::test_now(),
+    )
+    .unwrap();
+}
+
 fn issue(app: &TestApp, ballot: &str) -> (votum::ballots::letters::Issued, Vec<u8>) {
     let catalogues = votum::i18n::Catalogues::load().unwrap();
     let mut pdf = Vec::new();
@@ -244,6 +264,7 @@ crate::both_backends!(officers_download_letters_members_may_not, |app: TestApp| 
         "{page}"
     );
     let letters = format!("/ballots/{ballot}/letters");
+    run_requested_by_officer_2(&app, &ballot);
     let (status, page) = app.get(&letters);
     assert_eq!(status, Status::Ok);
     let key = crate::support::hidden_value(&page, "key").unwrap();

@@ -42,6 +42,24 @@ pub(crate) fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
     app.logout();
 }
 
+/// Officer 2 confirms the postal batch officer 1 entered (the only
+/// pending act of the ballot).
+pub(crate) fn confirm_postal_batch(app: &TestApp, ballot: &str) {
+    let postal = format!("/ballots/{ballot}/postal");
+    let batch = app.pending_act(ballot);
+    assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+    let (status, _, _) = form(
+        app,
+        &postal,
+        &format!("/ballots/{ballot}/postal/batches/{batch}/confirm"),
+        &[],
+    );
+    assert_eq!(status, Status::SeeOther);
+    let (_, page) = app.get(&postal);
+    assert!(page.contains("Der Stapel ist bestätigt"), "{page}");
+    app.logout();
+}
+
 /// Officer 1 sets up a ballot through the form; returns its id.
 pub(crate) fn set_up(app: &TestApp, fields: &[(&str, &str)]) -> String {
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
@@ -119,6 +137,7 @@ crate::both_backends!(full_lifecycle_to_a_verified_record, |app: TestApp| {
     assert_eq!(status, Status::Ok);
     assert!(body.contains("bereits online abgestimmt"));
     app.logout();
+    confirm_postal_batch(&app, &ballot);
     // The chair votes again (re-voting allowed): the last ballot counts.
     assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
     let (status, _, _) = form(
@@ -146,8 +165,8 @@ crate::both_backends!(full_lifecycle_to_a_verified_record, |app: TestApp| {
     let (status, record) = app.get(&format!("/ballots/{ballot}/record.json"));
     assert_eq!(status, Status::Ok);
 
-    let parsed = votum_ballots::record::ElectionRecord::from_json(record.as_bytes()).unwrap();
-    let verified = votum_ballots::record::verify(&parsed).unwrap();
+    let parsed = votum_ballots::record::v2::Record::from_json(record.as_bytes()).unwrap();
+    let verified = votum_ballots::record::v2::verify(&parsed).unwrap();
     assert_eq!(verified.ballots_in_chain, 4);
     assert_eq!(verified.counted_online, 3);
     assert_eq!(verified.superseded_online, 1);
@@ -289,10 +308,11 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     };
     let keys: Vec<CredentialKey> = members
         .iter()
-        .map(|member| CredentialKey::derive(&portal.code(&id, *member), &id))
+        .map(|member| CredentialKey::derive_v2(&portal.code(&id, *member), &id))
         .collect();
     for (key, option) in keys.iter().zip([1, 2]) {
-        let vote = crate::ballot_box::signed(
+        let vote = crate::ballot_box::signed_for(
+            &mut conn,
             &id,
             key,
             &[Choice::Single(SingleVote::For(OptionId(option)))],
@@ -317,3 +337,103 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     );
     assert!(page.contains("Anna, Ben →"), "{page}");
 });
+
+crate::both_backends!(
+    a_receipt_is_checked_on_the_page_and_offline,
+    |app: TestApp| {
+        let org = app.with_org();
+        app.with_officers(&org);
+        let fields = [
+            ("title", "Entscheid"),
+            ("description", ""),
+            ("group", "bund"),
+            ("cutoff", "2026-11-01"),
+            ("opens_date", "2026-11-23"),
+            ("opens_time", "08:00"),
+            ("closes_date", "2026-11-30"),
+            ("closes_time", "18:00"),
+            ("q0_text", "Ja oder nein?"),
+            ("q0_kind", "yes_no"),
+        ];
+        let (_, page) = {
+            assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+            let page = app.get("/ballots/new");
+            app.logout();
+            page
+        };
+        assert!(page.contains("Rangfolge-Fragen verwenden das signierte Verfahren"));
+        let ballot = set_up(&app, &fields);
+        four_eyes(&app, &ballot, "open");
+        // member-a1 votes and keeps the receipt.
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let vote_page = format!("/vote/{ballot}");
+        let response = app.post_form(&vote_page, &format!("/vote/{ballot}/portal-code"), &[]);
+        let code = crate::support::tracking_code(&response.into_string().unwrap());
+        let (status, _, page) = form(
+            &app,
+            &vote_page,
+            &format!("/vote/{ballot}/cast"),
+            &[("code", &code), ("q0", "yes")],
+        );
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains("Quittung sieht, kann Ihre Stimme lesen"),
+            "{page}"
+        );
+        let receipt = crate::support::hidden_value(&page, "receipt")
+            .unwrap()
+            .replace("&quot;", "\"");
+        app.logout();
+        vote(&app, "chair-a1", &ballot, &[("q0", "no")]);
+        for act in ["close", "tally", "publish"] {
+            four_eyes(&app, &ballot, act);
+        }
+        // On the page, against the published record, without JavaScript.
+        let check = format!("/ballots/{ballot}/receipt-check");
+        let (status, page) = app.get(&check);
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("<textarea"));
+        let response = app.post_form(&check, &check, &[("receipt", &receipt)]);
+        assert_eq!(response.status(), Status::Ok);
+        assert!(response
+            .into_string()
+            .unwrap()
+            .contains("Gefunden: Ihr Stimmzettel steht unverändert im Protokoll, an Stelle 0"));
+        let moved = receipt.replace("\"position\":0", "\"position\":1");
+        let response = app.post_form(&check, &check, &[("receipt", &moved)]);
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        assert!(response
+            .into_string()
+            .unwrap()
+            .contains("Ungültige Signatur"));
+        let response = app.post_form(&check, &check, &[("receipt", "kein Beleg")]);
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        assert!(response.into_string().unwrap().contains("keine Quittung"));
+
+        // Offline: votum verify RECORD --receipt FILE.
+        let (_, record) = app.get(&format!("/ballots/{ballot}/record.json"));
+        let dir = tempfile::tempdir().unwrap();
+        let record_file = dir.path().join("record.json");
+        let receipt_file = dir.path().join("receipt.json");
+        std::fs::write(&record_file, &record).unwrap();
+        std::fs::write(&receipt_file, &receipt).unwrap();
+        let run = |receipt: &str| {
+            std::fs::write(&receipt_file, receipt).unwrap();
+            votum(&[
+                "verify",
+                record_file.to_str().unwrap(),
+                "--receipt",
+                receipt_file.to_str().unwrap(),
+            ])
+        };
+        let out = run(&receipt);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("found at position 0"));
+        let out = run(&receipt.replace(&ballot, "b-other"));
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("receipt for another ballot"));
+        let out = run(&moved);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("bad signature"));
+    }
+);

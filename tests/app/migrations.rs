@@ -38,6 +38,7 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
         tables,
         [
             "accounts",
+            "act_details",
             "audit_log",
             "ballot_boxes",
             "ballot_questions",

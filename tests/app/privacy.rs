@@ -399,8 +399,8 @@ both_backends!(
         assert!(after.1.is_some());
         assert_eq!(after, before);
         let record =
-            votum_ballots::record::ElectionRecord::from_json(after.1.unwrap().as_bytes()).unwrap();
-        votum_ballots::record::verify(&record).unwrap();
+            votum_ballots::record::v2::Record::from_json(after.1.unwrap().as_bytes()).unwrap();
+        votum_ballots::record::v2::verify(&record).unwrap();
         // Answers to named surveys stay counted without the name.
         let named: i64 = votum::db::schema::survey_responses::table
             .filter(votum::db::schema::survey_responses::member_id.eq(101))

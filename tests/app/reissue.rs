@@ -17,7 +17,26 @@ const BASE: &str = "http://127.0.0.1:8000";
 /// key shown and the PDF.
 pub(crate) fn issue_letters(app: &TestApp, ballot: &str) -> (String, Vec<u8>) {
     let letters = format!("/ballots/{ballot}/letters");
+    // Officer 1 requests the run; officer 2 confirms it and gets the PDF.
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let response = app.post_form(&letters, &format!("{letters}/request"), &[]);
+    assert_eq!(response.status(), Status::SeeOther);
+    let (_, page) = app.get(&letters);
+    assert!(
+        page.contains("Sie haben den Briefdruck beantragt"),
+        "{page}"
+    );
+    let someone = votum_crypto::credential::ReissueKey::generate()
+        .unwrap()
+        .display();
+    let response = app.post_form(&letters, &letters, &[("key", &someone), ("noted", "on")]);
+    assert_eq!(
+        response.status(),
+        Status::SeeOther,
+        "the requester cannot confirm"
+    );
+    app.logout();
+    assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
     let (_, page) = app.get(&letters);
     let key = hidden_value(&page, "key").unwrap();
     let response = app.post_form(&letters, &letters, &[("key", &key), ("noted", "on")]);
@@ -281,8 +300,8 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
         .select(votum::db::schema::ballot_results::record.assume_not_null())
         .first(&mut *conn)
         .unwrap();
-    let record: votum_ballots::record::ElectionRecord = serde_json::from_str(&record).unwrap();
-    votum_ballots::record::verify(&record).unwrap();
+    let record = votum_ballots::record::v2::Record::from_json(record.as_bytes()).unwrap();
+    votum_ballots::record::v2::verify(&record).unwrap();
     assert_eq!(record.ballots.len(), 2);
     assert_eq!(record.credentials.iter().filter(|c| c.revoked).count(), 1);
 });

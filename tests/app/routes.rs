@@ -122,8 +122,11 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("POST", "/ballots/<id>/confirm/<act>", Officer),
     ("GET",  "/ballots/<id>/postal", Officer),
     ("POST", "/ballots/<id>/postal", Officer),
+    ("POST", "/ballots/<id>/postal/batches/<batch>/confirm", Officer),
+    ("POST", "/ballots/<id>/postal/batches/<batch>/discard", Officer),
     ("GET",  "/ballots/<id>/letters", Officer),
     ("POST", "/ballots/<id>/letters", Officer),
+    ("POST", "/ballots/<id>/letters/request", Officer),
     ("POST", "/ballots/<id>/reissue", Officer),
     ("POST", "/ballots/<id>/reissue/<act>", Officer),
     ("GET",  "/ballots/<id>/authority", Officer),
@@ -131,6 +134,8 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("POST", "/ballots/<id>/credentials", Officer),
     ("GET",  "/ballots/<id>/result", Member),
     ("GET",  "/ballots/<id>/record.json", Public),
+    ("GET",  "/ballots/<id>/receipt-check", Public),
+    ("POST", "/ballots/<id>/receipt-check", Public),
     // ballots: voters (by code; officers preview drafts through an
     // optional Officer<BallotId>)
     ("GET",  "/vote/<id>?<code>", Public),
@@ -182,7 +187,7 @@ fn concrete(pattern: &str, ids: &Ids) -> String {
                 ids.survey.clone()
             }
             "<id>" => ids.member.to_string(),
-            "<act>" | "<office>" => "1".into(),
+            "<act>" | "<office>" | "<batch>" => "1".into(),
             "<slug>" => "ov-a1".into(),
             "<token>" => "not-a-token".into(),
             "<run>" => "0".repeat(64),

@@ -382,7 +382,7 @@ fn postgres_checks(app: &TestApp, ballot: &str, survey: &str, voters: &[Voter]) 
         }
         assert!(!about_member.is_empty());
         let code = votum_crypto::Code::parse(&voter.code).unwrap();
-        let public = votum_crypto::CredentialKey::derive(&code, ballot)
+        let public = votum_crypto::CredentialKey::derive_v2(&code, ballot)
             .public()
             .to_base64();
         let mut secret = BTreeSet::new();

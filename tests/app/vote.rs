@@ -76,7 +76,7 @@ crate::both_backends!(
             .get_one("Content-Disposition")
             .unwrap()
             .starts_with("attachment"));
-        let saved: votum_crypto::Receipt =
+        let saved: votum_ballots::record::v2::Receipt =
             serde_json::from_str(&saved.into_string().unwrap()).unwrap();
         assert_eq!(saved.position, 0);
         let forged = receipt.replace("\"position\":0", "\"position\":7");

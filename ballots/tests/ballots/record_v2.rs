@@ -137,7 +137,7 @@ impl Box2 {
                 act(
                     ActKind::ReissueCredential,
                     "2026-05-03T10:00:00Z",
-                    None,
+                    Some(1),
                     None,
                 ),
             ],

@@ -137,6 +137,7 @@ impl ActKind {
             ActKind::Open
                 | ActKind::IssueCredentials
                 | ActKind::ImportCredentials
+                | ActKind::ReissueCredential
                 | ActKind::Close
                 | ActKind::EnterPostalVotes
         )
@@ -159,8 +160,10 @@ pub struct OfficerAct {
     pub batch: Option<u64>,
     /// How many: credentials made at `open` (portal voters), letters in
     /// an `issue_credentials` run, credentials in an `import_credentials`
-    /// file, ballots in the chain at `close`, entries in an
-    /// `enter_postal_votes` batch; `null` for the other acts.
+    /// file, new credentials of a `reissue_credential` (1 for a server
+    /// letter, 0 when the authority's new letter comes by import), ballots
+    /// in the chain at `close`, entries in an `enter_postal_votes` batch;
+    /// `null` for the other acts.
     pub count: Option<u64>,
 }
 

@@ -414,10 +414,15 @@ fn check_acts(record: &Record, counted: &Counted<'_>) -> Result<(), RecordError>
             return Err(RecordError::ActFields { index });
         }
         match (act.act, act.count) {
-            (ActKind::Open | ActKind::IssueCredentials | ActKind::ImportCredentials, Some(n)) => {
+            (
+                ActKind::Open
+                | ActKind::IssueCredentials
+                | ActKind::ImportCredentials
+                | ActKind::ReissueCredential,
+                Some(n),
+            ) => {
                 made = made.saturating_add(n);
             }
-            (ActKind::ReissueCredential, _) => made = made.saturating_add(1),
             (ActKind::Close, Some(at_close)) => {
                 let ballots = crate::to_u64(record.ballots.len());
                 if at_close != ballots {

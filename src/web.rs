@@ -335,9 +335,12 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+        // 'wasm-unsafe-eval' lets same-origin scripts compile WebAssembly
+        // (the ballot encryption in static/wasm/); it allows no `eval` of
+        // JavaScript and no inline script.
         res.set_raw_header(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         );
         res.set_raw_header("X-Content-Type-Options", "nosniff");

@@ -50,11 +50,45 @@ pub struct QuestionShape {
 
 /// What every ballot of one election is encrypted and proved against: the
 /// election fingerprint, its public key and the questions' shapes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// JSON (what the server hands the voter's browser):
+/// `{"fingerprint": base64url, "public_key": base64url, "questions":
+/// [{"options": n, "min_marks": n, "max_marks": n}, …]}`; reading it checks
+/// the shapes as [`ElectionParameters::new`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ParametersJson", into = "ParametersJson")]
 pub struct ElectionParameters {
     fingerprint: [u8; 32],
     public_key: PublicKey,
     questions: Vec<QuestionShape>,
+}
+
+/// The JSON form of [`ElectionParameters`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParametersJson {
+    #[serde(with = "crate::base64url::array")]
+    fingerprint: [u8; 32],
+    public_key: PublicKey,
+    questions: Vec<QuestionShape>,
+}
+
+impl TryFrom<ParametersJson> for ElectionParameters {
+    type Error = BallotError;
+
+    fn try_from(json: ParametersJson) -> Result<Self, BallotError> {
+        ElectionParameters::new(json.fingerprint, json.public_key, json.questions)
+    }
+}
+
+impl From<ElectionParameters> for ParametersJson {
+    fn from(params: ElectionParameters) -> Self {
+        ParametersJson {
+            fingerprint: params.fingerprint,
+            public_key: params.public_key,
+            questions: params.questions,
+        }
+    }
 }
 
 impl ElectionParameters {
@@ -126,6 +160,13 @@ impl EncryptedBallot {
     /// to hash or sign.
     pub fn canonical_json(&self) -> Vec<u8> {
         crate::canonical::to_canonical(self)
+    }
+
+    /// The ballot's tracking code: base64url of SHA-256 of its canonical
+    /// JSON. It shows only ciphertexts, so it reveals nothing of the vote
+    /// (Belenios' "smart ballot tracker").
+    pub fn tracking_code(&self) -> String {
+        crate::base64url::encode(&crate::sha256(&self.canonical_json()))
     }
 }
 
@@ -611,6 +652,19 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn parameters_round_trip_through_json_and_bad_shapes_are_refused() {
+        let (_, params) = election(b"key");
+        let json = serde_json::to_string(&params).unwrap();
+        assert!(json.starts_with("{\"fingerprint\":\"BwcH"));
+        assert_eq!(
+            serde_json::from_str::<ElectionParameters>(&json).unwrap(),
+            params
+        );
+        let bad = json.replace("\"max_marks\":3", "\"max_marks\":6");
+        assert!(serde_json::from_str::<ElectionParameters>(&bad).is_err());
     }
 
     #[test]

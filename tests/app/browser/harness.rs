@@ -122,6 +122,20 @@ pub struct World {
     _dir: tempfile::TempDir,
 }
 
+/// Copies a directory tree (the static files).
+fn copy_dir(from: impl AsRef<std::path::Path>, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -210,11 +224,24 @@ impl World {
             [&login("returning officer"), &login("second officer")],
         );
 
+        // The shipped static files plus the test-only page that drives the
+        // browser encryption (no production route serves it).
+        let static_dir = dir.path().join("static");
+        copy_dir(&Settings::default().static_dir, &static_dir);
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/app/browser/wasm-check.html"
+            ),
+            static_dir.join("wasm-check.html"),
+        )
+        .unwrap();
         let settings = Settings {
             database_url: url.clone(),
             sealing_key: sealing_b64,
             database_pool_size: 4,
             data_dir: dir.path().display().to_string(),
+            static_dir: static_dir.display().to_string(),
             public_url: public_url.clone(),
             ..Settings::default()
         };
@@ -672,6 +699,25 @@ impl Tab {
     pub fn js_async(&self, script: &str) -> Json {
         self.block(self.client.execute_async(script, vec![]))
             .unwrap_or_else(|e| panic!("script on {}: {e}", self.path()))
+    }
+
+    /// A DevTools protocol command through chromedriver's passthrough.
+    pub fn cdp(&self, cmd: &'static str, params: Json) -> Json {
+        self.block(self.client.issue_cmd(Cdp { cmd, params }))
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
+    /// Waits (up to 15 s) until an element matching `css` is on the page.
+    pub fn wait_for(&self, css: &str) {
+        let started = Instant::now();
+        while !self.exists(css) {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "no {css} on {} after 15 s",
+                self.path()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn cookies(&self) -> Vec<fantoccini::cookies::Cookie<'static>> {

@@ -25,6 +25,11 @@ pub use harness::{Tab, Viewport, World};
 type Scenario = (&'static str, Viewport, fn(&mut Tab, &World));
 
 const SCENARIOS: &[Scenario] = &[
+    (
+        "ballot encrypted and audited in the browser",
+        Viewport::Desktop,
+        scenarios::encrypt_in_the_browser,
+    ),
     ("log in", Viewport::Desktop, scenarios::log_in),
     ("log in", Viewport::Phone, scenarios::log_in),
     (

@@ -275,7 +275,10 @@ pub fn security_headers_and_cookies(tab: &mut Tab, world: &World) {
         .map(str::trim)
         .find(|d| d.starts_with("script-src"))
         .unwrap_or_else(|| panic!("no script-src in {csp:?}"));
-    assert_eq!(script_src, "script-src 'self'", "no inline script allowed");
+    assert_eq!(
+        script_src, "script-src 'self' 'wasm-unsafe-eval'",
+        "no inline script allowed; WebAssembly only from same-origin scripts"
+    );
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("object-src 'none'"), "{csp}");
     assert_eq!(headers["frame"], json!("DENY"));
@@ -372,4 +375,147 @@ pub fn run_a_survey(tab: &mut Tab, world: &World) {
         "the QR code has a text alternative"
     );
     tab.page("survey-display");
+}
+
+/// The ballot encryption in the browser (`static/js/encrypt-ballot.js` and
+/// the WebAssembly build of votum-crypto) on the test-only page
+/// `tests/app/browser/wasm-check.html`: the browser's ballot verifies with
+/// the server's `verify_ballot` byte for byte and decrypts to the marks
+/// ticked; an audit passes, reveals the randomness and re-encrypts; audits
+/// of a tampered ballot or of other choices fail and name the option. Also
+/// measures encryption with the CPU throttled 4× (docs/benchmarks.md).
+pub fn encrypt_in_the_browser(tab: &mut Tab, _world: &World) {
+    use votum_crypto::elgamal::{Ciphertext, SecretKey};
+    use votum_crypto::encrypted_ballot::{
+        verify_ballot, ElectionParameters, EncryptedBallot, QuestionShape,
+    };
+    use votum_crypto::group::{Scalar, SeededScalars};
+    use votum_crypto::{Code, CredentialKey};
+
+    let key = SecretKey::generate(&mut SeededScalars::new(b"browser")).unwrap();
+    let shape = QuestionShape {
+        options: 5,
+        min_marks: 0,
+        max_marks: 3,
+    };
+    let params = ElectionParameters::new([5; 32], key.public(), vec![shape]).unwrap();
+    let params_json = serde_json::to_string(&params).unwrap();
+    let credential = CredentialKey::derive_v2(&Code::from_bytes([7; 16]), "browser").public();
+
+    tab.goto("/static/wasm-check.html");
+    tab.js(&format!(
+        "const f = document.querySelector('form[data-encrypt-ballot]');
+         f.dataset.election = {}; f.dataset.credential = {};",
+        json!(params_json),
+        json!(credential.to_base64()),
+    ));
+    for id in ["#o1", "#o3", "#o4"] {
+        tab.click(id);
+    }
+    tab.click("button[type=submit]");
+    tab.wait_for("[data-tracking-code]");
+    // Nothing was sent: the page is the same, the fields are filled.
+    assert_eq!(tab.path(), "/static/wasm-check.html");
+    let ballot_json = tab.value("input[name=encrypted_ballot]");
+    let tracking = tab.value("input[name=tracking_code]");
+    let ballot: EncryptedBallot = serde_json::from_str(&ballot_json).unwrap();
+    assert_eq!(ballot.canonical_json(), ballot_json.as_bytes());
+    assert_eq!(ballot.tracking_code(), tracking);
+    assert_eq!(tab.text("[data-tracking-code]"), tracking);
+    let decrypt = |ballot: &EncryptedBallot| -> Vec<Option<u64>> {
+        let cts = verify_ballot(&params, &credential, ballot).unwrap();
+        cts[0].iter().map(|c| key.decrypt(c, 1)).collect()
+    };
+    assert_eq!(
+        decrypt(&ballot),
+        [Some(1), Some(0), Some(1), Some(1), Some(0)]
+    );
+    tab.page("browser-encryption");
+
+    // The audit: passes, reveals the randomness, encrypts anew.
+    tab.click("[data-audit]");
+    tab.wait_for("[data-audit-result]");
+    assert_eq!(
+        tab.attr("[data-audit-result]", "data-audit-result")
+            .as_deref(),
+        Some("ok")
+    );
+    assert!(tab
+        .text("[data-audit-result]")
+        .contains("Prüfung bestanden"));
+    let revealed: serde_json::Value = serde_json::from_str(
+        tab.js("return document.querySelector('[data-audit-data]').textContent;")
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let fresh_json = tab.value("input[name=encrypted_ballot]");
+    assert_ne!(tab.value("input[name=tracking_code]"), tracking);
+    let fresh: EncryptedBallot = serde_json::from_str(&fresh_json).unwrap();
+    assert_ne!(fresh, ballot, "the audited ballot must never be cast");
+    assert_eq!(decrypt(&fresh), decrypt(&ballot));
+    tab.page("browser-encryption-audited");
+
+    // A cheating device: option 3's ciphertext encrypts 0 with the revealed
+    // randomness. The browser's audit refuses it and names the option.
+    let randomness = revealed["randomness"].to_string();
+    let r: [u8; 32] = votum_crypto::base64url::decode_array(
+        revealed["randomness"]["answers"][0][2].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut cheated = ballot.clone();
+    cheated.answers[0].choices[2] = Ciphertext::encrypt_with(
+        params.public_key(),
+        0,
+        &Scalar::from_canonical_bytes(r).unwrap(),
+    )
+    .encode();
+    let cheated_json = String::from_utf8(cheated.canonical_json()).unwrap();
+    let audit = |ballot: &str, choices: &str| -> serde_json::Value {
+        tab.js_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             import('/static/wasm/votum_crypto_wasm.js').then(async m => {{
+               await m.default();
+               done(JSON.parse(m.audit({}, {}, {}, {})));
+             }}).catch(e => done({{ thrown: String(e) }}));",
+            json!(params_json),
+            json!(ballot),
+            json!(randomness),
+            json!(choices),
+        ))
+    };
+    let marked = "[[true,false,true,true,false]]";
+    assert_eq!(audit(&ballot_json, marked)["ok"], json!(true));
+    let refused = audit(&cheated_json, marked);
+    assert_eq!(refused["ok"], json!(false), "{refused}");
+    assert_eq!(
+        (&refused["question"], &refused["option"]),
+        (&json!(0), &json!(2))
+    );
+    let other = audit(&ballot_json, "[[true,true,true,true,false]]");
+    assert_eq!(other["ok"], json!(false));
+    assert_eq!(other["option"], json!(1));
+
+    // Encryption time of this 5-option ballot with the CPU throttled 4×, a
+    // phone-class stand-in (reported in docs/benchmarks.md; not asserted).
+    tab.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }));
+    let timing = tab.js_async(&format!(
+        "const done = arguments[arguments.length - 1];
+         import('/static/wasm/votum_crypto_wasm.js').then(async m => {{
+           await m.default();
+           const times = [];
+           for (let i = 0; i < 7; i++) {{
+             const t0 = performance.now();
+             m.encrypt({}, {}, '{marked}');
+             times.push(performance.now() - t0);
+           }}
+           times.sort((a, b) => a - b);
+           done({{ median: times[3], min: times[0], max: times[6] }});
+         }}).catch(e => done({{ thrown: String(e) }}));",
+        json!(params_json),
+        json!(credential.to_base64()),
+    ));
+    tab.cdp("Emulation.setCPUThrottlingRate", json!({ "rate": 1 }));
+    eprintln!("browser encryption of a 5-option ballot, CPU throttled 4x: {timing} ms");
+    assert!(timing["median"].is_number(), "{timing}");
 }

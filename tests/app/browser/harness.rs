@@ -535,7 +535,10 @@ fn published_ballot(
     for (key, (yes_no, single)) in keys.iter().zip(votes) {
         let choices_json = cast_text(&[Choice::YesNo(yes_no), Choice::Single(single)]).unwrap();
         let credential = key.public();
-        let message = votum_crypto::ballot_box::cast_message(&id, &credential, &choices_json);
+        // Signed as the app signs for the ballot's protocol (record v1 or v2).
+        let message = votum::ballots::protocol::Protocol::of(conn, &id)
+            .unwrap()
+            .cast_message(&id, &credential, &choices_json);
         let ballot = SignedBallot {
             ballot_id: id.clone(),
             credential,

@@ -387,6 +387,21 @@ fn verify(path: &std::path::Path, receipt: Option<&std::path::Path>) -> Result<E
 fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {
     let (settings, db) = open_db()?;
     let catalogues = crate::i18n::Catalogues::load().map_err(AppError::Internal)?;
+    // A record version 2 accounts for every credential by a four-eyes act;
+    // a run from the command line has no second officer, so its letters
+    // would make the record fail verification.
+    if crate::ballots::protocol::Protocol::of(&mut *db.get()?, ballot)?
+        != crate::ballots::protocol::Protocol::V1
+    {
+        eprintln!(
+            "votum letters: ballot {ballot} uses election record version 2, where every \
+             letter run is an act of two returning officers. Request the run on the \
+             ballot's page and let a second officer confirm it there, or let a \
+             credential authority make the letters (votum credentials, see \
+             docs/operations.md). Nothing was written."
+        );
+        return Ok(ExitCode::from(2));
+    }
     // Written beside the target and renamed only when every letter is out
     // and the credentials are committed: a half-written file never looks
     // finished.

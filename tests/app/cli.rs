@@ -82,3 +82,46 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.csv"));
 }
+
+/// A record version 2 accounts for every letter run by an act of two
+/// officers; `votum letters` has no second officer, so it refuses such a
+/// ballot and writes nothing.
+#[test]
+fn letters_from_the_command_line_are_refused_for_a_version_2_ballot() {
+    use diesel::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite");
+    let out = votum(
+        dir.path(),
+        &[
+            "demo",
+            "--no-serve",
+            "--members",
+            "60",
+            "--database",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ballot: String = {
+        let mut conn = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+        votum::db::schema::ballots::table
+            .filter(votum::db::schema::ballots::record_version.eq(2))
+            .select(votum::db::schema::ballots::id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let pdf = dir.path().join("letters.pdf");
+    let out = votum(
+        dir.path(),
+        &["letters", &ballot, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("two returning officers"), "{stderr}");
+    assert!(!pdf.exists() && !dir.path().join("letters.pdf.partial").exists());
+}

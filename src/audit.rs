@@ -53,6 +53,22 @@ pub enum Action {
     ElectorateExported,
     /// An open postal batch discarded (its slips freed).
     PostalBatchDiscarded,
+    /// An officer named a trustee of a ballot's key ceremony (the number
+    /// of trustees now; never the link).
+    TrusteeAdded,
+    /// An officer removed a trustee; a ceremony under way starts again.
+    TrusteeRemoved,
+    /// An officer fixed the threshold and started the key ceremony
+    /// ("t/n").
+    CeremonyStarted,
+    /// A trustee's certificate passed the checks ("done/n").
+    TrusteeCertificate,
+    /// A trustee's share bundle passed the checks ("done/n").
+    TrusteeShares,
+    /// A trustee's verification passed the checks ("done/n").
+    TrusteeVerification,
+    /// The last verification came in: the election key is fixed ("t/n").
+    CeremonyComplete,
 }
 
 impl Action {
@@ -108,6 +124,13 @@ impl Action {
             Action::PostalSlipEntered => "postal_slip_entered",
             Action::ElectorateExported => "electorate_exported",
             Action::PostalBatchDiscarded => "postal_batch_discarded",
+            Action::TrusteeAdded => "trustee_added",
+            Action::TrusteeRemoved => "trustee_removed",
+            Action::CeremonyStarted => "ceremony_started",
+            Action::TrusteeCertificate => "trustee_certificate",
+            Action::TrusteeShares => "trustee_shares",
+            Action::TrusteeVerification => "trustee_verification",
+            Action::CeremonyComplete => "ceremony_complete",
         }
     }
 

@@ -150,6 +150,7 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
         .mount("/", ballots::letters::routes())
         .mount("/", ballots::reissue::routes())
         .mount("/", ballots::authority::routes())
+        .mount("/", ballots::trustees::routes())
         .attach(surveys::stage())
         .mount("/static", FileServer::from(static_dir))
         .register(

@@ -14,6 +14,7 @@
 //! | [`SurveyOwner<SurveyId>`] | owner, admin, or board of the survey's group or above | group tree |
 //! | [`Treasurer<MemberId>`] | treasurer of the member's chapter or above | [`Tree::Chapters`] |
 //! | [`ChairOf<MemberId>`] | admin, or board of a group the member belongs to or above | [`Tree::ChaptersAndGroups`] |
+//! | [`Trustee`] | holder of a trustee's secret link (`<token>`; no session needed) | – |
 //!
 //! Adding a right: write the check as a plain function in its feature's
 //! domain module, add a guard here that calls it through [`prove`], and
@@ -501,4 +502,88 @@ pub fn survey_sender(
             scope,
         }),
     )
+}
+
+/// The holder of a trustee's secret link: the route's `<token>` segment
+/// names a trustee of a ballot's key ceremony (the token's SHA-256 digest
+/// is looked up; the token is never stored or logged). No session is
+/// needed: trustees need not be members. A token that names nobody is 404
+/// and counts against the client address's code limit
+/// ([`crate::ratelimit::CODE_ENTRY`]), like a mistyped ballot code; once
+/// the limit is reached every trustee route answers 429 to that address.
+#[derive(Debug, Clone)]
+pub struct Trustee {
+    /// The trustee's id.
+    pub id: i64,
+    /// The ballot of the ceremony.
+    pub ballot_id: String,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Trustee {
+    type Error = AppError;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let cached = req
+            .local_cache_async(async {
+                let token = req.route().and_then(|route| {
+                    let position = route
+                        .uri
+                        .unmounted_origin
+                        .path()
+                        .segments()
+                        .position(|segment| segment == "<token>")?;
+                    req.routed_segment(position).map(str::to_owned)
+                });
+                let Some(token) = token else {
+                    return Cached(Err(Status::NotFound));
+                };
+                let Some(app) = req.rocket().state::<App>() else {
+                    return Cached(Err(Status::InternalServerError));
+                };
+                let now = app.clock.now();
+                let bucket = format!(
+                    "trustee-ip:{}",
+                    req.client_ip().map(|ip| ip.to_string()).unwrap_or_default()
+                );
+                let found = app
+                    .db
+                    .run(move |conn| -> AppResult<Result<Trustee, Status>> {
+                        if !crate::ratelimit::allows(
+                            conn,
+                            now,
+                            &bucket,
+                            crate::ratelimit::CODE_ENTRY,
+                        )? {
+                            return Ok(Err(Status::TooManyRequests));
+                        }
+                        match crate::ballots::trustees::ceremony::trustee_by_token(conn, &token)? {
+                            Some((id, ballot_id)) => Ok(Ok(Trustee { id, ballot_id })),
+                            None => {
+                                crate::ratelimit::hit(
+                                    conn,
+                                    now,
+                                    &bucket,
+                                    crate::ratelimit::CODE_ENTRY,
+                                )?;
+                                Ok(Err(Status::NotFound))
+                            }
+                        }
+                    })
+                    .await;
+                match found {
+                    Ok(answer) => Cached(answer),
+                    Err(e) => {
+                        log::error!("trustee link: {e}");
+                        Cached(Err(Status::InternalServerError))
+                    }
+                }
+            })
+            .await;
+        match &cached.0 {
+            Ok(granted) => Outcome::Success(granted.clone()),
+            Err(status) if status.code == 429 => Outcome::Error((*status, AppError::RateLimited)),
+            Err(status) => Outcome::Error((*status, refusal(*status))),
+        }
+    }
 }

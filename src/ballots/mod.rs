@@ -16,5 +16,6 @@ pub mod questions;
 pub mod record;
 pub mod reissue;
 pub mod setup;
+pub mod trustees;
 pub mod vote;
 pub mod waiting;

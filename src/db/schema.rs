@@ -316,6 +316,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    trustee_ceremonies (ballot_id) {
+        ballot_id -> Text,
+        stage -> Text,
+        ceremony -> Nullable<Text>,
+        keys -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    trustees (id) {
+        id -> BigInt,
+        ballot_id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        token_digest -> Text,
+        position -> Integer,
+        certificate -> Nullable<Text>,
+        bundle -> Nullable<Text>,
+        verification -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -338,6 +361,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     officer_acts,
     credential_imports,
     act_details,
+    trustee_ceremonies,
+    trustees,
     ballot_results,
     postal_votes,
     surveys,

@@ -54,6 +54,14 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
         "credential_imports",
         "public credentials of a credential authority awaiting a second officer, without a member link",
     ),
+    (
+        "trustee_ceremonies",
+        "a ballot's key ceremony: public trustee files, without a member link",
+    ),
+    (
+        "trustees",
+        "a ballot's trustees, named by the officers (not members' records), and their public files",
+    ),
 ];
 
 fn time(t: chrono::NaiveDateTime) -> String {

@@ -39,5 +39,6 @@ mod survey_channels;
 mod survey_scopes;
 mod surveys;
 mod text_fields;
+mod trustees;
 mod unlinkable;
 mod vote;

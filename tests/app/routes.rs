@@ -50,6 +50,10 @@ enum Guard {
     Treasurer,
     /// Admin or board of a group the member belongs to (`ChairOf<MemberId>`).
     ChairOf,
+    /// The holder of a trustee's secret link (`rights::Trustee`, the
+    /// `<token>` segment; no session needed): a token that names nobody is
+    /// 404, signed in or not.
+    Trustee,
 }
 
 use Guard::*;
@@ -132,6 +136,10 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET",  "/ballots/<id>/authority", Officer),
     ("POST", "/ballots/<id>/electorate", Officer),
     ("POST", "/ballots/<id>/credentials", Officer),
+    ("GET",  "/ballots/<id>/trustees", Officer),
+    ("POST", "/ballots/<id>/trustees", Officer),
+    ("POST", "/ballots/<id>/trustees/start", Officer),
+    ("POST", "/ballots/<id>/trustees/<trustee>/remove", Officer),
     ("GET",  "/ballots/<id>/result", Member),
     ("GET",  "/ballots/<id>/record.json", Public),
     ("GET",  "/ballots/<id>/receipt-check", Public),
@@ -144,6 +152,10 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("POST", "/vote/<id>/cast", Public),
     ("GET",  "/vote/<id>/check?<tracking>", Public),
     ("POST", "/vote/<id>/receipt", Public),
+    // trustees of a key ceremony (by their secret link)
+    ("GET",  "/trustee/<token>", Trustee),
+    ("GET",  "/trustee/<token>/<file>", Trustee),
+    ("POST", "/trustee/<token>", Trustee),
     // surveys
     ("GET",  "/surveys", Member),
     ("GET",  "/surveys/new?<group>", Member),
@@ -187,7 +199,8 @@ fn concrete(pattern: &str, ids: &Ids) -> String {
                 ids.survey.clone()
             }
             "<id>" => ids.member.to_string(),
-            "<act>" | "<office>" | "<batch>" => "1".into(),
+            "<act>" | "<office>" | "<batch>" | "<trustee>" => "1".into(),
+            "<file>" => "ceremony.json".into(),
             "<slug>" => "ov-a1".into(),
             "<token>" => "not-a-token".into(),
             "<run>" => "0".repeat(64),
@@ -283,10 +296,22 @@ both_backends!(guards_refuse_strangers_and_plain_members, |app: TestApp| {
         member: org.member_a1.id,
     };
 
-    // Without a session: every guarded route sends the browser to login.
+    // Without a session: every guarded route sends the browser to login,
+    // except a trustee's, which needs no session: a token that names
+    // nobody is 404.
     let token = csrf(&app, "/login");
     for (method, pattern, guard) in ROUTES {
         if *guard == Public {
+            continue;
+        }
+        if *guard == Trustee {
+            let path = concrete(pattern, &ids);
+            let (status, _) = send(&app, method, &path, &token);
+            assert_eq!(
+                status,
+                Status::NotFound,
+                "{method} {path} without a session"
+            );
             continue;
         }
         let path = concrete(pattern, &ids);

@@ -96,6 +96,8 @@ crate::both_backends!(no_code_or_token_reaches_a_log, |app: TestApp| {
         format!("/vote/{SECRET}"),
         format!("/s/some-survey?code={SECRET}"),
         format!("/password/reset/{SECRET}"),
+        format!("/trustee/{SECRET}"),
+        format!("/trustee/{SECRET}/ceremony.json"),
         format!("/profile/email/confirm?token={SECRET}"),
         format!("/nowhere/{SECRET}?code={SECRET}"),
         format!("/{SECRET}?code={SECRET}"),
@@ -139,6 +141,10 @@ crate::both_backends!(no_code_or_token_reaches_a_log, |app: TestApp| {
         lines
             .iter()
             .any(|l| l.contains("GET /password/reset/<token> 404")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("GET /trustee/<token> 404")),
         "{lines:#?}"
     );
     let leaks: Vec<&String> = lines.iter().filter(|l| l.contains(SECRET)).collect();

@@ -147,6 +147,51 @@ fn index_bytes(index: u32) -> [u8; 8] {
     u64::from(index).to_be_bytes()
 }
 
+/// The checks of one certificate on its own, as the server makes them
+/// when a trustee uploads it: this ceremony, a valid name, the trustee's
+/// own signature and a valid proof of knowledge of its encryption key.
+/// ([`Roster::new`] makes the same checks for all n together, and those
+/// that need all of them: no key twice.)
+pub fn check_certificate(
+    ceremony: &CeremonyFile,
+    certificate: &Certificate,
+) -> Result<(), ThresholdError> {
+    let fingerprint = ceremony.fingerprint();
+    let who = format!("trustee {:?}", certificate.name);
+    if certificate.ceremony != fingerprint {
+        return Err(ThresholdError::WrongCeremony {
+            what: Certificate::WHAT,
+            trustee: who,
+        });
+    }
+    check_name(&certificate.name)?;
+    if !certificate
+        .signing_key
+        .verify(&signed_message(certificate), &certificate.signature)
+    {
+        return Err(ThresholdError::BadSignature {
+            what: Certificate::WHAT,
+            trustee: who,
+        });
+    }
+    let context: Context<'_> = &[
+        (b"ceremony", &fingerprint),
+        (b"signing-key", certificate.signing_key.as_bytes()),
+    ];
+    if !verify_key(
+        DOMAIN_ENCRYPTION_KEY,
+        context,
+        &certificate.encryption_key,
+        &certificate.proof,
+    ) {
+        return Err(ThresholdError::BadKeyProof {
+            what: Certificate::WHAT,
+            trustee: who,
+        });
+    }
+    Ok(())
+}
+
 /// All n certificates of a ceremony, checked, in index order (ordered by
 /// signing key bytes: nobody chooses the order). Trustee *i* is the *i*-th
 /// certificate, from 1. The **roster hash** is SHA-256 of the canonical
@@ -175,38 +220,7 @@ impl Roster {
             });
         }
         for certificate in &certificates {
-            let who = format!("trustee {:?}", certificate.name);
-            if certificate.ceremony != fingerprint {
-                return Err(ThresholdError::WrongCeremony {
-                    what: Certificate::WHAT,
-                    trustee: who,
-                });
-            }
-            check_name(&certificate.name)?;
-            if !certificate
-                .signing_key
-                .verify(&signed_message(certificate), &certificate.signature)
-            {
-                return Err(ThresholdError::BadSignature {
-                    what: Certificate::WHAT,
-                    trustee: who,
-                });
-            }
-            let context: Context<'_> = &[
-                (b"ceremony", &fingerprint),
-                (b"signing-key", certificate.signing_key.as_bytes()),
-            ];
-            if !verify_key(
-                DOMAIN_ENCRYPTION_KEY,
-                context,
-                &certificate.encryption_key,
-                &certificate.proof,
-            ) {
-                return Err(ThresholdError::BadKeyProof {
-                    what: Certificate::WHAT,
-                    trustee: who,
-                });
-            }
+            check_certificate(ceremony, certificate)?;
         }
         certificates.sort_by_key(|c| c.signing_key);
         for pair in certificates.windows(2) {
@@ -388,8 +402,9 @@ pub fn make_bundle(
 
 /// The public checks of one bundle: ceremony, roster, signature, t
 /// commitments with a valid proof for C_0, one share for each of the n
-/// trustees in order.
-fn check_bundle(roster: &Roster, bundle: &ShareBundle) -> Result<(), ThresholdError> {
+/// trustees in order. (The server makes them when a trustee uploads its
+/// bundle; whether each share opens only its receiver can check.)
+pub fn check_bundle(roster: &Roster, bundle: &ShareBundle) -> Result<(), ThresholdError> {
     roster.check_signed(
         bundle,
         bundle.trustee,
@@ -613,45 +628,10 @@ pub fn ceremony_keys(
     let checked = one_each(&roster, verifications, |v| v.trustee)?;
     let mut trustees = Vec::with_capacity(checked.len());
     for (verification, certificate) in checked.iter().zip(&roster.certificates) {
-        let index = verification.trustee;
-        roster.check_signed(
-            *verification,
-            index,
-            &verification.ceremony,
-            &verification.roster,
-            &verification.signature,
-        )?;
-        let trustee = roster.label(index);
-        let bad = |reason| ThresholdError::BadVerification {
-            trustee: trustee.clone(),
-            reason,
-        };
-        if verification.bundles != digests {
-            return Err(bad("it checked other share bundles"));
-        }
-        if verification.public_key != public_key {
-            return Err(bad("it states another election public key"));
-        }
-        let expected = verification_key(ordered.iter().map(|b| b.commitments.as_slice()), index);
-        if verification.verification_key != expected {
-            return Err(bad("it states another verification key"));
-        }
-        let valid = with_context(&roster.context(&index_bytes(index)), |context| {
-            verify_key(
-                DOMAIN_VERIFICATION_KEY,
-                context,
-                &verification.verification_key,
-                &verification.proof,
-            )
-        });
-        if !valid {
-            return Err(ThresholdError::BadKeyProof {
-                what: Verification::WHAT,
-                trustee,
-            });
-        }
+        let expected =
+            check_one_verification(&roster, &ordered, &digests, &public_key, verification)?;
         trustees.push(TrusteeEntry {
-            index,
+            index: verification.trustee,
             name: certificate.name.clone(),
             signing_key: certificate.signing_key,
             verification_key: expected,
@@ -667,4 +647,72 @@ pub fn ceremony_keys(
         public_key,
         trustees,
     })
+}
+
+/// The checks of one verification as the server makes them when a trustee
+/// uploads it, once all n share bundles are in: every bundle valid, the
+/// verification for this ceremony and roster, signed by its trustee, naming
+/// exactly these bundles, stating the election public key and the
+/// verification key the commitments give, with a valid proof. Returns the
+/// trustee's verification key Y_i.
+pub fn check_verification(
+    roster: &Roster,
+    bundles: &[ShareBundle],
+    verification: &Verification,
+) -> Result<Point, ThresholdError> {
+    let ordered = one_each(roster, bundles, |b| b.trustee)?;
+    for bundle in &ordered {
+        check_bundle(roster, bundle)?;
+    }
+    let digests: Vec<[u8; 32]> = ordered.iter().map(|b| files::digest(*b)).collect();
+    let public_key = election_key(&ordered);
+    check_one_verification(roster, &ordered, &digests, &public_key, verification)
+}
+
+/// One verification against the checked, ordered bundles.
+fn check_one_verification(
+    roster: &Roster,
+    ordered: &[&ShareBundle],
+    digests: &[[u8; 32]],
+    public_key: &Point,
+    verification: &Verification,
+) -> Result<Point, ThresholdError> {
+    let index = verification.trustee;
+    roster.check_signed(
+        verification,
+        index,
+        &verification.ceremony,
+        &verification.roster,
+        &verification.signature,
+    )?;
+    let trustee = roster.label(index);
+    let bad = |reason| ThresholdError::BadVerification {
+        trustee: trustee.clone(),
+        reason,
+    };
+    if verification.bundles != digests {
+        return Err(bad("it checked other share bundles"));
+    }
+    if verification.public_key != *public_key {
+        return Err(bad("it states another election public key"));
+    }
+    let expected = verification_key(ordered.iter().map(|b| b.commitments.as_slice()), index);
+    if verification.verification_key != expected {
+        return Err(bad("it states another verification key"));
+    }
+    let valid = with_context(&roster.context(&index_bytes(index)), |context| {
+        verify_key(
+            DOMAIN_VERIFICATION_KEY,
+            context,
+            &verification.verification_key,
+            &verification.proof,
+        )
+    });
+    if !valid {
+        return Err(ThresholdError::BadKeyProof {
+            what: Verification::WHAT,
+            trustee,
+        });
+    }
+    Ok(expected)
 }

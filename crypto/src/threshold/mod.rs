@@ -53,7 +53,8 @@ mod proofs;
 mod share_box;
 
 pub use ceremony::{
-    ceremony_keys, check_bundles, make_bundle, Roster, TrusteeIdentity, TrusteeShare,
+    ceremony_keys, check_bundle, check_bundles, check_certificate, check_verification, make_bundle,
+    Roster, TrusteeIdentity, TrusteeShare,
 };
 pub use decrypt::{combine, partial_decrypt};
 pub use files::{

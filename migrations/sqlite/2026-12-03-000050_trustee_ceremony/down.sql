@@ -1,0 +1,2 @@
+DROP TABLE trustees;
+DROP TABLE trustee_ceremonies;

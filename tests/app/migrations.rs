@@ -72,7 +72,9 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "survey_policies",
             "survey_questions",
             "survey_responses",
-            "surveys"
+            "surveys",
+            "trustee_ceremonies",
+            "trustees"
         ]
     );
 });

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use crate::db::models::Language;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Catalogues;
 
 /// Whom a CSV file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,15 @@ impl CsvFor {
         match self {
             CsvFor::People(lang) => Some(lang),
             CsvFor::Machines => None,
+        }
+    }
+
+    /// A word of the file: the catalogue entry `key` in the reader's
+    /// language, or the internal value `machine` for programs.
+    pub fn word(self, catalogues: &Catalogues, key: &str, machine: &str) -> String {
+        match self {
+            CsvFor::People(lang) => catalogues.get(lang, key).to_owned(),
+            CsvFor::Machines => machine.to_owned(),
         }
     }
 

@@ -290,10 +290,7 @@ async fn export(
                     CsvFor::People(_) => (id, name),
                 })
                 .collect();
-            let word = |key: String, value: &str| match reader.language() {
-                Some(lang) => words.get(lang, &key).to_owned(),
-                None => value.to_owned(),
-            };
+            let word = |key: String, value: &str| reader.word(&words, &key, value);
             let mut out = CsvSheet::for_reader(reader);
             match reader.language() {
                 Some(lang) => out.row(CSV_HEADINGS_FOR_PEOPLE.map(|key| words.get(lang, key)))?,

@@ -379,14 +379,8 @@ pub fn topics(
     }));
     topics.push(w.topic("surveys", survey_entries));
 
-    let mut addresses = vec![member.membership_number.clone()];
-    addresses.extend(member.email.clone());
-    addresses.extend(
-        accounts::table
-            .filter(accounts::member_id.eq(member_id))
-            .select(accounts::login)
-            .load::<String>(conn)?,
-    );
+    // The same addresses as the JSON export: earlier and unconfirmed ones too.
+    let addresses = super::export::identifiers(conn, member_id)?;
     let mails: Vec<(NaiveDateTime, String)> = outbox::table
         .filter(outbox::recipient.eq_any(&addresses))
         .order(outbox::created_at.desc())

@@ -120,10 +120,7 @@ struct SheetWords<'a> {
 
 impl SheetWords<'_> {
     fn word(&self, key: &str, machine: &str) -> String {
-        match self.reader.language() {
-            Some(lang) => self.catalogues.get(lang, key).to_owned(),
-            None => machine.to_owned(),
-        }
+        self.reader.word(self.catalogues, key, machine)
     }
 
     fn availability(&self, mark: Availability) -> String {

@@ -36,17 +36,23 @@ pub(crate) fn count(order: &[OptionId], valid: &[&Choice], lot: &TieBreaker) -> 
             }
         }
     }
+    (Outcome::Approval(decide(order, &counter, lot)), abstentions)
+}
+
+/// Ranks approval marks per option; shared by the count of plaintext
+/// choices and the count from decrypted per-option sums
+/// ([`crate::counts`]), so both decide alike.
+pub(crate) fn decide(order: &[OptionId], counter: &Counter, lot: &TieBreaker) -> ApprovalResult {
     let groups = groups_by_score(counter.pairs(), lot);
     let mut ties = Vec::new();
     let ranking = ranking_from_groups(&groups, order, &mut ties);
     let any_marks = counter.pairs().iter().any(|(_, v)| *v > 0);
-    let result = ApprovalResult {
+    ApprovalResult {
         counts: counter.to_option_counts(),
         winner: ranking.first().copied().filter(|_| any_marks),
         ranking,
         ties,
-    };
-    (Outcome::Approval(result), abstentions)
+    }
 }
 
 #[cfg(test)]

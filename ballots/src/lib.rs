@@ -8,7 +8,8 @@
 //! the caller passes in ([`TieBreaker`]); every lot used is recorded.
 //!
 //! The entry points are [`Question::check`] (before a ballot opens),
-//! [`validate`] (for each cast choice) and [`tally`] (after close).
+//! [`validate`] (for each cast choice) and [`tally`] (after close), or
+//! [`tally_counts`] for the decrypted sums of protocol "encrypted".
 //! [`record`] holds the public election record and its verifier
 //! ([`verify`], [`verify_receipt`]), specified in
 //! `docs/election-record.md`.
@@ -18,6 +19,7 @@
 pub mod approval;
 pub mod authority;
 pub mod choice;
+pub mod counts;
 pub mod question;
 pub mod record;
 pub mod result;
@@ -29,6 +31,7 @@ pub mod yes_no;
 
 pub use approval::ApprovalResult;
 pub use choice::{validate, Choice, ChoiceError, ChoiceKind, SingleVote, YesNoVote};
+pub use counts::{encrypted_options, encryption_marks, tally_counts, CountsError};
 pub use question::{
     BallotOption, MajorityRule, OptionId, Question, QuestionError, QuestionKind, Ratio,
 };

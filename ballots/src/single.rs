@@ -60,6 +60,21 @@ pub(crate) fn count(
             _ => {}
         }
     }
+    (
+        Outcome::Single(decide(order, runoff_rule, &counter, lot)),
+        abstentions,
+    )
+}
+
+/// Decides a single-choice question from its votes per option; shared by
+/// the count of plaintext choices and the count from decrypted per-option
+/// sums ([`crate::counts`]), so both decide alike.
+pub(crate) fn decide(
+    order: &[OptionId],
+    runoff_rule: bool,
+    counter: &Counter,
+    lot: &TieBreaker,
+) -> SingleResult {
     let votes_for_options: u64 = counter.pairs().iter().map(|(_, v)| v).sum();
     let groups = groups_by_score(counter.pairs(), lot);
     let absolute_majority = groups
@@ -89,7 +104,7 @@ pub(crate) fn count(
                 .copied();
         }
     }
-    let result = SingleResult {
+    SingleResult {
         counts: counter.to_option_counts(),
         votes_for_options,
         runoff_rule,
@@ -97,8 +112,7 @@ pub(crate) fn count(
         winner,
         runoff,
         ties,
-    };
-    (Outcome::Single(result), abstentions)
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,21 @@ pub(crate) fn count(
             _ => {}
         }
     }
+    let result = decide(quorum, majority, electorate, yes, no, abstain);
+    (Outcome::YesNo(result), abstain)
+}
+
+/// Applies the quorum and the majority rule to the counts of yes, no and
+/// abstain; shared by the count of plaintext choices and the count from
+/// decrypted per-option sums ([`crate::counts`]), so both decide alike.
+pub(crate) fn decide(
+    quorum: Ratio,
+    majority: MajorityRule,
+    electorate: u64,
+    yes: u64,
+    no: u64,
+    abstain: u64,
+) -> YesNoResult {
     let participation = yes + no + abstain;
     // Abstaining is taking part: members who abstain help reach the quorum.
     let quorum_reached = quorum.is_reached_by(participation, electorate);
@@ -52,7 +67,7 @@ pub(crate) fn count(
         // guard 0 >= share × 0 would accept it.
         MajorityRule::Qualified { share } => yes + no > 0 && share.is_reached_by(yes, yes + no),
     };
-    let result = YesNoResult {
+    YesNoResult {
         yes,
         no,
         abstain,
@@ -61,8 +76,7 @@ pub(crate) fn count(
         majority,
         majority_reached,
         accepted: quorum_reached && majority_reached,
-    };
-    (Outcome::YesNo(result), abstain)
+    }
 }
 
 #[cfg(test)]

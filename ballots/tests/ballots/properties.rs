@@ -330,3 +330,45 @@ proptest! {
         }
     }
 }
+
+/// Only valid choices, as protocol "encrypted" counts (every counted
+/// ballot carries proofs that it is valid).
+fn countable_question() -> impl Strategy<Value = (Question, Vec<Choice>, TieBreaker, u64)> {
+    any_question()
+        .prop_filter("not ranked", |(q, _, _)| {
+            votum_ballots::encrypted_options(q).is_some()
+        })
+        .prop_map(|(q, choices, lot)| {
+            let valid = choices
+                .into_iter()
+                .filter(|c| validate(&q, c).is_ok())
+                .collect();
+            (q, valid, lot)
+        })
+        .prop_flat_map(|(q, c, lot)| (Just(q), Just(c), Just(lot), 0u64..200))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The result from decrypted per-option sums (protocol "encrypted") is
+    /// the result of counting the same choices in clear.
+    #[test]
+    fn result_from_counts_equals_the_count_of_the_choices(
+        (question, choices, lot, electorate) in countable_question(),
+    ) {
+        let options = votum_ballots::encrypted_options(&question).unwrap();
+        let mut sums = vec![0u64; options];
+        for choice in &choices {
+            let marks = votum_ballots::encryption_marks(&question, choice).unwrap();
+            prop_assert_eq!(marks.len(), options);
+            for (sum, mark) in sums.iter_mut().zip(marks) {
+                *sum += u64::from(mark);
+            }
+        }
+        let from_counts = votum_ballots::tally_counts(
+            &question, electorate, choices.len() as u64, &sums, &lot,
+        );
+        prop_assert_eq!(from_counts, Ok(tally(&question, electorate, &choices, &lot)));
+    }
+}

@@ -158,10 +158,11 @@ mod tests {
 
     fn params() -> ElectionParameters {
         let key = SecretKey::generate(&mut SeededScalars::new(b"wasm")).unwrap();
+        // Four options that may all be left empty, and "none".
         let shape = QuestionShape {
             options: 5,
             min_marks: 0,
-            max_marks: 5,
+            max_marks: 4,
         };
         ElectionParameters::new([3; 32], key.public(), vec![shape]).unwrap()
     }

@@ -47,8 +47,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut source = SeededScalars::new(b"ballot bench");
     let key = SecretKey::generate(&mut source)?;
+    // Five options that may all be left empty: the sixth is "none".
     let shape = QuestionShape {
-        options: 5,
+        options: 6,
         min_marks: 0,
         max_marks: 5,
     };
@@ -62,7 +63,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             CredentialKey::derive(&Code::from_bytes(code), "bench").public()
         })
         .collect();
-    let choice = |i: usize| -> Vec<Vec<bool>> { vec![(0..5).map(|j| (i >> j) & 1 == 1).collect()] };
+    let choice = |i: usize| -> Vec<Vec<bool>> {
+        vec![shape.with_none((0..5).map(|j| (i >> j) & 1 == 1).collect())]
+    };
 
     // Encrypt (one core), with the system's randomness as in production.
     let start = Instant::now();

@@ -182,7 +182,7 @@ pub fn verify_one(
 ) -> Result<Vec<Vec<Ciphertext>>, BallotError> {
     let decoded = decode_ballot(params, credential, ballot)?;
     let mut acc = Accumulator::new(source.scalar()?, 1);
-    acc.add_ballot(&decoded);
+    acc.add_ballot(params, &decoded);
     if !acc.holds(params) {
         check_equations(params, &decoded)?;
     }
@@ -247,7 +247,7 @@ fn check_chunk(
     }
     let mut acc = Accumulator::new(*seed, decoded.len());
     for (_, ballot) in &decoded {
-        acc.add_ballot(ballot);
+        acc.add_ballot(params, ballot);
     }
     if !acc.holds(params) {
         // Find the culprits exactly.
@@ -344,16 +344,22 @@ impl Accumulator {
         *beta -= vc;
     }
 
-    fn add_ballot(&mut self, ballot: &DecodedBallot) {
-        for answer in &ballot.answers {
-            // The count proof is about the sum of the ciphertexts: its α and
-            // β coefficients go to every ciphertext of the question.
+    fn add_ballot(&mut self, params: &ElectionParameters, ballot: &DecodedBallot) {
+        for (shape, answer) in params.questions().iter().zip(&ballot.answers) {
+            // The count proof is about the weighted sum of the ciphertexts:
+            // its α and β coefficients go to every ciphertext of the
+            // question, times the option's weight ("none" weighs max_marks).
             let (mut sum_alpha, mut sum_beta) = (Scalar::ZERO, Scalar::ZERO);
             for branch in &answer.count_proof {
                 self.add_branch(branch, &mut sum_alpha, &mut sum_beta);
             }
-            for (ciphertext, branches) in answer.ciphertexts.iter().zip(&answer.proofs) {
-                let (mut alpha, mut beta) = (sum_alpha, sum_beta);
+            for (option, (ciphertext, branches)) in
+                answer.ciphertexts.iter().zip(&answer.proofs).enumerate()
+            {
+                let (mut alpha, mut beta) = match shape.weight(option) {
+                    1 => (sum_alpha, sum_beta),
+                    w => (sum_alpha * Scalar::from(w), sum_beta * Scalar::from(w)),
+                };
                 for branch in branches {
                     self.add_branch(branch, &mut alpha, &mut beta);
                 }
@@ -424,7 +430,7 @@ mod tests {
                 .iter()
                 .map(|q| q.iter().map(|c| key.decrypt(c, n).unwrap()).collect())
                 .collect();
-            assert_eq!(counts, vec![vec![n, 0, n, n, 0], vec![0, 0, n]]);
+            assert_eq!(counts, vec![vec![n, 0, n, n, 0, 0], vec![0, 0, n]]);
         }
         let empty = verify_batch(&params, &[], 2, &mut SeededScalars::new(b"z")).unwrap();
         assert_eq!(empty, EncryptedTally::empty(&params));
@@ -440,13 +446,17 @@ mod tests {
         };
         let z = SeededScalars::new(b"z").scalar().unwrap();
         let mut acc = Accumulator::new(z, 3);
-        decode(&cast).iter().for_each(|b| acc.add_ballot(b));
+        decode(&cast)
+            .iter()
+            .for_each(|b| acc.add_ballot(&params, b));
         assert!(acc.holds(&params));
         let cred = cast[1].0;
         let mut source = SeededScalars::new(b"forger");
         cast[1].1.answers[1] = forged_answer(&params, &cred, 1, &[0, 1, 1], 1, &mut source);
         let mut acc = Accumulator::new(z, 3);
-        decode(&cast).iter().for_each(|b| acc.add_ballot(b));
+        decode(&cast)
+            .iter()
+            .for_each(|b| acc.add_ballot(&params, b));
         assert!(!acc.holds(&params));
     }
 
@@ -461,7 +471,8 @@ mod tests {
         );
         let cred = cast[1].0;
         let mut source = SeededScalars::new(b"forger");
-        cast[1].1.answers[0] = forged_answer(&params, &cred, 0, &[0, 2, 0, 0, 0], 2, &mut source);
+        cast[1].1.answers[0] =
+            forged_answer(&params, &cred, 0, &[0, 2, 0, 0, 0, 0], 2, &mut source);
         assert!(matches!(
             verify_one(&params, &cred, &cast[1].1, &mut z),
             Err(BallotError::MarkProof {
@@ -488,7 +499,8 @@ mod tests {
         // equation can catch it). Index CHUNK + 3: a proof copied from
         // another voter. Index 40: a scalar ≥ ℓ.
         let cred5 = cast[5].0;
-        cast[5].1.answers[0] = forged_answer(&params, &cred5, 0, &[2, 0, 0, 0, 0], 2, &mut source);
+        cast[5].1.answers[0] =
+            forged_answer(&params, &cred5, 0, &[2, 0, 0, 0, 0, 0], 2, &mut source);
         let other = cast[CHUNK + 4].1.clone();
         cast[CHUNK + 3].1 = other;
         let s = cast[40].1.answers[1].proofs[2].branches[1].s;
@@ -512,7 +524,8 @@ mod tests {
         // The only bad ballot of a batch is found alone.
         let (_, params, mut cast) = ballots(20);
         let cred = cast[11].0;
-        cast[11].1.answers[0] = forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0], 3, &mut source);
+        cast[11].1.answers[0] =
+            forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0, 0], 3, &mut source);
         let Err(BatchError::Invalid(bad)) =
             verify_batch(&params, &refs(&cast), 1, &mut SeededScalars::new(b"z"))
         else {

@@ -11,8 +11,15 @@
 //!   (min = max = 1);
 //! * single choice among k options: k + 1 options (the last one is
 //!   "abstain"), exactly 1 mark;
-//! * approval among k options with min_marks..=max_marks: k options, the
-//!   same bounds (an empty ballot is an abstention where min_marks = 0).
+//! * approval among k options with min_marks ≥ 1: k options, the same
+//!   bounds;
+//! * approval among k options with min_marks = 0: k + 1 options, the last
+//!   one "none" (marked exactly when no other option is), min_marks = 0 and
+//!   max_marks as defined. Its count proof is about the *weighted* sum
+//!   Σ options + max_marks·none with range 1..=max_marks: none = 1 leaves
+//!   room for no other mark, none = 0 forces 1..=max_marks marks. So an
+//!   abstention is a proved mark the tally counts, and "none" together with
+//!   a mark is refused ([`QuestionShape::has_none`]).
 //!
 //! Every proof's transcript ([`Transcript`]) starts with its domain tag and
 //! the election fingerprint, then the election public key and the voter's
@@ -37,15 +44,76 @@ pub const COUNT_PROOF_DOMAIN: &[u8] = b"ballot-mark-count";
 
 /// The shape of one question as the encryption sees it: how many options
 /// (ciphertexts) and how many of them a valid ballot marks.
+///
+/// A shape with `min_marks = 0` has a "none" option as its last option
+/// (see the module documentation): `options` counts it, `min_marks` and
+/// `max_marks` bound the marks among the other options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionShape {
-    /// Number of options, at least 1.
+    /// Number of options (ciphertexts), including "none" where there is one.
     pub options: u32,
-    /// Fewest marks.
+    /// Fewest marks (0: the last option is "none").
     pub min_marks: u32,
-    /// Most marks (at least `min_marks`, at most `options`).
+    /// Most marks (at least `min_marks` and 1, at most the options other
+    /// than "none").
     pub max_marks: u32,
+}
+
+impl QuestionShape {
+    /// Whether the last option is "none" (exactly when `min_marks` is 0).
+    pub fn has_none(&self) -> bool {
+        self.min_marks == 0
+    }
+
+    /// The options other than "none".
+    pub fn real_options(&self) -> u32 {
+        self.options - u32::from(self.has_none())
+    }
+
+    /// The weight of option `option` in the count proof's sum: `max_marks`
+    /// for "none", 1 for every other option.
+    pub fn weight(&self, option: usize) -> u64 {
+        if self.has_none() && option + 1 == self.options as usize {
+            u64::from(self.max_marks)
+        } else {
+            1
+        }
+    }
+
+    /// The range lo..=hi the count proof proves for the weighted sum:
+    /// 1..=max_marks with "none", min_marks..=max_marks without.
+    pub fn count_range(&self) -> (u64, u64) {
+        let lo = if self.has_none() { 1 } else { self.min_marks };
+        (u64::from(lo), u64::from(self.max_marks))
+    }
+
+    /// The marks of one answer with "none" added last where the shape has
+    /// it: `marks` are the other options' marks. A form without a "none"
+    /// field reads as "none" exactly when nothing is marked.
+    pub fn with_none(&self, mut marks: Vec<bool>) -> Vec<bool> {
+        if self.has_none() {
+            let none = !marks.iter().any(|m| *m);
+            marks.push(none);
+        }
+        marks
+    }
+
+    fn check(&self) -> Result<(), BallotError> {
+        let fits = if self.has_none() {
+            self.options >= 2 && self.max_marks >= 1 && self.max_marks < self.options
+        } else {
+            self.min_marks <= self.max_marks && self.max_marks <= self.options
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(BallotError::Parameters(
+                "a question needs 1 ≤ min_marks ≤ max_marks ≤ options, or min_marks = 0, \
+                 1 ≤ max_marks and a \"none\" option besides max_marks others",
+            ))
+        }
+    }
 }
 
 /// What every ballot of one election is encrypted and proved against: the
@@ -92,8 +160,9 @@ impl From<ElectionParameters> for ParametersJson {
 }
 
 impl ElectionParameters {
-    /// Checks the shapes: every question has at least one option and
-    /// `min_marks ≤ max_marks ≤ options`; there is at least one question.
+    /// Checks the shapes: `1 ≤ min_marks ≤ max_marks ≤ options`, or
+    /// `min_marks = 0` with `1 ≤ max_marks < options` (the last option is
+    /// "none"); there is at least one question.
     pub fn new(
         fingerprint: [u8; 32],
         public_key: PublicKey,
@@ -105,11 +174,7 @@ impl ElectionParameters {
             ));
         }
         for q in &questions {
-            if q.options == 0 || q.min_marks > q.max_marks || q.max_marks > q.options {
-                return Err(BallotError::Parameters(
-                    "a question needs 1 ≤ options and min_marks ≤ max_marks ≤ options",
-                ));
-            }
+            q.check()?;
         }
         Ok(ElectionParameters {
             fingerprint,
@@ -143,7 +208,8 @@ pub struct EncryptedAnswer {
     pub choices: Vec<EncodedCiphertext>,
     /// One proof per option that its ciphertext encrypts 0 or 1.
     pub proofs: Vec<RangeProof>,
-    /// Proof that the sum of `choices` encrypts min_marks..=max_marks.
+    /// Proof that the (weighted) sum of `choices` encrypts a value in the
+    /// question's range ([`QuestionShape::count_range`]).
     pub sum_proof: RangeProof,
 }
 
@@ -234,9 +300,60 @@ pub enum BallotError {
         /// Most allowed.
         max: u32,
     },
+    /// Encrypting: "none" is not marked exactly when no other option is
+    /// (marked beside another option, or nothing marked at all).
+    #[error("question {question}: \"none\" must be marked exactly when no other option is")]
+    NoneMismatch {
+        /// Question index (from 0).
+        question: usize,
+    },
     /// The random source failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+}
+
+/// The sum the count proof of a question of shape `shape` is about:
+/// Σ weight_j · c_j ([`QuestionShape::weight`]).
+pub fn weighted_sum(shape: &QuestionShape, ciphertexts: &[Ciphertext]) -> Ciphertext {
+    ciphertexts
+        .iter()
+        .enumerate()
+        .map(|(option, c)| match shape.weight(option) {
+            1 => *c,
+            w => {
+                let w = Scalar::from(w);
+                Ciphertext {
+                    alpha: c.alpha * w,
+                    beta: c.beta * w,
+                }
+            }
+        })
+        .sum()
+}
+
+/// Checks that `marks` (one per option, "none" included) fit `shape`;
+/// returns the weighted count the count proof proves.
+fn weighted_count(
+    question: usize,
+    shape: &QuestionShape,
+    marks: &[bool],
+) -> Result<u64, BallotError> {
+    let real = shape.real_options() as usize;
+    let count = marks.iter().take(real).filter(|m| **m).count();
+    let none = shape.has_none() && marks.get(real).copied().unwrap_or(false);
+    if shape.has_none() && none == (count > 0) {
+        return Err(BallotError::NoneMismatch { question });
+    }
+    let (lo, hi) = (u64::from(shape.min_marks), u64::from(shape.max_marks));
+    if !none && (count as u64) < lo || count as u64 > hi {
+        return Err(BallotError::MarksOutOfRange {
+            question,
+            marks: count,
+            min: shape.min_marks,
+            max: shape.max_marks,
+        });
+    }
+    Ok(if none { hi } else { count as u64 })
 }
 
 /// The transcript of the 0-or-1 proof of option `option` of question
@@ -322,15 +439,7 @@ pub fn encrypt_ballot_for_audit(
                 found: marks.len(),
             });
         }
-        let count = marks.iter().filter(|m| **m).count();
-        if count < shape.min_marks as usize || count > shape.max_marks as usize {
-            return Err(BallotError::MarksOutOfRange {
-                question,
-                marks: count,
-                min: shape.min_marks,
-                max: shape.max_marks,
-            });
-        }
+        let count = weighted_count(question, shape, marks)?;
         let mut ciphertexts = Vec::with_capacity(marks.len());
         let mut encoded = Vec::with_capacity(marks.len());
         let mut proofs = Vec::with_capacity(marks.len());
@@ -351,24 +460,16 @@ pub fn encrypt_ballot_for_audit(
                 1,
                 source,
             )?);
-            r_sum += r;
+            r_sum += r * Scalar::from(shape.weight(option));
             question_randomness.push(r.to_bytes());
             zeroize::Zeroize::zeroize(&mut r);
             ciphertexts.push(ciphertext);
             encoded.push(enc);
         }
-        let sum: Ciphertext = ciphertexts.iter().sum();
+        let sum = weighted_sum(shape, &ciphertexts);
         let transcript = count_transcript(params, credential, question, &encoded);
-        let sum_proof = RangeProof::prove(
-            transcript,
-            key,
-            &sum,
-            &r_sum,
-            count as u64,
-            u64::from(shape.min_marks),
-            u64::from(shape.max_marks),
-            source,
-        )?;
+        let (lo, hi) = shape.count_range();
+        let sum_proof = RangeProof::prove(transcript, key, &sum, &r_sum, count, lo, hi, source)?;
         zeroize::Zeroize::zeroize(&mut r_sum);
         answers.push(EncryptedAnswer {
             choices: encoded,
@@ -439,13 +540,10 @@ pub(crate) fn decode_ballot(
             proofs.push(branches);
         }
         let transcript = count_transcript(params, credential, question, &answer.choices);
+        let (lo, hi) = shape.count_range();
         let count_proof = answer
             .sum_proof
-            .check_challenges(
-                transcript,
-                u64::from(shape.min_marks),
-                u64::from(shape.max_marks),
-            )
+            .check_challenges(transcript, lo, hi)
             .map_err(|fault| BallotError::CountProof { question, fault })?;
         answers.push(DecodedAnswer {
             ciphertexts,
@@ -463,7 +561,7 @@ pub(crate) fn check_equations(
     ballot: &DecodedBallot,
 ) -> Result<(), BallotError> {
     let key = &params.public_key;
-    for (question, answer) in ballot.answers.iter().enumerate() {
+    for (question, (shape, answer)) in params.questions.iter().zip(&ballot.answers).enumerate() {
         for (option, (ciphertext, branches)) in
             answer.ciphertexts.iter().zip(&answer.proofs).enumerate()
         {
@@ -475,7 +573,7 @@ pub(crate) fn check_equations(
                 }
             })?;
         }
-        let sum: Ciphertext = answer.ciphertexts.iter().sum();
+        let sum = weighted_sum(shape, &answer.ciphertexts);
         verify_equations(&answer.count_proof, key, &sum)
             .map_err(|fault| BallotError::CountProof { question, fault })?;
     }
@@ -516,12 +614,13 @@ pub(crate) mod tests {
         CredentialKey::derive(&Code::from_bytes([n; 16]), "test-ballot").public()
     }
 
-    /// Two questions: approval of 5 with 0..=3 marks, yes/no/abstain.
+    /// Two questions: approval of 5 with 0..=3 marks (and "none" as a
+    /// sixth option), yes/no/abstain.
     pub(crate) fn election(seed: &[u8]) -> (SecretKey, ElectionParameters) {
         let key = SecretKey::generate(&mut SeededScalars::new(seed)).unwrap();
         let shapes = vec![
             QuestionShape {
-                options: 5,
+                options: 6,
                 min_marks: 0,
                 max_marks: 3,
             },
@@ -540,7 +639,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn choices() -> Vec<Vec<bool>> {
-        vec![marks(&[1, 0, 1, 1, 0]), marks(&[0, 0, 1])]
+        vec![marks(&[1, 0, 1, 1, 0, 0]), marks(&[0, 0, 1])]
     }
 
     /// Encrypts `values` as the answer to `question` with proofs made as if
@@ -563,23 +662,15 @@ pub(crate) mod tests {
             let (ct, r) = Ciphertext::encrypt(key, *value, source).unwrap();
             let t = mark_transcript(params, cred, question, option, &ct.encode());
             proofs.push(RangeProof::prove(t, key, &ct, &r, (*value).min(1), 0, 1, source).unwrap());
-            r_sum += r;
+            r_sum += r * Scalar::from(shape.weight(option));
             cts.push(ct);
         }
         let encoded: Vec<_> = cts.iter().map(Ciphertext::encode).collect();
-        let sum: Ciphertext = cts.iter().sum();
+        let sum = weighted_sum(&shape, &cts);
         let t = count_transcript(params, cred, question, &encoded);
-        let sum_proof = RangeProof::prove(
-            t,
-            key,
-            &sum,
-            &r_sum,
-            claimed_count,
-            u64::from(shape.min_marks),
-            u64::from(shape.max_marks),
-            source,
-        )
-        .unwrap();
+        let (lo, hi) = shape.count_range();
+        let sum_proof =
+            RangeProof::prove(t, key, &sum, &r_sum, claimed_count, lo, hi, source).unwrap();
         EncryptedAnswer {
             choices: encoded,
             proofs,
@@ -615,10 +706,13 @@ pub(crate) mod tests {
         )
         .unwrap();
         assert_eq!(again, ballot);
-        // Abstaining on the approval question (0 marks) is allowed there.
-        let empty = vec![marks(&[0, 0, 0, 0, 0]), marks(&[1, 0, 0])];
+        // Abstaining on the approval question ("none" alone) is allowed
+        // there, and decrypts to "none".
+        let empty = vec![marks(&[0, 0, 0, 0, 0, 1]), marks(&[1, 0, 0])];
         let ballot = encrypt_ballot(&params, &cred, &empty, &mut source).unwrap();
-        assert!(verify_ballot(&params, &cred, &ballot).is_ok());
+        let cts = verify_ballot(&params, &cred, &ballot).unwrap();
+        assert_eq!(key.decrypt(&cts[0][5], 1), Some(1));
+        assert_eq!(key.decrypt(&cts[0].iter().sum(), 6), Some(1));
     }
 
     #[test]
@@ -626,15 +720,22 @@ pub(crate) mod tests {
         let (key, params) = election(b"patterns");
         let cred = credential(3);
         let mut source = SeededScalars::new(b"patterns");
-        for pattern in 0u32..32 {
-            let first: Vec<bool> = (0..5).map(|j| (pattern >> j) & 1 == 1).collect();
-            let count = pattern.count_ones();
+        // Every pattern of the five options and "none".
+        for pattern in 0u32..64 {
+            let first: Vec<bool> = (0..6).map(|j| (pattern >> j) & 1 == 1).collect();
+            let count = (pattern & 31).count_ones();
+            let none = pattern & 32 != 0;
+            let valid = if none {
+                count == 0
+            } else {
+                (1..=3).contains(&count)
+            };
             for yes_no in 0..3 {
                 let second: Vec<bool> = (0..3).map(|j| j == yes_no).collect();
                 let choices = vec![first.clone(), second];
                 match encrypt_ballot(&params, &cred, &choices, &mut source) {
                     Ok(ballot) => {
-                        assert!(count <= 3, "{pattern:05b} was encrypted");
+                        assert!(valid, "{pattern:06b} was encrypted");
                         let cts = verify_ballot(&params, &cred, &ballot).unwrap();
                         let marks: Vec<Vec<bool>> = cts
                             .iter()
@@ -643,10 +744,11 @@ pub(crate) mod tests {
                         assert_eq!(marks, choices);
                     }
                     Err(e) => {
-                        assert!(count > 3, "{pattern:05b}: {e}");
+                        assert!(!valid, "{pattern:06b}: {e}");
                         assert!(matches!(
                             e,
                             BallotError::MarksOutOfRange { question: 0, .. }
+                                | BallotError::NoneMismatch { question: 0 }
                         ));
                     }
                 }
@@ -672,7 +774,7 @@ pub(crate) mod tests {
         let (_, params) = election(b"key");
         let cred = credential(1);
         let mut source = SeededScalars::new(b"ballot");
-        let too_many = vec![marks(&[1, 1, 1, 1, 0]), marks(&[0, 0, 1])];
+        let too_many = vec![marks(&[1, 1, 1, 1, 0, 0]), marks(&[0, 0, 1])];
         assert!(matches!(
             encrypt_ballot(&params, &cred, &too_many, &mut source),
             Err(BallotError::MarksOutOfRange {
@@ -681,7 +783,7 @@ pub(crate) mod tests {
                 ..
             })
         ));
-        let none = vec![marks(&[1, 0, 0, 0, 0]), marks(&[0, 0, 0])];
+        let none = vec![marks(&[1, 0, 0, 0, 0, 0]), marks(&[0, 0, 0])];
         assert!(matches!(
             encrypt_ballot(&params, &cred, &none, &mut source),
             Err(BallotError::MarksOutOfRange {
@@ -690,7 +792,7 @@ pub(crate) mod tests {
                 ..
             })
         ));
-        let short = vec![marks(&[1, 0, 0, 0]), marks(&[0, 0, 1])];
+        let short = vec![marks(&[1, 0, 0, 0, 0]), marks(&[0, 0, 1])];
         assert!(matches!(
             encrypt_ballot(&params, &cred, &short, &mut source),
             Err(BallotError::OptionCount { question: 0, .. })
@@ -848,7 +950,7 @@ pub(crate) mod tests {
 
         // A 2 in one option; the count (2) is within 0..=3.
         let mut bad = honest.clone();
-        bad.answers[0] = forged_answer(&params, &cred, 0, &[2, 0, 0, 0, 0], 2, &mut source);
+        bad.answers[0] = forged_answer(&params, &cred, 0, &[2, 0, 0, 0, 0, 0], 2, &mut source);
         assert!(matches!(
             verify_ballot(&params, &cred, &bad),
             Err(BallotError::MarkProof {
@@ -859,7 +961,7 @@ pub(crate) mod tests {
         ));
         // Four marks where at most 3 are allowed (each mark a proper 0/1).
         let mut bad = honest.clone();
-        bad.answers[0] = forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0], 3, &mut source);
+        bad.answers[0] = forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0, 0], 3, &mut source);
         assert!(matches!(
             verify_ballot(&params, &cred, &bad),
             Err(BallotError::CountProof {
@@ -879,9 +981,79 @@ pub(crate) mod tests {
         ));
         // The forger's helper is honest when the values are: sanity check.
         let mut fine = honest.clone();
-        fine.answers[0] = forged_answer(&params, &cred, 0, &[0, 1, 0, 0, 0], 1, &mut source);
+        fine.answers[0] = forged_answer(&params, &cred, 0, &[0, 1, 0, 0, 0, 0], 1, &mut source);
         let cts = verify_ballot(&params, &cred, &fine).unwrap();
         assert_eq!(key.decrypt(&cts[0].iter().sum(), 5), Some(1));
+    }
+
+    #[test]
+    fn none_with_a_mark_or_nothing_at_all_is_refused_and_none_alone_is_accepted() {
+        let (key, params) = election(b"none");
+        let cred = credential(4);
+        let mut source = SeededScalars::new(b"none");
+        let honest = encrypt_ballot(&params, &cred, &choices(), &mut source).unwrap();
+        let yes = marks(&[1, 0, 0]);
+        // The encryptor refuses both wrong patterns.
+        for wrong in [marks(&[0, 1, 0, 0, 0, 1]), marks(&[0, 0, 0, 0, 0, 0])] {
+            assert_eq!(
+                encrypt_ballot(&params, &cred, &[wrong, yes.clone()], &mut source),
+                Err(BallotError::NoneMismatch { question: 0 })
+            );
+        }
+        // A forger's "none" beside a mark: weighted sum 3 + 1 = 4 > 3.
+        let mut bad = honest.clone();
+        bad.answers[0] = forged_answer(&params, &cred, 0, &[0, 1, 0, 0, 0, 1], 3, &mut source);
+        assert!(matches!(
+            verify_ballot(&params, &cred, &bad),
+            Err(BallotError::CountProof {
+                question: 0,
+                fault: ProofFault::Equation
+            })
+        ));
+        // Nothing marked at all, not even "none": weighted sum 0 < 1.
+        let mut bad = honest.clone();
+        bad.answers[0] = forged_answer(&params, &cred, 0, &[0, 0, 0, 0, 0, 0], 1, &mut source);
+        assert!(matches!(
+            verify_ballot(&params, &cred, &bad),
+            Err(BallotError::CountProof {
+                question: 0,
+                fault: ProofFault::Equation
+            })
+        ));
+        // The same two refusals through the batch check.
+        assert!(crate::ballot_batch::verify_one(
+            &params,
+            &cred,
+            &bad,
+            &mut SeededScalars::new(b"w")
+        )
+        .is_err());
+        // "none" alone is accepted, with max_marks = 3 as its weight.
+        let alone = vec![marks(&[0, 0, 0, 0, 0, 1]), yes.clone()];
+        let ballot = encrypt_ballot(&params, &cred, &alone, &mut source).unwrap();
+        let cts = crate::ballot_batch::verify_one(&params, &cred, &ballot, &mut source).unwrap();
+        let decrypted: Vec<bool> = cts[0]
+            .iter()
+            .map(|c| key.decrypt(c, 1) == Some(1))
+            .collect();
+        assert_eq!(decrypted, alone[0]);
+        // with_none adds "none" exactly when nothing is marked.
+        let shape = params.questions()[0];
+        assert_eq!(shape.with_none(marks(&[0, 0, 0, 0, 0])), alone[0]);
+        assert_eq!(
+            shape.with_none(marks(&[1, 0, 0, 0, 0])),
+            marks(&[1, 0, 0, 0, 0, 0])
+        );
+        assert_eq!(params.questions()[1].with_none(yes.clone()), yes);
+        // A "none" shape needs a real option and max_marks ≥ 1.
+        for (options, max_marks) in [(1, 0), (3, 0), (3, 3)] {
+            let shape = QuestionShape {
+                options,
+                min_marks: 0,
+                max_marks,
+            };
+            assert!(ElectionParameters::new([0; 32], *params.public_key(), vec![shape]).is_err());
+        }
     }
 
     /// s + ℓ as 32 little-endian bytes (still < 2^256 for every canonical s

@@ -15,8 +15,8 @@ use votum_crypto::ballot_batch::{verify_batch, BallotRef, BatchError};
 use votum_crypto::base64url;
 use votum_crypto::elgamal::{Ciphertext, SecretKey};
 use votum_crypto::encrypted_ballot::{
-    count_transcript, encrypt_ballot, mark_transcript, verify_ballot, ElectionParameters,
-    EncryptedAnswer, EncryptedBallot, QuestionShape,
+    count_transcript, encrypt_ballot, mark_transcript, verify_ballot, weighted_sum,
+    ElectionParameters, EncryptedAnswer, EncryptedBallot, QuestionShape,
 };
 use votum_crypto::group::{Scalar, ScalarSource, SeededScalars};
 use votum_crypto::range_proof::RangeProof;
@@ -101,13 +101,13 @@ fn forged_answer(
         let (ct, r) = Ciphertext::encrypt(key, *value, source).unwrap();
         let t = mark_transcript(params, cred, question, option, &ct.encode());
         proofs.push(RangeProof::prove(t, key, &ct, &r, (*value).min(1), 0, 1, source).unwrap());
-        r_sum += r;
+        r_sum += r * Scalar::from(shape.weight(option));
         cts.push(ct);
     }
     let encoded: Vec<_> = cts.iter().map(Ciphertext::encode).collect();
-    let sum: Ciphertext = cts.iter().sum();
+    let sum = weighted_sum(&shape, &cts);
     let t = count_transcript(params, cred, question, &encoded);
-    let (lo, hi) = (u64::from(shape.min_marks), u64::from(shape.max_marks));
+    let (lo, hi) = shape.count_range();
     let sum_proof = RangeProof::prove(t, key, &sum, &r_sum, claimed, lo, hi, source).unwrap();
     EncryptedAnswer {
         choices: encoded,
@@ -126,7 +126,7 @@ fn make_vectors() -> Vectors {
     let fingerprint = votum_crypto::sha256(b"votum ballot vectors: election");
     let questions = vec![
         QuestionShape {
-            options: 5,
+            options: 6,
             min_marks: 0,
             max_marks: 3,
         },
@@ -138,7 +138,7 @@ fn make_vectors() -> Vectors {
     ];
     let params = ElectionParameters::new(fingerprint, secret.public(), questions.clone()).unwrap();
     let cred = credential(1);
-    let choices: Vec<Vec<u8>> = vec![vec![1, 0, 1, 1, 0], vec![0, 0, 1]];
+    let choices: Vec<Vec<u8>> = vec![vec![1, 0, 1, 1, 0, 0], vec![0, 0, 1]];
     let marks: Vec<Vec<bool>> = choices
         .iter()
         .map(|q| q.iter().map(|m| *m == 1).collect())
@@ -213,12 +213,30 @@ fn make_vectors() -> Vectors {
         b,
     );
     let mut b = ballot.clone();
-    b.answers[0] = forged_answer(&params, &cred, 0, &[2, 0, 0, 0, 0], 2, &mut forger);
+    b.answers[0] = forged_answer(&params, &cred, 0, &[2, 0, 0, 0, 0, 0], 2, &mut forger);
     case("question 0, option 0 encrypts 2 (count 2 is within 0..=3); its 0-or-1 proof is forged: challenges add up, an equation fails", fingerprint, &cred, b);
     let mut b = ballot.clone();
-    b.answers[0] = forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0], 3, &mut forger);
+    b.answers[0] = forged_answer(&params, &cred, 0, &[1, 1, 1, 1, 0, 0], 3, &mut forger);
     case(
         "question 0 has 4 marks, at most 3 are allowed; the count proof claims 3",
+        fingerprint,
+        &cred,
+        b,
+    );
+    let mut b = ballot.clone();
+    b.answers[0] = forged_answer(&params, &cred, 0, &[0, 1, 0, 0, 0, 1], 3, &mut forger);
+    case(
+        "question 0 marks \"none\" (option 5) and option 1: weighted sum 1 + 3·1 = 4, \
+         outside 1..=3; the count proof claims 3",
+        fingerprint,
+        &cred,
+        b,
+    );
+    let mut b = ballot.clone();
+    b.answers[0] = forged_answer(&params, &cred, 0, &[0, 0, 0, 0, 0, 0], 1, &mut forger);
+    case(
+        "question 0 marks nothing, not even \"none\": weighted sum 0, outside 1..=3; \
+         the count proof claims 1",
         fingerprint,
         &cred,
         b,

@@ -28,10 +28,20 @@ const t = (de, en) => (german ? de : en);
 
 const ready = init();
 
+// The marks per question, one per option. A question that may be left
+// empty (min_marks 0) has a last option "none" in the election parameters
+// (docs/election-record.md, E.4); where the form has no field for it, it is
+// marked exactly when no other option is.
 function choicesOf(form) {
-  return [...form.querySelectorAll("[data-question]")].map((q) =>
-    [...q.querySelectorAll("[data-option]")].map((input) => input.checked),
-  );
+  const shapes = JSON.parse(form.dataset.election).questions || [];
+  return [...form.querySelectorAll("[data-question]")].map((q, i) => {
+    const marks = [...q.querySelectorAll("[data-option]")].map((input) => input.checked);
+    const shape = shapes[i];
+    if (shape && shape.min_marks === 0 && marks.length === shape.options - 1) {
+      marks.push(!marks.some(Boolean));
+    }
+    return marks;
+  });
 }
 
 function element(tag, attrs, text) {

@@ -12,7 +12,8 @@
 //! Without chromedriver the test is skipped with a message, except under CI
 //! (`CI` set) or with an explicit `VOTUM_CHROMEDRIVER`, where it fails;
 //! without pdftoppm (for the letters) likewise, failing under CI.
-//! `VOTUM_CHROMEDRIVER=off` skips it.
+//! `VOTUM_CHROMEDRIVER=off` skips it; `VOTUM_BROWSER_SCENARIO=text` runs
+//! only the scenarios whose name contains the text.
 
 mod harness;
 mod scenarios;
@@ -94,7 +95,13 @@ fn browser_scenarios() {
         return;
     };
     let mut failures = Vec::new();
+    // VOTUM_BROWSER_SCENARIO=text runs only the scenarios whose name holds
+    // it (while working on one; CI runs all).
+    let only = std::env::var("VOTUM_BROWSER_SCENARIO").unwrap_or_default();
     for (name, viewport, scenario) in SCENARIOS {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
         eprintln!("browser: {name} ({})", viewport.name());
         let started =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| world.tab(*viewport)));

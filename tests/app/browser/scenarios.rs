@@ -393,8 +393,10 @@ pub fn encrypt_in_the_browser(tab: &mut Tab, _world: &World) {
     use votum_crypto::{Code, CredentialKey};
 
     let key = SecretKey::generate(&mut SeededScalars::new(b"browser")).unwrap();
+    // Five proposals that may all be left empty: the sixth option is "none",
+    // which the script marks exactly when no box is ticked.
     let shape = QuestionShape {
-        options: 5,
+        options: 6,
         min_marks: 0,
         max_marks: 3,
     };
@@ -428,7 +430,7 @@ pub fn encrypt_in_the_browser(tab: &mut Tab, _world: &World) {
     };
     assert_eq!(
         decrypt(&ballot),
-        [Some(1), Some(0), Some(1), Some(1), Some(0)]
+        [Some(1), Some(0), Some(1), Some(1), Some(0), Some(0)]
     );
     tab.page("browser-encryption");
 
@@ -484,7 +486,7 @@ pub fn encrypt_in_the_browser(tab: &mut Tab, _world: &World) {
             json!(choices),
         ))
     };
-    let marked = "[[true,false,true,true,false]]";
+    let marked = "[[true,false,true,true,false,false]]";
     assert_eq!(audit(&ballot_json, marked)["ok"], json!(true));
     let refused = audit(&cheated_json, marked);
     assert_eq!(refused["ok"], json!(false), "{refused}");
@@ -492,7 +494,7 @@ pub fn encrypt_in_the_browser(tab: &mut Tab, _world: &World) {
         (&refused["question"], &refused["option"]),
         (&json!(0), &json!(2))
     );
-    let other = audit(&ballot_json, "[[true,true,true,true,false]]");
+    let other = audit(&ballot_json, "[[true,true,true,true,false,false]]");
     assert_eq!(other["ok"], json!(false));
     assert_eq!(other["option"], json!(1));
 

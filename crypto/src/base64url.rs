@@ -64,6 +64,37 @@ pub mod array {
     }
 }
 
+/// Serde helpers for `Vec<[u8; N]>` fields written as a JSON array of
+/// base64url strings: `#[serde(with = "votum_crypto::base64url::array_list")]`.
+pub mod array_list {
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(transparent)]
+    struct Item<const N: usize>(#[serde(with = "super::array")] [u8; N]);
+
+    /// Writes the list as an array of base64url strings.
+    pub fn serialize<S: Serializer, const N: usize>(
+        list: &[[u8; N]],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(list.len()))?;
+        for bytes in list {
+            seq.serialize_element(&Item(*bytes))?;
+        }
+        seq.end()
+    }
+
+    /// Reads an array of base64url strings of exactly `N` bytes each.
+    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
+        deserializer: D,
+    ) -> Result<Vec<[u8; N]>, D::Error> {
+        let items = Vec::<Item<N>>::deserialize(deserializer)?;
+        Ok(items.into_iter().map(|item| item.0).collect())
+    }
+}
+
 /// Serde helpers for `Vec<u8>` fields written as base64url strings:
 /// `#[serde(with = "votum_crypto::base64url::bytes")]`.
 pub mod bytes {

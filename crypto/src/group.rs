@@ -192,6 +192,15 @@ impl Transcript {
     pub fn challenge(self) -> Scalar {
         wide_scalar(self.context.finish().as_ref())
     }
+
+    /// The 64 bytes of SHA-512 of everything appended, not reduced: a seed
+    /// from which a proof derives many challenges (the shuffle's batching
+    /// vector, [`crate::shuffle`]).
+    pub fn digest(self) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        out.copy_from_slice(self.context.finish().as_ref());
+        out
+    }
 }
 
 #[cfg(test)]

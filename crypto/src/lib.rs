@@ -19,7 +19,9 @@
 //! proofs), [`encrypted_ballot`] (encrypting and verifying a ballot),
 //! [`audit`] (the voter's cast-or-audit check of an encryption),
 //! [`ballot_batch`] (verifying and adding up many ballots at once),
-//! [`threshold`] (the trustees: key generation, partial decryption).
+//! [`threshold`] (the trustees: key generation, partial decryption),
+//! [`ranked_ballot`] (ranked ballots: one ciphertext of each option's rank),
+//! [`shuffle`] (the trustees' verifiable re-encryption mix).
 //!
 //! The ballot protocol is specified in `docs/election-record.md`.
 
@@ -38,8 +40,10 @@ pub mod group;
 pub mod mac;
 pub mod password;
 pub mod range_proof;
+pub mod ranked_ballot;
 pub mod seal;
 pub mod secret;
+pub mod shuffle;
 pub mod threshold;
 pub mod token;
 

@@ -19,8 +19,8 @@ use votum_crypto::ranked_ballot::{
     RankedQuestion,
 };
 use votum_crypto::shuffle::{
-    generators, prove, shuffle, verify_shuffle, CiphertextRows, List, ShuffleParameters,
-    ShuffleProof, ShuffleWitness,
+    challenges, generators, prove, shuffle, verify_shuffle, CiphertextRows, List,
+    ShuffleParameters, ShuffleProof, ShuffleWitness,
 };
 use votum_crypto::{Code, CredentialKey, PublicCredential};
 
@@ -57,6 +57,14 @@ struct Vectors {
     /// The first trustee's output and proof.
     output: Vec<Vec<EncodedCiphertext>>,
     proof: ShuffleProof,
+    /// What hashing alone gives for the first mix (debugging aids): the
+    /// batching seed ρ, the batching challenges u_i, the challenge c.
+    #[serde(with = "base64url::array")]
+    batching_seed: [u8; 64],
+    #[serde(with = "base64url::array_list")]
+    batching_challenges: Vec<[u8; 32]>,
+    #[serde(with = "base64url::array")]
+    challenge: [u8; 32],
     /// The second trustee's mix of `output`.
     output2: Vec<Vec<EncodedCiphertext>>,
     proof2: ShuffleProof,
@@ -186,6 +194,7 @@ fn make_vectors() -> Vectors {
     let input = CiphertextRows::new(OPTIONS as usize, &rows).unwrap();
     let mut mix = SeededScalars::new(b"votum shuffle vectors: trustee 1");
     let (output, proof) = shuffle(&params, &input, &mut mix).unwrap();
+    let hashed = challenges(&params, &input, &output, &proof);
     let mut mix2 = SeededScalars::new(b"votum shuffle vectors: trustee 2");
     let (output2, proof2) = shuffle(&params, &output, &mut mix2).unwrap();
     let plaintexts = output2
@@ -299,6 +308,9 @@ fn make_vectors() -> Vectors {
         input: input.to_encoded(),
         output: output.to_encoded(),
         proof,
+        batching_seed: hashed.seed,
+        batching_challenges: hashed.batching.iter().map(Scalar::to_bytes).collect(),
+        challenge: hashed.challenge.to_bytes(),
         output2: output2.to_encoded(),
         proof2,
         plaintexts,
@@ -388,6 +400,9 @@ fn the_vectors_verify_as_stated() {
     let output = CiphertextRows::decode(width, &v.output, List::Output).unwrap();
     let output2 = CiphertextRows::decode(width, &v.output2, List::Output).unwrap();
     assert_eq!(verify_shuffle(&params, &input, &output, &v.proof), Ok(()));
+    let hashed = challenges(&params, &input, &output, &v.proof);
+    assert_eq!(hashed.seed, v.batching_seed);
+    assert_eq!(hashed.challenge.to_bytes(), v.challenge);
     assert_eq!(
         verify_shuffle(&params, &output, &output2, &v.proof2),
         Ok(())

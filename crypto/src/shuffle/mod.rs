@@ -543,6 +543,48 @@ pub(crate) fn challenge(
     t.challenge()
 }
 
+/// The values a verifier derives by hashing alone, published in the test
+/// vectors so that an independent implementation can check its transcripts
+/// before its equations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShuffleChallenges {
+    /// The batching seed ρ (64 bytes).
+    pub seed: [u8; 64],
+    /// The batching challenges u_1 … u_N (each below 2^128).
+    pub batching: Vec<Scalar>,
+    /// The challenge c.
+    pub challenge: Scalar,
+}
+
+/// Recomputes ρ, u and c for a published shuffle (hashing only; nothing is
+/// verified).
+pub fn challenges(
+    params: &ShuffleParameters,
+    input: &CiphertextRows,
+    output: &CiphertextRows,
+    proof: &ShuffleProof,
+) -> ShuffleChallenges {
+    let seed = batching_seed(params, input, output, &proof.commitments);
+    let batching = batching_challenges(&seed, input.len());
+    let challenge = challenge(
+        params,
+        &seed,
+        &Commitments {
+            chain: &proof.chain,
+            t1: &proof.t1,
+            t2: &proof.t2,
+            t3: &proof.t3,
+            t4: &proof.t4,
+            t_hat: &proof.t_hat,
+        },
+    );
+    ShuffleChallenges {
+        seed,
+        batching,
+        challenge,
+    }
+}
+
 /// Σ scalars_i · points_i, variable time, split over all cores.
 pub(crate) fn par_msm(scalars: &[Scalar], points: &[Point]) -> Point {
     use curve25519_dalek::traits::{Identity, VartimeMultiscalarMul};

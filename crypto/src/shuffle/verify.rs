@@ -20,8 +20,8 @@
 //! are the equations checked one by one, to name the first that fails.
 
 use super::{
-    batching_challenges, batching_seed, challenge, generators, par_msm, short_scalar,
-    CiphertextRows, Commitments, ShuffleEquation, ShuffleError, ShuffleParameters, ShuffleProof,
+    challenges, generators, par_msm, short_scalar, CiphertextRows, ShuffleChallenges,
+    ShuffleEquation, ShuffleError, ShuffleParameters, ShuffleProof,
 };
 use crate::group::{decode_public_point, decode_scalar, generator, Point, Scalar};
 use curve25519_dalek::traits::{Identity, VartimeMultiscalarMul};
@@ -156,20 +156,11 @@ pub fn verify_shuffle(
         });
     }
     let decoded = decode(proof, n, width)?;
-    let seed = batching_seed(params, input, output, &proof.commitments);
-    let u = batching_challenges(&seed, n);
-    let c = challenge(
-        params,
-        &seed,
-        &Commitments {
-            chain: &proof.chain,
-            t1: &proof.t1,
-            t2: &proof.t2,
-            t3: &proof.t3,
-            t4: &proof.t4,
-            t_hat: &proof.t_hat,
-        },
-    );
+    let ShuffleChallenges {
+        batching: u,
+        challenge: c,
+        ..
+    } = challenges(params, input, output, proof);
     let gens = generators(params.fingerprint(), n);
     let statement = Statement {
         params,

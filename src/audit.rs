@@ -69,6 +69,13 @@ pub enum Action {
     TrusteeVerification,
     /// The last verification came in: the election key is fixed ("t/n").
     CeremonyComplete,
+    /// The tally input of an encrypted ballot was fixed (the number of
+    /// ballots in its sums).
+    TallyInputReady,
+    /// A trustee's partial decryption passed the checks ("have/need").
+    PartialDecryption,
+    /// Enough partial decryptions: the counts are decrypted ("have/need").
+    TallyDecrypted,
 }
 
 impl Action {
@@ -131,6 +138,9 @@ impl Action {
             Action::TrusteeShares => "trustee_shares",
             Action::TrusteeVerification => "trustee_verification",
             Action::CeremonyComplete => "ceremony_complete",
+            Action::TallyInputReady => "tally_input_ready",
+            Action::PartialDecryption => "partial_decryption",
+            Action::TallyDecrypted => "tally_decrypted",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod questions;
 pub mod record;
 pub mod reissue;
 pub mod setup;
+pub mod tally;
 pub mod trustees;
 pub mod vote;
 pub mod waiting;

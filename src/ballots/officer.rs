@@ -116,6 +116,9 @@ pub enum ActRefusal {
     /// The stored votes do not verify (a row no honest entry makes):
     /// nothing is counted or published.
     StoredVotesInvalid,
+    /// An encrypted ballot's result is published only once enough
+    /// trustees have decrypted it.
+    NotDecrypted,
 }
 
 impl ActRefusal {
@@ -131,6 +134,7 @@ impl ActRefusal {
             ActRefusal::BatchPending => "officer.batch_pending",
             ActRefusal::OwnPage => "officer.own_page",
             ActRefusal::StoredVotesInvalid => "officer.stored_votes_invalid",
+            ActRefusal::NotDecrypted => "officer.not_decrypted",
         }
     }
 }
@@ -712,6 +716,21 @@ async fn manage(
                 })
                 .collect();
             let next = status.next_act();
+            // An encrypted ballot's result exists only once the trustees
+            // decrypted it; until then the page says how far they are.
+            let tally_state = super::tally::store::state(conn, &id)?;
+            let tally = match tally_state {
+                super::tally::TallyState::NotStarted => Value::Null,
+                super::tally::TallyState::AwaitingDecryption { have, need } => {
+                    json!({"state_key": tally_state.message_key(), "have": have, "need": need})
+                }
+                _ => json!({"state_key": tally_state.message_key()}),
+            };
+            let has_result = status.has_result()
+                && !matches!(
+                    tally_state,
+                    super::tally::TallyState::AwaitingDecryption { .. }
+                );
             Ok(json!({
                 "ballot": {"id": id, "title": title, "status_key": status.message_key(),
                            "opens_at": opens_at.format("%Y-%m-%d %H:%M").to_string(),
@@ -723,7 +742,8 @@ async fn manage(
                 "acts": acts,
                 "next_act": next.map(Act::as_str),
                 "next_act_key": next.map(|a| format!("officer.act_{a}")),
-                "has_result": status.has_result(),
+                "has_result": has_result,
+                "tally": tally,
                 "letters_open": status.issues_letters(),
                 "authority_open": super::authority::store::exports_in(status),
                 "letters_pending": letters_pending,
@@ -786,10 +806,24 @@ async fn confirm(
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");
     let sealing = app.sealing.clone();
+    let ballot = id.clone();
     let outcome = app
         .db
         .run(move |conn| confirm_act(conn, &sealing, &id, act, account, now))
         .await?;
+    if outcome == Ok(Act::Tally) {
+        // After the commit: the trustees hear of a tally input that exists.
+        let (mailer, catalogues) = (app.mailer.clone(), app.catalogues.clone());
+        let mailed = app
+            .db
+            .run(move |conn| {
+                super::tally::store::notify_trustees(conn, &mailer, &catalogues, &ballot, now)
+            })
+            .await?;
+        if mailed > 0 {
+            log::info!("trustees told of the tally input: {mailed}");
+        }
+    }
     Ok(match outcome {
         Ok(_) => Flash::success(Redirect::to(target), "officer.confirmed"),
         Err(refusal) => Flash::error(Redirect::to(target), refusal.message_key()),

@@ -339,6 +339,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tallies (ballot_id) {
+        ballot_id -> Text,
+        stage -> Text,
+        input -> Text,
+        digest -> Text,
+        ballots -> BigInt,
+        counts -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tally_partials (trustee_id) {
+        trustee_id -> BigInt,
+        ballot_id -> Text,
+        trustee_index -> Integer,
+        partial -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     groups,
     group_tree,
@@ -363,6 +383,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     act_details,
     trustee_ceremonies,
     trustees,
+    tallies,
+    tally_partials,
     ballot_results,
     postal_votes,
     surveys,

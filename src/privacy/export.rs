@@ -62,6 +62,14 @@ pub const NOT_ABOUT_MEMBERS: &[(&str, &str)] = &[
         "trustees",
         "a ballot's trustees, named by the officers (not members' records), and their public files",
     ),
+    (
+        "tallies",
+        "an encrypted ballot's tally: sums of many ballots, without a member link",
+    ),
+    (
+        "tally_partials",
+        "trustees' partial decryptions of a tally, without a member link",
+    ),
 ];
 
 fn time(t: chrono::NaiveDateTime) -> String {

@@ -38,6 +38,7 @@ mod selfservice;
 mod survey_channels;
 mod survey_scopes;
 mod surveys;
+mod tally;
 mod text_fields;
 mod trustees;
 mod unlinkable;

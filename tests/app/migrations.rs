@@ -73,6 +73,8 @@ both_backends!(migrations_apply_and_are_idempotent, |app: TestApp| {
             "survey_questions",
             "survey_responses",
             "surveys",
+            "tallies",
+            "tally_partials",
             "trustee_ceremonies",
             "trustees"
         ]

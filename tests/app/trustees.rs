@@ -21,7 +21,7 @@ const BASE: &str = "http://127.0.0.1:8000";
 
 /// A draft yes/no ballot of the federal group (officers "officer-1" and
 /// "officer-2" exist).
-fn draft(app: &TestApp, org: &crate::support::Org, title: &str) -> String {
+pub(crate) fn draft(app: &TestApp, org: &crate::support::Org, title: &str) -> String {
     let mut conn = app.conn();
     setup::create(
         &mut conn,
@@ -45,7 +45,7 @@ fn draft(app: &TestApp, org: &crate::support::Org, title: &str) -> String {
 
 /// Officer-1 names a trustee; returns the path of the trustee's link as
 /// shown once on the page.
-fn add_trustee(app: &TestApp, ballot: &str, name: &str) -> String {
+pub(crate) fn add_trustee(app: &TestApp, ballot: &str, name: &str) -> String {
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let page = format!("/ballots/{ballot}/trustees");
     let response = app.post_form(&page, &page, &[("name", name), ("email", "")]);
@@ -60,7 +60,7 @@ fn add_trustee(app: &TestApp, ballot: &str, name: &str) -> String {
 }
 
 /// Officer-1 starts the ceremony with threshold `t`.
-fn start(app: &TestApp, ballot: &str, t: &str) -> Status {
+pub(crate) fn start(app: &TestApp, ballot: &str, t: &str) -> Status {
     assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
     let page = format!("/ballots/{ballot}/trustees");
     let status = app
@@ -71,7 +71,7 @@ fn start(app: &TestApp, ballot: &str, t: &str) -> Status {
 }
 
 /// A trustee (no session) uploads `file` as a multipart form to its link.
-fn upload(app: &TestApp, link: &str, file: &[u8]) -> (Status, String) {
+pub(crate) fn upload(app: &TestApp, link: &str, file: &[u8]) -> (Status, String) {
     let token = app.csrf("/login");
     let boundary = "votum-trustee-boundary-41c";
     let mut body = format!(
@@ -97,7 +97,7 @@ fn upload(app: &TestApp, link: &str, file: &[u8]) -> (Status, String) {
 }
 
 /// Downloads a file from the trustee's link into `dir`.
-fn download(app: &TestApp, link: &str, name: &str, dir: &Path) {
+pub(crate) fn download(app: &TestApp, link: &str, name: &str, dir: &Path) {
     let (status, body) = app.get(&format!("{link}/{name}"));
     assert_eq!(status, Status::Ok, "{link}/{name}");
     std::fs::write(dir.join(name), body).unwrap();
@@ -105,7 +105,7 @@ fn download(app: &TestApp, link: &str, name: &str, dir: &Path) {
 
 /// Runs `votum trustee ARGS` in `dir` as its own process, without database
 /// or configuration; returns stdout.
-fn trustee_cli(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn trustee_cli(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_votum"))
         .arg("trustee")
         .args(args)
@@ -124,7 +124,7 @@ fn trustee_cli(dir: &Path, args: &[&str]) -> String {
     stdout
 }
 
-fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
+pub(crate) fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

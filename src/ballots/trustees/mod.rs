@@ -5,9 +5,12 @@
 //! to upload for the current step. Thin handlers over [`ceremony`], which
 //! holds the rules and the SQL; the cryptography is
 //! `votum_crypto::threshold`, the trustee's tool `votum trustee`
-//! (`docs/trustees.md`).
+//! (`docs/trustees.md`). After the ballot closes and the officers confirm
+//! the tally, the same pages carry step 4, the partial decryption
+//! ([`crate::ballots::tally`]).
 
 pub mod ceremony;
+pub mod local;
 
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
@@ -17,9 +20,11 @@ use serde::Serialize;
 
 use self::ceremony::{CeremonyStage, Refusal};
 use super::letters::Download;
+use crate::ballots::tally::store as tally_store;
 use crate::error::{AppError, AppResult};
 use crate::rights::{BallotId, Officer, Trustee};
 use crate::web::{AppState, CsrfForm, CsrfUpload, Page};
+use votum_crypto::threshold::files::TrusteeFile;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -42,6 +47,21 @@ struct TrusteeLine {
     certificate: bool,
     shares: bool,
     verification: bool,
+    /// Uploaded a partial decryption that passed the checks.
+    decrypted: bool,
+}
+
+/// The decryption on the officers' page.
+#[derive(Serialize)]
+struct TallyView {
+    state_key: &'static str,
+    /// The tally input fingerprint the trustees compare.
+    digest: String,
+    ballots: u64,
+    have: u32,
+    need: u32,
+    /// How many partial decryptions are still missing.
+    missing: u32,
 }
 
 /// The officers' ceremony page.
@@ -63,6 +83,7 @@ struct OfficerView {
     /// A new trustee's link, shown once.
     new_link: Option<String>,
     new_name: Option<String>,
+    tally: Option<TallyView>,
     error: Option<String>,
 }
 
@@ -91,6 +112,26 @@ async fn officer_view(
             let editable =
                 super::lifecycle::Act::Open.allowed_in(super::lifecycle::status(conn, &id)?);
             let ceremony = ceremony::load(conn, &id)?;
+            let stored_tally = tally_store::load(conn, &id)?;
+            let tally = match &stored_tally {
+                Some(t) => {
+                    let state = tally_store::state(conn, &id)?;
+                    let need = ceremony.keys.as_ref().map_or(0, |k| k.threshold);
+                    let have = u32::try_from(t.partials.len()).unwrap_or(u32::MAX);
+                    Some(TallyView {
+                        state_key: state.message_key(),
+                        digest: t.digest.clone(),
+                        ballots: t.ballots,
+                        have,
+                        need,
+                        missing: need.saturating_sub(have),
+                    })
+                }
+                None => None,
+            };
+            let decrypted_ids: Vec<i64> = stored_tally
+                .map(|t| t.partials.into_iter().map(|(id, _)| id).collect())
+                .unwrap_or_default();
             let count = ceremony.trustees.len();
             let n = u32::try_from(count).unwrap_or(u32::MAX);
             let (new_name, new_link) = new.unzip();
@@ -107,6 +148,7 @@ async fn officer_view(
                         certificate: t.certificate.is_some(),
                         shares: t.bundle.is_some(),
                         verification: t.verification.is_some(),
+                        decrypted: decrypted_ids.contains(&t.id),
                     })
                     .collect(),
                 count,
@@ -122,6 +164,7 @@ async fn officer_view(
                 title,
                 new_link,
                 new_name,
+                tally,
                 error,
             })
         })
@@ -277,7 +320,28 @@ struct TrusteeView {
     public_key: Option<String>,
     /// The ballot has opened (or moved on) without a complete ceremony.
     closed: bool,
+    /// Step 4, once the officers have started the tally.
+    decryption: Option<DecryptionView>,
     error: Option<String>,
+}
+
+/// Step 4 on a trustee's page.
+#[derive(Serialize)]
+struct DecryptionView {
+    /// The tally input fingerprint, shown large: the trustee compares it
+    /// with what `votum trustee decrypt` prints and with the record.
+    digest: String,
+    /// The election fingerprint.
+    election: String,
+    ballots: u64,
+    have: u32,
+    need: u32,
+    /// This trustee's partial decryption is stored.
+    uploaded: bool,
+    /// This trustee can upload now.
+    open: bool,
+    /// Enough trustees have decrypted: the result is counted.
+    decrypted: bool,
 }
 
 async fn trustee_view(
@@ -285,9 +349,8 @@ async fn trustee_view(
     page: &Page,
     trustee: &Trustee,
     token: &str,
-    error: Option<Refusal>,
+    error: Option<String>,
 ) -> AppResult<Template> {
-    let error = error.map(|r| refusal_text(app, page, &r));
     let base = format!("/trustee/{token}");
     let (id, ballot) = (trustee.id, trustee.ballot_id.clone());
     let view = app
@@ -302,6 +365,23 @@ async fn trustee_view(
             let setup =
                 super::lifecycle::Act::Open.allowed_in(super::lifecycle::status(conn, &ballot)?);
             let ceremony = ceremony::load(conn, &ballot)?;
+            let decryption = match tally_store::load(conn, &ballot)? {
+                Some(t) => {
+                    let state = tally_store::state(conn, &ballot)?;
+                    let uploaded = t.partials.iter().any(|(who, _)| *who == id);
+                    Some(DecryptionView {
+                        election: ceremony::fingerprint(&t.input.election),
+                        digest: t.digest,
+                        ballots: t.ballots,
+                        have: u32::try_from(t.partials.len()).unwrap_or(u32::MAX),
+                        need: ceremony.keys.as_ref().map_or(0, |k| k.threshold),
+                        uploaded,
+                        open: state.takes_partials() && !uploaded,
+                        decrypted: state.has_result(),
+                    })
+                }
+                None => None,
+            };
             let me = ceremony
                 .trustees
                 .iter()
@@ -339,6 +419,7 @@ async fn trustee_view(
                     .map(|f| ceremony::fingerprint(&f.fingerprint())),
                 public_key: ceremony.keys.as_ref().map(ceremony::public_key_text),
                 closed: !setup && ceremony.stage != CeremonyStage::Complete,
+                decryption,
                 step,
                 title,
                 base,
@@ -376,6 +457,12 @@ async fn trustee_file(
     let body = app
         .db
         .run(move |conn| {
+            if name == TALLY_INPUT {
+                return Ok::<_, AppError>(
+                    tally_store::load(conn, &ballot)?
+                        .map(|t| votum_crypto::threshold::files::to_json(&t.input)),
+                );
+            }
             let ceremony = ceremony::load(conn, &ballot)?;
             Ok::<_, AppError>(ceremony::download(&ceremony, &name))
         })
@@ -384,7 +471,18 @@ async fn trustee_file(
     Ok(Download::new(ContentType::JSON, file, body.into_bytes()))
 }
 
-/// The trustee uploads the file of the current step.
+/// The name the tally input is downloaded under (as docs/trustees.md
+/// and the page's command call it).
+const TALLY_INPUT: &str = "tally-input.json";
+
+/// What an upload through the trustee link came to.
+enum Uploaded {
+    Ceremony(Result<ceremony::Accepted, Refusal>),
+    Partial(Result<tally_store::Accepted, tally_store::Refusal>),
+}
+
+/// The trustee uploads the file of the current step: a ceremony file
+/// until the election key is fixed, a partial decryption after.
 #[post("/trustee/<token>", data = "<upload>")]
 async fn trustee_upload(
     app: AppState<'_>,
@@ -395,18 +493,49 @@ async fn trustee_upload(
 ) -> AppResult<Either<Flash<Redirect>, (Status, Template)>> {
     let now = app.clock.now();
     let id = trustee.id;
+    let ballot = trustee.ballot_id.clone();
+    let sealing = app.sealing.clone();
     let outcome = app
         .db
-        .run(move |conn| ceremony::upload(conn, id, &upload.file, now))
+        .run(move |conn| {
+            // A partial decryption, or anything once the tally has begun,
+            // goes to the tally; ceremony files to the ceremony.
+            let partial = votum_crypto::threshold::files::format_of(&upload.file).as_deref()
+                == Some(<votum_crypto::threshold::PartialDecryption as TrusteeFile>::FORMAT);
+            if partial || tally_store::load(conn, &ballot)?.is_some() {
+                let outcome = tally_store::upload_partial(conn, &sealing, id, &upload.file, now)?;
+                Ok::<_, AppError>(Uploaded::Partial(outcome))
+            } else {
+                Ok(Uploaded::Ceremony(ceremony::upload(
+                    conn,
+                    id,
+                    &upload.file,
+                    now,
+                )?))
+            }
+        })
         .await?;
-    Ok(match outcome {
-        Ok(_) => Either::Left(Flash::success(
-            Redirect::to(format!("/trustee/{token}")),
-            "trustees.accepted",
-        )),
-        Err(refusal) => Either::Right((
+    let (status, error) = match outcome {
+        Uploaded::Ceremony(Ok(_)) | Uploaded::Partial(Ok(_)) => {
+            return Ok(Either::Left(Flash::success(
+                Redirect::to(format!("/trustee/{token}")),
+                "trustees.accepted",
+            )))
+        }
+        Uploaded::Ceremony(Err(refusal)) => (
             Status::UnprocessableEntity,
-            trustee_view(&app, &page, &trustee, &token, Some(refusal)).await?,
-        )),
-    })
+            refusal_text(&app, &page, &refusal),
+        ),
+        Uploaded::Partial(Err(refusal)) => {
+            let (key, args) = refusal.message();
+            (
+                refusal.status(),
+                app.catalogues.format(page.lang, key, &args),
+            )
+        }
+    };
+    Ok(Either::Right((
+        status,
+        trustee_view(&app, &page, &trustee, &token, Some(error)).await?,
+    )))
 }

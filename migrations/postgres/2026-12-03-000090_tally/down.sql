@@ -1,0 +1,2 @@
+DROP TABLE tally_partials;
+DROP TABLE tallies;

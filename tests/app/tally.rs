@@ -1,0 +1,268 @@
+//! The encrypted tally's decryption relay over HTTP: the tally input is
+//! fixed from the stored ballots, each trustee downloads it from the
+//! trustee page and uploads a partial decryption, bad ones are refused
+//! with the reason and nothing stored, fewer than the threshold publish
+//! nothing, and the threshold-th decrypts the result, equal to the
+//! plaintext ground truth.
+
+use diesel::prelude::*;
+use rocket::http::Status;
+use votum::ballots::lifecycle::BallotStatus;
+use votum::ballots::setup::{self, b64, Origin};
+use votum::ballots::tally::store as tally_store;
+use votum::ballots::trustees::local::{run_ceremony, LocalTrustee};
+use votum::db::schema::{audit_log, ballot_results, box_entries, tally_partials};
+use votum_ballots::Outcome;
+use votum_crypto::credential::{Code, CredentialKey};
+use votum_crypto::encrypted_ballot::encrypt_ballot;
+use votum_crypto::group::SystemScalars;
+use votum_crypto::threshold::files;
+use votum_crypto::threshold::{PartialDecryption, TallyInput};
+
+use crate::support::{test_now, TestApp, PASSWORD};
+use crate::trustees::{draft, upload};
+
+/// A closed yes/no ballot whose trustees (3, any 2 decrypt) were made in
+/// process, with the given online ballots stored in the box (marks
+/// yes/no/abstain, in chain order, by voter), and its tally input fixed.
+/// Returns the ballot and its trustees.
+fn tallied(
+    app: &TestApp,
+    org: &crate::support::Org,
+    officer: i64,
+    title: &str,
+    votes: &[(usize, [bool; 3])],
+) -> (String, Vec<LocalTrustee>) {
+    let ballot = draft(app, org, title);
+    let mut conn = app.conn();
+    let trustees = run_ceremony(
+        &mut conn,
+        &ballot,
+        &["Anna Beispiel", "Bernd Muster", "Clara Probe"],
+        2,
+        officer,
+        test_now(),
+    )
+    .unwrap();
+    let keys: Vec<CredentialKey> = (0..5)
+        .map(|_| CredentialKey::derive_v2(&Code::generate().unwrap(), &ballot))
+        .collect();
+    let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
+    setup::add_credentials(&mut conn, &ballot, &public, Origin::Server).unwrap();
+    let fingerprint =
+        votum::ballots::record::fix_election(&mut conn, &app.sealing, &ballot).unwrap();
+    let (params, _) = tally_store::election(&mut conn, &ballot, fingerprint)
+        .unwrap()
+        .unwrap();
+    for (position, (voter, marks)) in votes.iter().enumerate() {
+        let credential = keys[*voter].public();
+        let encrypted =
+            encrypt_ballot(&params, &credential, &[marks.to_vec()], &mut SystemScalars).unwrap();
+        // Stored as the box stores it; the box's own checks are the casting
+        // tests' business, the sums are this test's.
+        diesel::insert_into(box_entries::table)
+            .values((
+                box_entries::ballot_id.eq(&ballot),
+                box_entries::position.eq(position as i64),
+                box_entries::credential.eq(credential.to_base64()),
+                box_entries::choices.eq(String::from_utf8(encrypted.canonical_json()).unwrap()),
+                box_entries::signature.eq(b64(&[0; 64])),
+                box_entries::hash.eq(b64(&[position as u8; 32])),
+                box_entries::chain.eq(b64(&[position as u8; 32])),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    setup::set_status(&mut conn, &ballot, BallotStatus::Closed).unwrap();
+    let summed = tally_store::begin(&mut conn, &ballot, fingerprint, test_now())
+        .unwrap()
+        .unwrap();
+    let voters: std::collections::HashSet<usize> = votes.iter().map(|v| v.0).collect();
+    assert_eq!(summed, voters.len() as u64);
+    (ballot, trustees)
+}
+
+fn link(trustee: &LocalTrustee) -> String {
+    format!("/trustee/{}", trustee.token.expose())
+}
+
+fn input_of(app: &TestApp, trustee: &LocalTrustee) -> TallyInput {
+    let (status, body) = app.get(&format!("{}/tally-input.json", link(trustee)));
+    assert_eq!(status, Status::Ok);
+    files::from_json(body.as_bytes()).unwrap()
+}
+
+fn partials_stored(app: &TestApp, ballot: &str) -> i64 {
+    tally_partials::table
+        .filter(tally_partials::ballot_id.eq(ballot))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+fn result_stored(app: &TestApp, ballot: &str) -> bool {
+    ballot_results::table
+        .find(ballot)
+        .count()
+        .get_result::<i64>(&mut *app.conn())
+        .unwrap()
+        == 1
+}
+
+crate::both_backends!(
+    trustees_decrypt_the_sums_through_their_pages,
+    |app: TestApp| {
+        const YES: [bool; 3] = [true, false, false];
+        const NO: [bool; 3] = [false, true, false];
+        const ABSTAIN: [bool; 3] = [false, false, true];
+        // Voter 0 votes yes, then no: only the last ballot counts.
+        let votes = [(0, YES), (1, YES), (2, NO), (3, ABSTAIN), (4, YES), (0, NO)];
+        let org = app.with_org();
+        let [officer, _] = app.with_officers(&org);
+        let (ballot, trustees) = tallied(&app, &org, officer, "Entlastung", &votes);
+        let (other, other_trustees) =
+            tallied(&app, &org, officer, "Andere Abstimmung", &[(0, YES)]);
+
+        // The trustee page shows step 4 with the tally input fingerprint.
+        let input = input_of(&app, &trustees[0]);
+        let digest = votum_crypto::base64url::encode(&files::digest(&input));
+        let (status, page) = app.get(&link(&trustees[0]));
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("id=\"decryption\""), "{page}");
+        assert!(page.contains(&digest));
+        assert!(page.contains("tally-input.json"));
+        assert!(page.contains("0 von 2"));
+
+        // Refused, each with its reason and its status, nothing stored:
+        // not a partial decryption;
+        let (status, text) = upload(&app, &link(&trustees[0]), b"{\"format\":1}");
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("keine gültige Teilentschlüsselung"), "{text}");
+        // a file of another step;
+        let keys_file = votum::ballots::trustees::ceremony::election_key(&mut app.conn(), &ballot)
+            .unwrap()
+            .unwrap();
+        let (status, text) = upload(
+            &app,
+            &link(&trustees[0]),
+            files::to_json(&keys_file).as_bytes(),
+        );
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("keine Teilentschlüsselung"), "{text}");
+        // a partial decryption of another ballot (another ceremony);
+        let foreign = other_trustees[0]
+            .decrypt(&input_of(&app, &other_trustees[0]))
+            .unwrap();
+        let (status, text) = upload(
+            &app,
+            &link(&trustees[0]),
+            files::to_json(&foreign).as_bytes(),
+        );
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("anderen Schlüsselzeremonie"), "{text}");
+        // another trustee's file;
+        let bernds = trustees[1].decrypt(&input).unwrap();
+        let (status, text) = upload(
+            &app,
+            &link(&trustees[0]),
+            files::to_json(&bernds).as_bytes(),
+        );
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("anderen Person"), "{text}");
+        // a forged factor (re-signing is not possible without the key:
+        // the signature or the proof fails);
+        let mut forged: PartialDecryption = trustees[0].decrypt(&input).unwrap();
+        forged.factors[0].factor = forged.factors[1].factor;
+        let (status, text) = upload(
+            &app,
+            &link(&trustees[0]),
+            files::to_json(&forged).as_bytes(),
+        );
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("Beweis"), "{text}");
+        assert_eq!(partials_stored(&app, &ballot), 0);
+
+        // Anna decrypts: one of two, nothing counted or shown yet.
+        let annas = trustees[0].decrypt(&input).unwrap();
+        let (status, _) = upload(&app, &link(&trustees[0]), files::to_json(&annas).as_bytes());
+        assert_eq!(status, Status::SeeOther);
+        let (status, text) = upload(&app, &link(&trustees[0]), files::to_json(&annas).as_bytes());
+        assert_eq!(status, Status::Conflict, "a second upload is refused");
+        assert!(text.contains("liegt schon vor"), "{text}");
+        assert_eq!(partials_stored(&app, &ballot), 1);
+        assert!(
+            !result_stored(&app, &ballot),
+            "fewer than t publish nothing"
+        );
+        assert_eq!(
+            tally_store::state(&mut app.conn(), &ballot).unwrap(),
+            votum::ballots::tally::TallyState::AwaitingDecryption { have: 1, need: 2 }
+        );
+
+        // The officers see who decrypted and how many are missing.
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        let (status, page) = app.get(&format!("/ballots/{ballot}/trustees"));
+        assert_eq!(status, Status::Ok);
+        assert!(
+            page.contains("id=\"decryption-progress\">1 von 2"),
+            "{page}"
+        );
+        assert!(page.contains("Es fehlen noch 1"), "{page}");
+        assert!(page.contains(&digest));
+        assert_eq!(
+            app.get(&format!("/ballots/{ballot}/result")).0,
+            Status::NotFound,
+            "no result before t trustees decrypted"
+        );
+        app.logout();
+
+        // Clara's partial decryption completes the set: the result equals
+        // the ground truth (voter 0's re-vote replaced the first ballot).
+        let claras = trustees[2].decrypt(&input).unwrap();
+        let (status, _) = upload(
+            &app,
+            &link(&trustees[2]),
+            files::to_json(&claras).as_bytes(),
+        );
+        assert_eq!(status, Status::SeeOther);
+        assert!(result_stored(&app, &ballot));
+        let stored = tally_store::load(&mut app.conn(), &ballot)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.counts, Some(vec![vec![2, 2, 1]]));
+        let result: String = ballot_results::table
+            .find(&ballot)
+            .select(ballot_results::result)
+            .first(&mut *app.conn())
+            .unwrap();
+        let results: Vec<votum_ballots::QuestionResult> = serde_json::from_str(&result).unwrap();
+        let Outcome::YesNo(yes_no) = &results[0].outcome else {
+            panic!("a yes/no result")
+        };
+        assert_eq!((yes_no.yes, yes_no.no, yes_no.abstain), (2, 2, 1));
+        assert_eq!(results[0].ballots.cast, 5);
+        assert_eq!(results[0].ballots.invalid, 0);
+        assert_eq!(results[0].ballots.abstentions, 1);
+        // Bernd comes too late: nothing more is taken.
+        let (status, text) = upload(
+            &app,
+            &link(&trustees[1]),
+            files::to_json(&bernds).as_bytes(),
+        );
+        assert_eq!(status, Status::Conflict);
+        assert!(text.contains("bereits genug"), "{text}");
+        let (_, page) = app.get(&link(&trustees[1]));
+        assert!(page.contains("id=\"decrypted\""));
+        // The other ballot is untouched by all of this.
+        assert_eq!(partials_stored(&app, &other), 0);
+        // The audit log has counts only.
+        let entries: Vec<(String, String)> = audit_log::table
+            .filter(audit_log::ballot_id.eq(&ballot))
+            .select((audit_log::action, audit_log::detail))
+            .load(&mut *app.conn())
+            .unwrap();
+        assert!(entries.contains(&("tally_input_ready".into(), "5".into())));
+        assert!(entries.contains(&("partial_decryption".into(), "2/2".into())));
+        assert!(entries.contains(&("tally_decrypted".into(), "2/2".into())));
+    }
+);

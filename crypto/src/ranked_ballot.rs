@@ -332,5 +332,9 @@ pub fn verify_ranking(
         .collect()
 }
 
+mod batch;
+
+pub use batch::{verify_rankings, RankingRef, RankingsError};
+
 #[cfg(test)]
 mod tests;

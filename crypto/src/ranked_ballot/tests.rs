@@ -170,3 +170,72 @@ fn ranked_ballots_mixed_by_two_trustees_decrypt_to_the_same_rankings() {
     expected.sort();
     assert_eq!(mixed, expected);
 }
+
+#[test]
+fn a_batch_of_rankings_verifies_like_one_by_one_and_names_the_bad_ones() {
+    use crate::group::SystemScalars;
+    let (_, q) = question(4);
+    let mut source = SeededScalars::new(b"batch");
+    let creds: Vec<PublicCredential> = (0..150u8).map(credential).collect();
+    let rankings: Vec<EncryptedRanking> = creds
+        .iter()
+        .enumerate()
+        .map(|(i, cred)| {
+            let ranks = ranks_of(&[i % 4, (i + 1) % 4], 4).unwrap();
+            encrypt_ranking(&q, cred, &ranks, &mut source).unwrap()
+        })
+        .collect();
+    let refs: Vec<RankingRef<'_>> = creds
+        .iter()
+        .zip(&rankings)
+        .map(|(credential, ranking)| RankingRef {
+            credential,
+            ranking,
+        })
+        .collect();
+    let rows = verify_rankings(&q, &refs, &mut SystemScalars).unwrap();
+    for (row, r) in rows.iter().zip(&refs) {
+        assert_eq!(row, &verify_ranking(&q, r.credential, r.ranking).unwrap());
+    }
+    assert_eq!(verify_rankings(&q, &[], &mut SystemScalars), Ok(vec![]));
+
+    // A forged rank (7 proved as 0) in the second chunk, a ballot under
+    // another credential in the first.
+    let (ct, r) = Ciphertext::encrypt(q.public_key(), 7, &mut source).unwrap();
+    let t = rank_transcript(&q, &creds[140], 2, &ct.encode());
+    let forged_proof = RangeProof::prove(t, q.public_key(), &ct, &r, 0, 0, 4, &mut source).unwrap();
+    let mut forged = rankings[140].clone();
+    forged.choices[2] = ct.encode();
+    forged.proofs[2] = forged_proof;
+    let mut bad_refs = refs.clone();
+    bad_refs[140].ranking = &forged;
+    bad_refs[3].credential = &creds[4];
+    match verify_rankings(&q, &bad_refs, &mut SystemScalars) {
+        Err(RankingsError::Invalid(bad)) => {
+            assert_eq!(bad.len(), 2);
+            assert!(matches!(
+                bad[0],
+                (
+                    3,
+                    RankedError::RankProof {
+                        option: 0,
+                        fault: ProofFault::Challenge,
+                        ..
+                    }
+                )
+            ));
+            assert!(matches!(
+                bad[1],
+                (
+                    140,
+                    RankedError::RankProof {
+                        option: 2,
+                        fault: ProofFault::Equation,
+                        ..
+                    }
+                )
+            ));
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -245,7 +245,7 @@ pub fn prove(
 
     let seed = batching_seed(params, input, output, &commitments);
     let u = batching_challenges(&seed, n);
-    let u_prime: Vec<Scalar> = witness
+    let mut u_prime: Vec<Scalar> = witness
         .permutation
         .iter()
         .map(|&j| u.get(j).copied().unwrap_or(Scalar::ZERO))
@@ -254,7 +254,7 @@ pub fn prove(
     // Chain ĉ_i = r̂_i·G + u'_i·ĉ_{i−1}, ĉ_0 = h, computed in the open
     // form ĉ_i = R_i·G + U_i·h (U_i = Π u'_l, R_i = R_{i−1}·u'_i + r̂_i) so
     // every link is independent and constant-time.
-    let mut prefix = Vec::with_capacity(n + 1); // (R_{i}, U_{i}) for i = 0..=n
+    let mut prefix: Vec<(Scalar, Scalar)> = Vec::with_capacity(n + 1); // (R_{i}, U_{i}) for i = 0..=n
     prefix.push((Scalar::ZERO, Scalar::ONE));
     let (mut big_r, mut big_u) = (Scalar::ZERO, Scalar::ONE);
     for (up, rh) in u_prime.iter().zip(&r_hat) {
@@ -352,6 +352,12 @@ pub fn prove(
         secret.zeroize();
     }
     big_r.zeroize();
+    // R_i and u'_i reveal the permutation and the chain's openings.
+    for (rr, uu) in prefix.iter_mut() {
+        rr.zeroize();
+        uu.zeroize();
+    }
+    u_prime.zeroize();
     Ok(ShuffleProof {
         chain,
         commitments,

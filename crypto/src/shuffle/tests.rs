@@ -275,6 +275,51 @@ fn every_proof_member_is_checked() {
     assert_eq!(check(&proof), Ok(()));
 }
 
+#[test]
+fn malformed_rows_are_named_by_list_row_and_column() {
+    let (_, params) = setup(b"key", 2);
+    let mut source = SeededScalars::new(b"rows");
+    let input = rows(&params, 3, &mut source);
+    let (output, proof) = shuffle(&params, &input, &mut source).unwrap();
+    let mut bad = output.to_encoded();
+    bad[2][1].beta = [0xff; 32];
+    assert_eq!(
+        CiphertextRows::decode(2, &bad, List::Output),
+        Err(ShuffleError::Ciphertext {
+            list: List::Output,
+            row: 2,
+            column: 1
+        })
+    );
+    let mut short = output.to_encoded();
+    short[1].pop();
+    assert_eq!(
+        CiphertextRows::decode(2, &short, List::Output),
+        Err(ShuffleError::Width {
+            list: List::Output,
+            row: 1,
+            expected: 2,
+            found: 1
+        })
+    );
+    assert!(CiphertextRows::decode(0, &[], List::Input).is_err());
+    // Rows of another width than the parameters'.
+    let wide = ShuffleParameters::new([3; 32], *params.public_key(), 3).unwrap();
+    assert!(matches!(
+        verify_shuffle(&wide, &input, &output, &proof),
+        Err(ShuffleError::Parameters(_))
+    ));
+    assert_eq!(
+        ShuffleError::Ciphertext {
+            list: List::Input,
+            row: 4,
+            column: 0
+        }
+        .to_string(),
+        "input row 4, column 0: the ciphertext is not two canonical points"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     #[test]

@@ -442,9 +442,8 @@ impl<'a> LetterRun<'a> {
 pub fn derivation(conn: &mut DbConn, ballot_id: &str) -> AppResult<CredentialDerivation> {
     match super::protocol::Protocol::of(conn, ballot_id) {
         Ok(super::protocol::Protocol::V1) => Ok(CredentialDerivation::V1),
-        Ok(super::protocol::Protocol::V2(_)) | Err(AppError::NotFound) => {
-            Ok(CredentialDerivation::V2)
-        }
+        Ok(super::protocol::Protocol::V2(_) | super::protocol::Protocol::Encrypted(_))
+        | Err(AppError::NotFound) => Ok(CredentialDerivation::V2),
         Err(e) => Err(e),
     }
 }

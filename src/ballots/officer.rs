@@ -119,6 +119,9 @@ pub enum ActRefusal {
     /// An encrypted ballot's result is published only once enough
     /// trustees have decrypted it.
     NotDecrypted,
+    /// The protocol's condition for opening is not met (an encrypted
+    /// ballot without the trustees' election key).
+    Opening(super::protocol::OpeningRefusal),
 }
 
 impl ActRefusal {
@@ -135,6 +138,7 @@ impl ActRefusal {
             ActRefusal::OwnPage => "officer.own_page",
             ActRefusal::StoredVotesInvalid => "officer.stored_votes_invalid",
             ActRefusal::NotDecrypted => "officer.not_decrypted",
+            ActRefusal::Opening(refusal) => refusal.message_key(),
         }
     }
 }
@@ -247,7 +251,7 @@ pub fn confirm_act(
             return Ok(Err(ActRefusal::BatchPending));
         }
         let protocol = super::protocol::Protocol::of(conn, ballot)?;
-        let v2 = matches!(protocol, super::protocol::Protocol::V2(_));
+        let v2 = protocol.is_v2();
         let pending = super::record::PendingAct {
             act,
             requested_by,
@@ -260,6 +264,9 @@ pub fn confirm_act(
         let mut count = None;
         match act {
             Act::Open => {
+                if let Some(refusal) = protocol.opening_refusal(conn, ballot)? {
+                    return Ok(Err(ActRefusal::Opening(refusal)));
+                }
                 detail = freeze_electorate(conn, ballot)?.to_string();
                 let made = super::setup::issue_portal_credentials(conn, sealing, ballot)?;
                 count = Some(i64::try_from(made).unwrap_or(i64::MAX));
@@ -731,7 +738,15 @@ async fn manage(
                     tally_state,
                     super::tally::TallyState::AwaitingDecryption { .. }
                 );
+            let protocol = super::protocol::Protocol::of(conn, &id)?;
+            let opening_blocked = if status.previewable() {
+                protocol.opening_refusal(conn, &id)?.map(|r| r.message_key())
+            } else {
+                None
+            };
             Ok(json!({
+                "protocol_key": protocol.name().map(|p| format!("officer.protocol_{p}")),
+                "opening_blocked": opening_blocked,
                 "ballot": {"id": id, "title": title, "status_key": status.message_key(),
                            "opens_at": opens_at.format("%Y-%m-%d %H:%M").to_string(),
                            "closes_at": closes_at.format("%Y-%m-%d %H:%M").to_string()},
@@ -782,10 +797,21 @@ async fn request(
     let target = format!("/ballots/{id}/manage");
     let outcome = app
         .db
-        .run(move |conn| request_act(conn, &id, act, account, now))
+        .run(move |conn| {
+            // Asking a second officer to open what cannot open would only
+            // fail at the confirmation: say what is missing now.
+            if act == Act::Open {
+                let protocol = super::protocol::Protocol::of(conn, &id)?;
+                if let Some(refusal) = protocol.opening_refusal(conn, &id)? {
+                    return Ok(Err(refusal));
+                }
+            }
+            request_act(conn, &id, act, account, now).map(Ok)
+        })
         .await;
     match outcome {
-        Ok(_) => Ok(Flash::success(Redirect::to(target), "officer.requested")),
+        Ok(Err(refusal)) => Ok(Flash::error(Redirect::to(target), refusal.message_key())),
+        Ok(Ok(_)) => Ok(Flash::success(Redirect::to(target), "officer.requested")),
         Err(AppError::Conflict(_)) => Ok(Flash::error(
             Redirect::to(target),
             "officer.already_requested",

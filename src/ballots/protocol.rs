@@ -1,9 +1,12 @@
-//! Which election record version a ballot writes, and everything that
-//! differs between the versions: how a code becomes a credential, what a
-//! voter signs, the ballot hash, the chain, the receipt. Ballots created
-//! before record version 2 keep version 1 to their end; every new ballot
-//! writes version 2 (protocol "signed"). Other modules ask this one and
-//! never look at the version themselves.
+//! Which election record version and protocol a ballot uses, and
+//! everything that differs between them: how a code becomes a credential,
+//! what a voter signs, the ballot hash, the chain, the receipt, whether the
+//! choices are encrypted. Ballots created before record version 2 keep
+//! version 1 to their end; ballots created before protocol "encrypted"
+//! keep "signed". Every new ballot writes version 2: protocol "encrypted"
+//! when it has no ranked question, "signed" with one (ranked questions need
+//! the shuffle of issue 12). Other modules ask this one and never read
+//! `ballots.record_version` or `ballots.protocol` themselves.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -11,15 +14,42 @@ use std::sync::{Mutex, OnceLock};
 use diesel::prelude::*;
 use serde::Serialize;
 use votum_ballots::record::v2;
+use votum_ballots::Question;
 use votum_crypto::ballot_box::BoxKey;
 use votum_crypto::credential::{Code, CredentialKey, PublicCredential, Signature};
+use votum_crypto::encrypted_ballot::ElectionParameters;
 
+use crate::db::models::text_enum;
 use crate::db::schema::ballots;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
 /// The record version of ballots created from now on.
 pub const NEW_BALLOT_VERSION: i32 = 2;
+
+text_enum!(
+    /// The protocol of a record-version-2 ballot as stored in
+    /// `ballots.protocol` (read only here).
+    ProtocolName {
+        /// Choices in clear, signed by the credential.
+        Signed => "signed",
+        /// Choices encrypted for the trustees.
+        Encrypted => "encrypted",
+    }
+);
+
+impl ProtocolName {
+    /// The protocol a new ballot with these questions uses: "encrypted"
+    /// unless a question is ranked (those stay "signed" until the shuffle
+    /// of issue 12 lands).
+    pub fn for_questions(questions: &[Question]) -> ProtocolName {
+        if v2::encrypted::encryptable(questions) {
+            ProtocolName::Encrypted
+        } else {
+            ProtocolName::Signed
+        }
+    }
+}
 
 /// A ballot's protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +59,60 @@ pub enum Protocol {
     /// Record version 2, protocol "signed"; the fingerprint is fixed when
     /// the ballot opens (`None` before).
     V2(Option<[u8; 32]>),
+    /// Record version 2, protocol "encrypted"; the fingerprint is fixed
+    /// when the ballot opens (`None` before), which needs the trustees'
+    /// election key.
+    Encrypted(Option<[u8; 32]>),
+}
+
+/// Why a ballot cannot open yet (protocol-specific conditions only; the
+/// four-eyes rules are the officers' module's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpeningRefusal {
+    /// An encrypted ballot without the trustees' election key: the key
+    /// ceremony has not finished.
+    TrusteesMissing,
+}
+
+impl OpeningRefusal {
+    /// The message key.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            OpeningRefusal::TrusteesMissing => "officer.trustees_missing",
+        }
+    }
+}
+
+/// Where a ballot stays on protocol "signed" although it has no ranked
+/// question: like a ballot created before protocol "encrypted". Only for
+/// set-up tools and tests (a draft, before opening); officers' pages never
+/// call it.
+pub fn keep_signed(conn: &mut DbConn, id: &str) -> AppResult<()> {
+    let changed = diesel::update(
+        ballots::table
+            .find(id)
+            .filter(ballots::fingerprint.is_null()),
+    )
+    .set(ballots::protocol.eq(ProtocolName::Signed))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(AppError::Conflict("the ballot is open already".into()));
+    }
+    if let Ok(mut cached) = cache().lock() {
+        cached.remove(id);
+    }
+    Ok(())
 }
 
 fn cache() -> &'static Mutex<HashMap<String, Protocol>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Protocol>>> = OnceLock::new();
+    CACHE.get_or_init(Mutex::default)
+}
+
+/// Election parameters by fingerprint: fixed at opening, so they never
+/// change once cached (the fingerprint covers them).
+fn parameters_cache() -> &'static Mutex<HashMap<[u8; 32], ElectionParameters>> {
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], ElectionParameters>>> = OnceLock::new();
     CACHE.get_or_init(Mutex::default)
 }
 
@@ -43,20 +123,24 @@ impl Protocol {
         if let Some(found) = cache().lock().ok().and_then(|c| c.get(id).copied()) {
             return Ok(found);
         }
-        let (version, fingerprint): (i32, Option<String>) = ballots::table
+        let (version, fingerprint, name): (i32, Option<String>, ProtocolName) = ballots::table
             .find(id)
-            .select((ballots::record_version, ballots::fingerprint))
+            .select((
+                ballots::record_version,
+                ballots::fingerprint,
+                ballots::protocol,
+            ))
             .first(conn)?;
-        let protocol = match version {
-            1 => Protocol::V1,
-            _ => Protocol::V2(
-                fingerprint
-                    .map(|f| votum_crypto::base64url::decode_array::<32>(&f))
-                    .transpose()
-                    .map_err(|_| AppError::Internal("stored fingerprint is malformed".into()))?,
-            ),
+        let fingerprint = fingerprint
+            .map(|f| votum_crypto::base64url::decode_array::<32>(&f))
+            .transpose()
+            .map_err(|_| AppError::Internal("stored fingerprint is malformed".into()))?;
+        let protocol = match (version, name) {
+            (1, _) => Protocol::V1,
+            (_, ProtocolName::Signed) => Protocol::V2(fingerprint),
+            (_, ProtocolName::Encrypted) => Protocol::Encrypted(fingerprint),
         };
-        if protocol != Protocol::V2(None) {
+        if protocol.is_fixed() {
             if let Ok(mut cached) = cache().lock() {
                 if cached.len() >= 10_000 {
                     cached.clear();
@@ -67,11 +151,36 @@ impl Protocol {
         Ok(protocol)
     }
 
+    /// Whether nothing about the protocol can change any more (version 1,
+    /// or opened).
+    fn is_fixed(self) -> bool {
+        !matches!(self, Protocol::V2(None) | Protocol::Encrypted(None))
+    }
+
+    /// Whether the ballot writes record version 2 (either protocol).
+    pub fn is_v2(self) -> bool {
+        !matches!(self, Protocol::V1)
+    }
+
+    /// Whether the choices are encrypted (protocol "encrypted").
+    pub fn is_encrypted(self) -> bool {
+        matches!(self, Protocol::Encrypted(_))
+    }
+
+    /// The name the election object carries (version 2 only).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Protocol::V1 => None,
+            Protocol::V2(_) => Some(v2::PROTOCOL_SIGNED),
+            Protocol::Encrypted(_) => Some(v2::PROTOCOL_ENCRYPTED),
+        }
+    }
+
     /// The election fingerprint; zero bytes before opening (nothing is
     /// signed for a ballot that is not open, and the box refuses it).
     fn fingerprint(self) -> [u8; 32] {
         match self {
-            Protocol::V2(Some(fingerprint)) => fingerprint,
+            Protocol::V2(Some(fingerprint)) | Protocol::Encrypted(Some(fingerprint)) => fingerprint,
             _ => [0; 32],
         }
     }
@@ -80,8 +189,77 @@ impl Protocol {
     pub fn derive(self, code: &Code, ballot_id: &str) -> CredentialKey {
         match self {
             Protocol::V1 => CredentialKey::derive(code, ballot_id),
-            Protocol::V2(_) => CredentialKey::derive_v2(code, ballot_id),
+            Protocol::V2(_) | Protocol::Encrypted(_) => CredentialKey::derive_v2(code, ballot_id),
         }
+    }
+
+    /// Why ballot `id` cannot open yet under this protocol, if it cannot:
+    /// an encrypted ballot needs the trustees' election key.
+    pub fn opening_refusal(self, conn: &mut DbConn, id: &str) -> AppResult<Option<OpeningRefusal>> {
+        Ok(match self {
+            Protocol::Encrypted(None)
+                if super::trustees::ceremony::election_key(conn, id)?.is_none() =>
+            {
+                Some(OpeningRefusal::TrusteesMissing)
+            }
+            _ => None,
+        })
+    }
+
+    /// The trustees' keys to fix in the election object at opening
+    /// (protocol "encrypted"; `None` for the others).
+    pub fn trustees_at_opening(
+        self,
+        conn: &mut DbConn,
+        id: &str,
+    ) -> AppResult<Option<votum_crypto::threshold::CeremonyKeys>> {
+        match self {
+            Protocol::Encrypted(_) => super::trustees::ceremony::election_key(conn, id)?
+                .map(Some)
+                .ok_or_else(|| {
+                    AppError::Conflict("the trustees' key ceremony is not complete".into())
+                }),
+            _ => Ok(None),
+        }
+    }
+
+    /// What every ballot of an opened encrypted ballot is encrypted and
+    /// proved against ([`v2::encrypted::parameters`] of the stored
+    /// election object); `None` for the other protocols and before opening.
+    pub fn election_parameters(
+        self,
+        conn: &mut DbConn,
+        id: &str,
+    ) -> AppResult<Option<ElectionParameters>> {
+        let Protocol::Encrypted(Some(fingerprint)) = self else {
+            return Ok(None);
+        };
+        if let Some(found) = parameters_cache()
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&fingerprint).cloned())
+        {
+            return Ok(Some(found));
+        }
+        let election: Option<String> = ballots::table
+            .find(id)
+            .select(ballots::election)
+            .first(conn)?;
+        let election: v2::Election = election
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| AppError::Internal("stored election object is malformed".into()))?
+            .ok_or_else(|| AppError::Internal("an opened ballot has no election object".into()))?;
+        let params = v2::encrypted::parameters(&election)
+            .map_err(|e| AppError::Internal(format!("election parameters: {e}")))?;
+        if let Ok(mut cached) = parameters_cache().lock() {
+            if cached.len() >= 1_000 {
+                cached.clear();
+            }
+            cached.insert(fingerprint, params.clone());
+        }
+        Ok(Some(params))
     }
 
     /// What the voter's credential signs to cast `choices`.
@@ -93,7 +271,9 @@ impl Protocol {
     ) -> Vec<u8> {
         match self {
             Protocol::V1 => votum_crypto::ballot_box::cast_message(ballot_id, credential, choices),
-            Protocol::V2(_) => v2::cast_message(&self.fingerprint(), credential, choices),
+            Protocol::V2(_) | Protocol::Encrypted(_) => {
+                v2::cast_message(&self.fingerprint(), credential, choices)
+            }
         }
     }
 
@@ -109,7 +289,9 @@ impl Protocol {
             Protocol::V1 => {
                 votum_crypto::ballot_box::ballot_hash(ballot_id, credential, choices, signature)
             }
-            Protocol::V2(_) => v2::ballot_hash(&self.fingerprint(), credential, choices, signature),
+            Protocol::V2(_) | Protocol::Encrypted(_) => {
+                v2::ballot_hash(&self.fingerprint(), credential, choices, signature)
+            }
         }
     }
 
@@ -117,7 +299,7 @@ impl Protocol {
     pub fn chain_next(self, previous: &[u8; 32], hash: &[u8; 32]) -> [u8; 32] {
         match self {
             Protocol::V1 => votum_crypto::ballot_box::chain_next(previous, hash),
-            Protocol::V2(_) => v2::chain_next(previous, hash),
+            Protocol::V2(_) | Protocol::Encrypted(_) => v2::chain_next(previous, hash),
         }
     }
 
@@ -132,7 +314,7 @@ impl Protocol {
     ) -> Option<Signature> {
         match self {
             Protocol::V1 => None,
-            Protocol::V2(_) => {
+            Protocol::V2(_) | Protocol::Encrypted(_) => {
                 let credential = key.public();
                 let message = if counted {
                     v2::postal_message(&self.fingerprint(), &credential, marks)
@@ -157,7 +339,7 @@ impl Protocol {
             Protocol::V1 => AnyReceipt::V1(votum_crypto::Receipt::issue(
                 box_key, ballot_id, hash, position, head,
             )),
-            Protocol::V2(_) => AnyReceipt::V2(v2::Receipt::issue(
+            Protocol::V2(_) | Protocol::Encrypted(_) => AnyReceipt::V2(v2::Receipt::issue(
                 box_key,
                 ballot_id,
                 self.fingerprint(),

@@ -296,8 +296,9 @@ pub fn lot_seed_context(ballot_id: &str) -> Vec<u8> {
 
 /// Fixes the election object of a version 2 ballot in the opening
 /// transaction: draws the lot seed (sealed; its commitment goes into the
-/// object), stores the object and its fingerprint, and starts the chain
-/// from the fingerprint. Returns the fingerprint.
+/// object), stores the object (under protocol "encrypted" with the
+/// trustees' keys, which the fingerprint then covers) and its fingerprint,
+/// and starts the chain from the fingerprint. Returns the fingerprint.
 pub fn fix_election(
     conn: &mut DbConn,
     sealing: &SealingKey,
@@ -318,12 +319,14 @@ pub fn fix_election(
     // ballot is open and makes server credentials (portal, letter runs),
     // so both origins are allowed; each credential states its own.
     let credential_origins = vec![CredentialOrigin::Authority, CredentialOrigin::Server];
+    let protocol = super::protocol::Protocol::of(conn, ballot_id)?;
     let election = v2::Election {
         ballot_id: ballot_id.to_owned(),
         title,
         questions: super::ballot_box::questions(conn, ballot_id)?,
         revoting,
-        protocol: v2::PROTOCOL_SIGNED.into(),
+        protocol: protocol.name().unwrap_or(v2::PROTOCOL_SIGNED).into(),
+        trustees: protocol.trustees_at_opening(conn, ballot_id)?,
         box_key: BoxPublicKey::from_base64(&box_key).map_err(|_| bad("box key"))?,
         lot_commitment: v2::lot_commitment(&seed),
         credential_origins,

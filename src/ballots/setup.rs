@@ -95,6 +95,9 @@ pub fn create(
                 ballots::box_key_sealed.eq(&sealed),
                 ballots::created_at.eq(now),
                 ballots::record_version.eq(super::protocol::NEW_BALLOT_VERSION),
+                ballots::protocol.eq(super::protocol::ProtocolName::for_questions(
+                    &ballot.questions,
+                )),
             ))
             .execute(conn)?;
         for (position, question) in ballot.questions.iter().enumerate() {

@@ -161,6 +161,7 @@ diesel::table! {
         election -> Nullable<Text>,
         fingerprint -> Nullable<Text>,
         lot_seed_sealed -> Nullable<Text>,
+        protocol -> Text,
     }
 }
 

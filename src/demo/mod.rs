@@ -429,6 +429,9 @@ fn demo_ballot(
         },
         now,
     )?;
+    // The demo has no trustees to run a key ceremony, so its ballot keeps
+    // protocol "signed" (record version 2, choices in clear).
+    crate::ballots::protocol::keep_signed(conn, &id)?;
     let act = request_act(conn, &id, Act::Open, *first, now)?;
     confirm_act(conn, sealing, &id, act, *second, now)?
         .map_err(|e| AppError::Internal(format!("opening the demo ballot: {e:?}")))?;

@@ -58,6 +58,8 @@ fn draft(app: &TestApp) -> (String, [i64; 2]) {
         test_now(),
     )
     .unwrap();
+    // Tests the signed protocol, as a ballot created before "encrypted".
+    votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
     (id, officers)
 }
 

@@ -59,6 +59,8 @@ pub fn open_ballot(app: &TestApp, voters: usize, revote_allowed: bool) -> OpenBa
         test_now(),
     )
     .unwrap();
+    // Tests the signed protocol, as a ballot created before "encrypted".
+    votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
     let codes: Vec<Code> = (0..voters).map(|_| Code::generate().unwrap()).collect();
     let keys: Vec<CredentialKey> = codes
         .iter()

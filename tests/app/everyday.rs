@@ -38,6 +38,8 @@ pub(crate) fn open_ballot(app: &TestApp, officers: [i64; 2], group: i64, title: 
         now,
     )
     .unwrap();
+    // Tests the signed protocol, as a ballot created before "encrypted".
+    votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
     let request = request_act(&mut conn, &id, Act::Open, officers[0], now).unwrap();
     confirm_act(&mut conn, &app.sealing, &id, request, officers[1], now)
         .unwrap()

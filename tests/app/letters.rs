@@ -49,6 +49,8 @@ pub fn open_with_letters(app: &TestApp, paper: &[i64]) -> String {
         test_now(),
     )
     .unwrap();
+    // Tests the signed protocol, as a ballot created before "encrypted".
+    votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
     let act = request_act(&mut conn, &id, Act::Open, officers[0], test_now()).unwrap();
     confirm_act(&mut conn, &app.sealing, &id, act, officers[1], test_now())
         .unwrap()

@@ -66,11 +66,15 @@ pub(crate) fn set_up(app: &TestApp, fields: &[(&str, &str)]) -> String {
     let (status, location, page) = form(app, "/ballots/new", "/ballots/new", fields);
     assert_eq!(status, Status::SeeOther, "{page}");
     app.logout();
-    location
+    let id = location
         .unwrap()
         .trim_start_matches("/ballots/")
         .trim_end_matches("/manage")
-        .to_owned()
+        .to_owned();
+    // These tests follow the signed protocol (plaintext count), as a
+    // ballot created before protocol "encrypted".
+    votum::ballots::protocol::keep_signed(&mut app.conn(), &id).unwrap();
+    id
 }
 
 /// A member makes a portal code and casts `choice` on question 0 and the
@@ -283,6 +287,8 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
         now,
     )
     .unwrap();
+    // Tests the signed protocol, as a ballot created before "encrypted".
+    votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
     // Officer 1 requests, officer 2 confirms, `minutes` after the start.
     let step = |conn: &mut votum::db::DbConn, act: Act, minutes: i64| {
         let at = now + chrono::Duration::minutes(minutes);

@@ -18,6 +18,7 @@ mod browser;
 mod cli;
 mod demo;
 mod directory;
+mod encrypted;
 mod everyday;
 mod exports;
 mod i18n;

@@ -82,6 +82,9 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         .trim_start_matches("/ballots/")
         .trim_end_matches("/manage")
         .to_owned();
+    // The four-eyes steps on the signed protocol (an encrypted ballot
+    // also needs its trustees first: tests/app/encrypted.rs).
+    votum::ballots::protocol::keep_signed(&mut app.conn(), &id).unwrap();
     let (status, page) = app.get(&manage);
     assert_eq!(status, Status::Ok);
     assert!(page.contains("in Vorbereitung"));

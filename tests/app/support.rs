@@ -465,3 +465,71 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// One trustee of a ceremony run in-process by [`run_ceremony`]: the keys a
+/// real trustee keeps in its private file, for partial decryptions.
+pub struct TestTrustee {
+    #[allow(dead_code)] // for partial decryptions in the tally's tests
+    pub identity: votum_crypto::threshold::TrusteeIdentity,
+    pub share: votum_crypto::threshold::TrusteeShare,
+}
+
+/// Runs the trustees' key ceremony of the draft ballot `ballot` in-process:
+/// `n` trustees with threshold `t`, keys from seeded scalars (reproducible),
+/// every file uploaded through `trustees::ceremony` as the trustees' links
+/// would. Afterwards `trustees::ceremony::election_key` is `Some` and an
+/// encrypted ballot can open. Returns the trustees in index order.
+pub fn run_ceremony(conn: &mut DbConn, ballot: &str, n: u32, t: u32) -> Vec<TestTrustee> {
+    use votum::ballots::trustees::ceremony;
+    use votum_crypto::group::SeededScalars;
+    use votum_crypto::threshold::{self, files, TrusteeIdentity};
+    let now = test_now();
+    let ids: Vec<i64> = (1..=n)
+        .map(|i| {
+            let token = ceremony::add_trustee(conn, ballot, &format!("Treuhand {i}"), "", 0, now)
+                .unwrap()
+                .unwrap();
+            ceremony::trustee_by_token(conn, token.expose())
+                .unwrap()
+                .unwrap()
+                .0
+        })
+        .collect();
+    ceremony::start(conn, ballot, &t.to_string(), 0, now)
+        .unwrap()
+        .unwrap();
+    let file = ceremony::load(conn, ballot).unwrap().file.unwrap();
+    let mut source = SeededScalars::new(format!("test ceremony {ballot}").as_bytes());
+    let identities: Vec<TrusteeIdentity> = (0..n)
+        .map(|_| TrusteeIdentity::generate(&mut source).unwrap())
+        .collect();
+    let upload = |conn: &mut DbConn, id: i64, json: String| {
+        ceremony::upload(conn, id, json.as_bytes(), now)
+            .unwrap()
+            .unwrap();
+    };
+    for (i, (id, identity)) in ids.iter().zip(&identities).enumerate() {
+        let certificate = identity
+            .certificate(&file, &format!("Treuhand {}", i + 1), &mut source)
+            .unwrap();
+        upload(conn, *id, files::to_json(&certificate));
+    }
+    let roster = ceremony::load(conn, ballot).unwrap().roster().unwrap();
+    let bundles: Vec<_> = identities
+        .iter()
+        .map(|identity| threshold::make_bundle(identity, &roster, &mut source).unwrap())
+        .collect();
+    for (id, bundle) in ids.iter().zip(&bundles) {
+        upload(conn, *id, files::to_json(bundle));
+    }
+    let mut trustees = Vec::new();
+    for (id, identity) in ids.iter().zip(identities) {
+        let (share, verification) =
+            threshold::check_bundles(&identity, &roster, &bundles, &mut source).unwrap();
+        upload(conn, *id, files::to_json(&verification));
+        trustees.push(TestTrustee { identity, share });
+    }
+    trustees.sort_by_key(|t| t.share.index);
+    assert!(ceremony::election_key(conn, ballot).unwrap().is_some());
+    trustees
+}

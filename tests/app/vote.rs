@@ -217,6 +217,8 @@ crate::both_backends!(
             crate::support::test_now(),
         )
         .unwrap();
+        // Tests the signed protocol, as a ballot created before "encrypted".
+        votum::ballots::protocol::keep_signed(&mut conn, &id).unwrap();
         setup::set_status(
             &mut conn,
             &id,

@@ -97,6 +97,7 @@ impl Box2 {
             ],
             revoting: true,
             protocol: v2::PROTOCOL_SIGNED.into(),
+            trustees: None,
             box_key: box_key.public(),
             lot_commitment: lot_commitment(&LOT_SEED),
             credential_origins: vec![CredentialOrigin::Server],

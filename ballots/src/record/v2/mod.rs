@@ -17,6 +17,7 @@
 //! * officer acts with order rules and four eyes ([`ActKind`]);
 //! * strict encodings: canonical curve points, real calendar times.
 
+pub mod encrypted;
 mod messages;
 mod time;
 mod verify;
@@ -41,9 +42,12 @@ use votum_crypto::credential::{PublicCredential, Signature};
 
 /// Value of [`Record::version`].
 pub const VERSION: u32 = 2;
-/// The only protocol this crate implements so far: choices in clear,
-/// signed by the credential. (`"encrypted"` comes with encrypted casting.)
+/// Protocol `"signed"`: choices in clear, signed by the credential.
 pub const PROTOCOL_SIGNED: &str = "signed";
+/// Protocol `"encrypted"`: choices encrypted for the trustees
+/// (docs/election-record.md, "Version 2: encryption and proofs"); the
+/// election object then carries [`Election::trustees`].
+pub const PROTOCOL_ENCRYPTED: &str = "encrypted";
 
 /// What is voted on and under which rules, fixed when the ballot opens.
 /// Its fingerprint ([`Election::fingerprint`]) is in every signed message.
@@ -58,8 +62,14 @@ pub struct Election {
     pub questions: Vec<Question>,
     /// Whether a voter may cast again (the last ballot counts).
     pub revoting: bool,
-    /// The protocol: [`PROTOCOL_SIGNED`].
+    /// The protocol: [`PROTOCOL_SIGNED`] or [`PROTOCOL_ENCRYPTED`].
     pub protocol: String,
+    /// Under [`PROTOCOL_ENCRYPTED`]: the trustees' `votum-trustee-keys`
+    /// object (T.1) verbatim; its `public_key` is the election public key.
+    /// Absent under [`PROTOCOL_SIGNED`] (so such objects and their
+    /// fingerprints stay as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trustees: Option<votum_crypto::threshold::CeremonyKeys>,
     /// The ballot box key that signs receipts and the record.
     pub box_key: BoxPublicKey,
     /// SHA-256 commitment to the lot seed ([`lot_commitment`]).

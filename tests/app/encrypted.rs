@@ -1,0 +1,208 @@
+//! Protocol "encrypted": new ballots without a ranked question use it, a
+//! ranked question keeps "signed"; opening waits for the trustees' key
+//! ceremony and then fixes the trustees' keys in the election object.
+
+use diesel::prelude::*;
+use rocket::http::Status;
+use votum::ballots::officer::{confirm_act, request_act, Act, ActRefusal};
+use votum::ballots::protocol::{OpeningRefusal, Protocol};
+use votum::ballots::setup::{self, NewBallot};
+use votum::db::schema::ballots;
+use votum_ballots::question::{BallotOption, QuestionKind};
+use votum_ballots::record::v2;
+use votum_ballots::Question;
+
+use crate::support::{run_ceremony, test_now, TestApp, PASSWORD};
+
+/// A yes/no question and an approval of three that may be left empty.
+pub fn questions() -> Vec<Question> {
+    vec![
+        crate::ballot_box::yes_no(),
+        Question {
+            text: "Wer soll in den Beirat?".into(),
+            kind: QuestionKind::Approval {
+                options: (1..=3)
+                    .map(|n| BallotOption::new(n, format!("Person {n}")))
+                    .collect(),
+                min_marks: 0,
+                max_marks: 2,
+            },
+        },
+    ]
+}
+
+/// A draft ballot of the federal group with `questions`, open for votes
+/// from an hour ago on once opened.
+pub fn draft(app: &TestApp, group: i64, questions: Vec<Question>) -> String {
+    let now = test_now();
+    setup::create(
+        &mut app.conn(),
+        &app.sealing,
+        &votum::rights::OfficerOf::by_operator(group),
+        &NewBallot {
+            group_id: group,
+            title: "Beirat 2027".into(),
+            description: String::new(),
+            cutoff_date: now.date(),
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(7),
+            revote_allowed: true,
+            shuffle_options: false,
+            questions,
+        },
+        now,
+    )
+    .unwrap()
+}
+
+/// Officer 1 requests opening, officer 2 confirms.
+pub fn open(app: &TestApp, officers: [i64; 2], id: &str) -> Result<Act, ActRefusal> {
+    let mut conn = app.conn();
+    let request = request_act(&mut conn, id, Act::Open, officers[0], test_now()).unwrap();
+    confirm_act(
+        &mut conn,
+        &app.sealing,
+        id,
+        request,
+        officers[1],
+        test_now(),
+    )
+    .unwrap()
+}
+
+#[allow(dead_code)] // for the casting and tally tests
+/// An encrypted ballot opened after an in-process ceremony of 3 trustees
+/// with threshold 2; returns its id and the trustees.
+pub fn opened(
+    app: &TestApp,
+    officers: [i64; 2],
+    group: i64,
+) -> (String, Vec<crate::support::TestTrustee>) {
+    let id = draft(app, group, questions());
+    let trustees = run_ceremony(&mut app.conn(), &id, 3, 2);
+    assert_eq!(open(app, officers, &id), Ok(Act::Open));
+    (id, trustees)
+}
+
+crate::both_backends!(
+    an_encrypted_ballot_opens_only_with_the_trustees_key_and_fixes_it,
+    |app: TestApp| {
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let id = draft(&app, org.federal.id, questions());
+        assert_eq!(
+            Protocol::of(&mut app.conn(), &id).unwrap(),
+            Protocol::Encrypted(None)
+        );
+
+        // Without a ceremony: the officers' page says what is missing and
+        // links to the trustees' page; neither a request nor a
+        // confirmation opens the ballot.
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        let manage = format!("/ballots/{id}/manage");
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("id=\"opening-blocked\""), "{page}");
+        assert!(page.contains("Schlüsselzeremonie abgeschlossen"), "{page}");
+        assert!(page.contains(&format!("href=\"/ballots/{id}/trustees\"")));
+        assert!(page.contains("Stimmen verschlüsselt"), "{page}");
+        let response = app.post_form(
+            &manage,
+            &format!("/ballots/{id}/request"),
+            &[("act", "open")],
+        );
+        assert_eq!(response.status(), Status::SeeOther);
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("Schlüsselzeremonie abgeschlossen"), "{page}");
+        let requests: i64 = votum::db::schema::officer_acts::table
+            .filter(votum::db::schema::officer_acts::ballot_id.eq(&id))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        assert_eq!(requests, 0, "no request was stored");
+        app.logout();
+        assert_eq!(
+            open(&app, officers, &id),
+            Err(ActRefusal::Opening(OpeningRefusal::TrusteesMissing))
+        );
+        let status: String = ballots::table
+            .find(&id)
+            .select(ballots::status)
+            .first(&mut *app.conn())
+            .unwrap();
+        assert_eq!(status, "draft");
+
+        // After the ceremony it opens, and the election object names the
+        // protocol and carries the trustees' keys verbatim.
+        let trustees = run_ceremony(&mut app.conn(), &id, 3, 2);
+        assert_eq!(trustees.len(), 3);
+        // The refused confirmation left its request pending: confirm it.
+        let pending = app.pending_act(&id);
+        let confirmed = confirm_act(
+            &mut app.conn(),
+            &app.sealing,
+            &id,
+            pending,
+            officers[1],
+            test_now(),
+        )
+        .unwrap();
+        assert_eq!(confirmed, Ok(Act::Open));
+        let mut conn = app.conn();
+        let protocol = Protocol::of(&mut conn, &id).unwrap();
+        assert!(matches!(protocol, Protocol::Encrypted(Some(_))));
+        let election: Option<String> = ballots::table
+            .find(&id)
+            .select(ballots::election)
+            .first(&mut *conn)
+            .unwrap();
+        let election: v2::Election = serde_json::from_str(&election.unwrap()).unwrap();
+        assert_eq!(election.protocol, v2::PROTOCOL_ENCRYPTED);
+        let keys = votum::ballots::trustees::ceremony::election_key(&mut conn, &id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(election.trustees.as_ref(), Some(&keys));
+        let params = protocol
+            .election_parameters(&mut conn, &id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(params.fingerprint(), &election.fingerprint());
+        assert_eq!(*params.public_key(), keys.election_key().unwrap());
+        // yes/no: 3 options; approval of 3 that may be left empty: 3 + "none".
+        let options: Vec<u32> = params.questions().iter().map(|q| q.options).collect();
+        assert_eq!(options, [3, 4]);
+    }
+);
+
+crate::both_backends!(
+    a_ballot_with_a_ranked_question_stays_signed_and_opens_without_trustees,
+    |app: TestApp| {
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let ranked = Question {
+            text: "Reihenfolge".into(),
+            kind: QuestionKind::RankedSchulze {
+                options: vec![BallotOption::new(1, "A"), BallotOption::new(2, "B")],
+            },
+        };
+        let id = draft(
+            &app,
+            org.federal.id,
+            vec![crate::ballot_box::yes_no(), ranked],
+        );
+        assert_eq!(
+            Protocol::of(&mut app.conn(), &id).unwrap(),
+            Protocol::V2(None)
+        );
+        assert_eq!(open(&app, officers, &id), Ok(Act::Open));
+        let election: Option<String> = ballots::table
+            .find(&id)
+            .select(ballots::election)
+            .first(&mut *app.conn())
+            .unwrap();
+        let election: v2::Election = serde_json::from_str(&election.unwrap()).unwrap();
+        assert_eq!(election.protocol, v2::PROTOCOL_SIGNED);
+        assert!(election.trustees.is_none());
+        // And an opened ballot cannot be switched any more.
+        assert!(votum::ballots::protocol::keep_signed(&mut app.conn(), &id).is_err());
+    }
+);

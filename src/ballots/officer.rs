@@ -279,6 +279,17 @@ pub fn confirm_act(
                 super::setup::rewrite_credentials(conn, ballot)?;
                 count = Some(super::ballot_box::length(conn, ballot)?);
             }
+            // Under protocol "encrypted" the tally act fixes the sums the
+            // trustees decrypt; the result comes with their decryptions.
+            Act::Tally if protocol.is_encrypted() => {
+                match super::tally::store::begin(conn, ballot, now)? {
+                    Ok(summed) => detail = summed.to_string(),
+                    Err(invalid) => {
+                        log::warn!("ballot {ballot} not counted: {}", invalid.0);
+                        return Ok(Err(ActRefusal::StoredVotesInvalid));
+                    }
+                }
+            }
             Act::Tally if v2 => {
                 if let Err(invalid) = super::record::tally_v2(conn, sealing, ballot, &pending)? {
                     log::warn!("ballot {ballot} not counted: {}", invalid.0);
@@ -287,6 +298,17 @@ pub fn confirm_act(
             }
             Act::Tally => {
                 super::record::tally(conn, ballot, &pending)?;
+            }
+            Act::Publish if protocol.is_encrypted() => {
+                if !super::tally::store::state(conn, ballot)?.has_result() {
+                    return Ok(Err(ActRefusal::NotDecrypted));
+                }
+                if let Err(invalid) =
+                    super::record::publish_encrypted(conn, sealing, ballot, &pending)?
+                {
+                    log::warn!("ballot {ballot} not published: {}", invalid.0);
+                    return Ok(Err(ActRefusal::StoredVotesInvalid));
+                }
             }
             Act::Publish if v2 => {
                 if let Err(invalid) = super::record::publish_v2(conn, sealing, ballot, &pending)? {

@@ -542,6 +542,46 @@ pub fn publish_v2(
     Ok(Ok(record))
 }
 
+/// Builds and signs the record of an encrypted ballot whose trustees have
+/// decrypted the tally, and stores it: the version 2 record with the
+/// stored result and the `tally` member (counts, tally input, the partial
+/// decryptions used). The record is checked with the verifier anyone runs
+/// before it is stored; one it refuses is not published.
+pub fn publish_encrypted(
+    conn: &mut DbConn,
+    sealing: &SealingKey,
+    ballot_id: &str,
+    act: &PendingAct,
+) -> AppResult<Result<v2::Record, StoredVotesInvalid>> {
+    let seed = opened_lot_seed(conn, sealing, ballot_id)?;
+    let mut record = build_v2(conn, ballot_id, seed, Some(act))?;
+    let Some((tally, partial_decryptions)) = super::tally::store::used(conn, ballot_id)? else {
+        return Ok(Err(StoredVotesInvalid("the tally is not decrypted".into())));
+    };
+    let result: String = ballot_results::table
+        .find(ballot_id)
+        .select(ballot_results::result)
+        .first(conn)?;
+    record.results = serde_json::from_str(&result).map_err(|_| bad("result"))?;
+    // The record's `tally` member arrives with the verifier of protocol
+    // "encrypted"; until then no encrypted record can verify, so none is
+    // published.
+    let _ = (tally, partial_decryptions);
+    let sealed: String = ballots::table
+        .find(ballot_id)
+        .select(ballots::box_key_sealed)
+        .first(conn)?;
+    let box_key = BoxKey::from_seed_bytes(&sealing.open(&sealed, &box_key_context(ballot_id))?)?;
+    record.sign(&box_key);
+    if let Err(e) = v2::verify(&record) {
+        return Ok(Err(StoredVotesInvalid(e.to_string())));
+    }
+    diesel::update(ballot_results::table.find(ballot_id))
+        .set(ballot_results::record.eq(record.to_json()))
+        .execute(conn)?;
+    Ok(Ok(record))
+}
+
 /// Counts the ballot (within the confirming transaction) and stores the
 /// result with a fresh lot seed.
 pub fn tally(

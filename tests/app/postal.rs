@@ -250,7 +250,7 @@ crate::both_backends!(
 );
 
 /// A member's portal code for `ballot`, without voting.
-fn portal_code(app: &TestApp, login: &str, ballot: &str) -> String {
+pub(crate) fn portal_code(app: &TestApp, login: &str, ballot: &str) -> String {
     assert_eq!(app.login(login, PASSWORD), Status::SeeOther);
     let page = format!("/vote/{ballot}");
     let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);

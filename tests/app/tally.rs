@@ -49,11 +49,8 @@ fn tallied(
         .collect();
     let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
     setup::add_credentials(&mut conn, &ballot, &public, Origin::Server).unwrap();
-    let fingerprint =
-        votum::ballots::record::fix_election(&mut conn, &app.sealing, &ballot).unwrap();
-    let (params, _) = tally_store::election(&mut conn, &ballot, fingerprint)
-        .unwrap()
-        .unwrap();
+    votum::ballots::record::fix_election(&mut conn, &app.sealing, &ballot).unwrap();
+    let (params, _) = tally_store::election(&mut conn, &ballot).unwrap().unwrap();
     for (position, (voter, marks)) in votes.iter().enumerate() {
         let credential = keys[*voter].public();
         let encrypted =
@@ -74,7 +71,7 @@ fn tallied(
             .unwrap();
     }
     setup::set_status(&mut conn, &ballot, BallotStatus::Closed).unwrap();
-    let summed = tally_store::begin(&mut conn, &ballot, fingerprint, test_now())
+    let summed = tally_store::begin(&mut conn, &ballot, test_now())
         .unwrap()
         .unwrap();
     let voters: std::collections::HashSet<usize> = votes.iter().map(|v| v.0).collect();
@@ -264,5 +261,124 @@ crate::both_backends!(
         assert!(entries.contains(&("tally_input_ready".into(), "5".into())));
         assert!(entries.contains(&("partial_decryption".into(), "2/2".into())));
         assert!(entries.contains(&("tally_decrypted".into(), "2/2".into())));
+    }
+);
+
+crate::both_backends!(
+    the_tally_act_fixes_the_sums_and_publishing_waits_for_the_trustees,
+    |app: TestApp| {
+        use crate::lifecycle::{form, four_eyes};
+        use votum::db::schema::{outbox, trustees};
+        let org = app.with_org();
+        let [officer, _] = app.with_officers(&org);
+        let ballot = draft(&app, &org, "Verschlüsselt");
+        let local = run_ceremony(
+            &mut app.conn(),
+            &ballot,
+            &["Anna Beispiel", "Bernd Muster", "Clara Probe"],
+            2,
+            officer,
+            test_now(),
+        )
+        .unwrap();
+        diesel::update(trustees::table.find(local[0].id))
+            .set(trustees::email.eq(Some("anna@example.org")))
+            .execute(&mut *app.conn())
+            .unwrap();
+        four_eyes(&app, &ballot, "open");
+        let (params, _) = tally_store::election(&mut app.conn(), &ballot)
+            .unwrap()
+            .expect("an opened encrypted ballot");
+        let voter = CredentialKey::derive_v2(&Code::generate().unwrap(), &ballot).public();
+        let yes = encrypt_ballot(
+            &params,
+            &voter,
+            &[vec![true, false, false]],
+            &mut SystemScalars,
+        )
+        .unwrap();
+        diesel::insert_into(box_entries::table)
+            .values((
+                box_entries::ballot_id.eq(&ballot),
+                box_entries::position.eq(0i64),
+                box_entries::credential.eq(voter.to_base64()),
+                box_entries::choices.eq(String::from_utf8(yes.canonical_json()).unwrap()),
+                box_entries::signature.eq(b64(&[0; 64])),
+                box_entries::hash.eq(b64(&[1; 32])),
+                box_entries::chain.eq(b64(&[1; 32])),
+            ))
+            .execute(&mut *app.conn())
+            .unwrap();
+        four_eyes(&app, &ballot, "close");
+        four_eyes(&app, &ballot, "tally");
+        // The tally act fixed the sums and told the trustee with an address
+        // (the fingerprint, never the link).
+        let stored = tally_store::load(&mut app.conn(), &ballot)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.ballots, 1);
+        let mails: Vec<(String, Option<String>)> = outbox::table
+            .select((outbox::recipient, outbox::body))
+            .load(&mut *app.conn())
+            .unwrap();
+        let mail = mails
+            .iter()
+            .find(|(to, _)| to == "anna@example.org")
+            .and_then(|(_, body)| body.clone())
+            .expect("the trustee is told");
+        assert!(mail.contains(&stored.digest), "{mail}");
+        assert!(!mail.contains(local[0].token.expose()));
+        // The manage page says the trustees decrypt; publishing is refused.
+        let manage = format!("/ballots/{ballot}/manage");
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("0 von 2"), "{page}");
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/request"),
+            &[("act", "publish")],
+        );
+        app.logout();
+        let publish = app.pending_act(&ballot);
+        assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/confirm/{publish}"),
+            &[],
+        );
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("noch nicht entschlüsselt"), "{page}");
+        app.logout();
+        // Two trustees decrypt: the result is there for the officers. The
+        // record is checked before it is published: this box entry was
+        // stored without its voter's signature, so the record is refused
+        // and nothing is published (the whole path is the next test's).
+        for trustee in [&local[0], &local[1]] {
+            let partial = trustee.decrypt(&stored.input).unwrap();
+            let (status, _) = upload(&app, &link(trustee), files::to_json(&partial).as_bytes());
+            assert_eq!(status, Status::SeeOther);
+        }
+        assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+        let (status, _) = app.get(&format!("/ballots/{ballot}/result"));
+        assert_eq!(status, Status::Ok);
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/confirm/{publish}"),
+            &[],
+        );
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("lassen sich nicht prüfen"), "{page}");
+        app.logout();
+        assert_eq!(
+            tally_store::state(&mut app.conn(), &ballot).unwrap(),
+            votum::ballots::tally::TallyState::Decrypted
+        );
+        assert_eq!(
+            app.get(&format!("/ballots/{ballot}/record.json")).0,
+            Status::NotFound
+        );
     }
 );

@@ -4,10 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use votum_ballots::question::{Question, QuestionKind};
 use votum_ballots::QuestionResult;
 use votum_crypto::credential::PublicCredential;
-use votum_crypto::encrypted_ballot::{ElectionParameters, QuestionShape};
+use votum_crypto::encrypted_ballot::ElectionParameters;
 use votum_crypto::group::SystemScalars;
 use votum_crypto::seal::SealingKey;
 use votum_crypto::threshold::decrypt::{check_partial, combine, counts};
@@ -19,6 +18,7 @@ use super::{TallyStage, TallyState};
 use crate::audit::{self, Action};
 use crate::ballots::lifecycle::{self, BallotStatus};
 use crate::ballots::postal::Registered;
+use crate::ballots::protocol::Protocol;
 use crate::ballots::setup::b64;
 use crate::ballots::trustees::ceremony;
 use crate::db::schema::{ballot_results, box_entries, postal_votes, tallies, tally_partials};
@@ -29,54 +29,21 @@ fn bad(what: &str) -> AppError {
     AppError::Internal(format!("stored {what} is malformed"))
 }
 
-/// The encryption shape of each question (E.4): yes, no, abstain; the
-/// options and "abstain"; the approval options and "none" when nothing
-/// need be marked. `None` for a ranked question.
-pub fn shapes(questions: &[Question]) -> Option<Vec<QuestionShape>> {
-    questions
-        .iter()
-        .map(|question| {
-            let options =
-                u32::try_from(votum_ballots::counts::encrypted_options(question)?).ok()?;
-            Some(match &question.kind {
-                QuestionKind::Approval {
-                    min_marks,
-                    max_marks,
-                    ..
-                } => QuestionShape {
-                    options,
-                    min_marks: *min_marks,
-                    max_marks: *max_marks,
-                },
-                _ => QuestionShape {
-                    options,
-                    min_marks: 1,
-                    max_marks: 1,
-                },
-            })
-        })
-        .collect()
-}
-
-/// What an encrypted ballot with election fingerprint `fingerprint` is
-/// encrypted and decrypted under: the encryption parameters (fingerprint,
-/// election key, shapes) and the trustees' keys. `None` without a
-/// complete key ceremony.
+/// What an opened encrypted ballot is encrypted and decrypted under: the
+/// encryption parameters of its election object (fingerprint, election
+/// key, shapes) and the trustees' keys. `None` for another protocol,
+/// before opening or without a complete key ceremony.
 pub fn election(
     conn: &mut DbConn,
     ballot: &str,
-    fingerprint: [u8; 32],
 ) -> AppResult<Option<(ElectionParameters, CeremonyKeys)>> {
+    let protocol = Protocol::of(conn, ballot)?;
+    let Some(params) = protocol.election_parameters(conn, ballot)? else {
+        return Ok(None);
+    };
     let Some(keys) = ceremony::election_key(conn, ballot)? else {
         return Ok(None);
     };
-    let questions = crate::ballots::ballot_box::questions(conn, ballot)?;
-    let shapes = shapes(&questions).ok_or_else(|| bad("encrypted questions"))?;
-    let key = keys
-        .election_key()
-        .map_err(|e| AppError::Internal(format!("election key: {e}")))?;
-    let params = ElectionParameters::new(fingerprint, key, shapes)
-        .map_err(|e| AppError::Internal(format!("election parameters: {e}")))?;
     Ok(Some((params, keys)))
 }
 
@@ -134,19 +101,17 @@ fn stored_ballots(
     Ok((online, postal))
 }
 
-/// The tally act of an encrypted ballot with election fingerprint
-/// `fingerprint`, inside the confirming transaction (which holds the box
-/// lock): every counting ballot is checked and summed, and the tally input
+/// The tally act of an encrypted ballot, inside the confirming
+/// transaction (which holds the box lock): every counting ballot is checked and summed, and the tally input
 /// is stored for the trustees. Returns the number of ballots summed, or
 /// why the stored votes cannot be summed (then nothing is stored and the
 /// act is refused).
 pub fn begin(
     conn: &mut DbConn,
     ballot: &str,
-    fingerprint: [u8; 32],
     now: NaiveDateTime,
 ) -> AppResult<Result<u64, Unsummable>> {
-    let Some((params, keys)) = election(conn, ballot, fingerprint)? else {
+    let Some((params, keys)) = election(conn, ballot)? else {
         return Ok(Err(Unsummable(
             "the ballot has no encryption parameters".into(),
         )));
@@ -488,7 +453,7 @@ fn decrypt(
     let combined = combine(keys, input, partials)
         .map_err(|e| AppError::Internal(format!("combining checked partials: {e}")))?;
     let flat = counts(input, &combined, ballots);
-    let Some((params, _)) = election(conn, ballot, input.election)? else {
+    let Some((params, _)) = election(conn, ballot)? else {
         return Err(AppError::Internal("a tally without parameters".into()));
     };
     let per_question = counting::per_question(&params, &flat).ok_or_else(|| {

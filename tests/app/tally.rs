@@ -51,10 +51,13 @@ fn tallied(
     setup::add_credentials(&mut conn, &ballot, &public, Origin::Server).unwrap();
     votum::ballots::record::fix_election(&mut conn, &app.sealing, &ballot).unwrap();
     let (params, _) = tally_store::election(&mut conn, &ballot).unwrap().unwrap();
+    let protocol = votum::ballots::protocol::Protocol::of(&mut conn, &ballot).unwrap();
     for (position, (voter, marks)) in votes.iter().enumerate() {
         let credential = keys[*voter].public();
         let encrypted =
             encrypt_ballot(&params, &credential, &[marks.to_vec()], &mut SystemScalars).unwrap();
+        let text = String::from_utf8(encrypted.canonical_json()).unwrap();
+        let signature = keys[*voter].sign(&protocol.cast_message(&ballot, &credential, &text));
         // Stored as the box stores it; the box's own checks are the casting
         // tests' business, the sums are this test's.
         diesel::insert_into(box_entries::table)
@@ -62,8 +65,8 @@ fn tallied(
                 box_entries::ballot_id.eq(&ballot),
                 box_entries::position.eq(position as i64),
                 box_entries::credential.eq(credential.to_base64()),
-                box_entries::choices.eq(String::from_utf8(encrypted.canonical_json()).unwrap()),
-                box_entries::signature.eq(b64(&[0; 64])),
+                box_entries::choices.eq(text),
+                box_entries::signature.eq(signature.to_base64()),
                 box_entries::hash.eq(b64(&[position as u8; 32])),
                 box_entries::chain.eq(b64(&[position as u8; 32])),
             ))
@@ -271,7 +274,24 @@ crate::both_backends!(
         use votum::db::schema::{outbox, trustees};
         let org = app.with_org();
         let [officer, _] = app.with_officers(&org);
-        let ballot = draft(&app, &org, "Verschlüsselt");
+        let ballot = setup::create(
+            &mut app.conn(),
+            &app.sealing,
+            &votum::rights::OfficerOf::by_operator(org.federal.id),
+            &setup::NewBallot {
+                group_id: org.federal.id,
+                title: "Verschlüsselt".into(),
+                description: String::new(),
+                cutoff_date: test_now().date(),
+                opens_at: test_now() - chrono::Duration::hours(1),
+                closes_at: test_now() + chrono::Duration::days(7),
+                revote_allowed: false,
+                shuffle_options: false,
+                questions: vec![crate::ballot_box::yes_no()],
+            },
+            test_now(),
+        )
+        .unwrap();
         let local = run_ceremony(
             &mut app.conn(),
             &ballot,
@@ -289,7 +309,72 @@ crate::both_backends!(
         let (params, _) = tally_store::election(&mut app.conn(), &ballot)
             .unwrap()
             .expect("an opened encrypted ballot");
-        let voter = CredentialKey::derive_v2(&Code::generate().unwrap(), &ballot).public();
+        // A row the box never wrote (no voter's signature) stops the tally.
+        let stranger = CredentialKey::derive_v2(&Code::generate().unwrap(), &ballot).public();
+        let forged = encrypt_ballot(
+            &params,
+            &stranger,
+            &[vec![true, false, false]],
+            &mut SystemScalars,
+        )
+        .unwrap();
+        let insert = |position: i64,
+                      credential: &votum_crypto::credential::PublicCredential,
+                      text: String,
+                      signature: String| {
+            diesel::insert_into(box_entries::table)
+                .values((
+                    box_entries::ballot_id.eq(&ballot),
+                    box_entries::position.eq(position),
+                    box_entries::credential.eq(credential.to_base64()),
+                    box_entries::choices.eq(text),
+                    box_entries::signature.eq(signature),
+                    box_entries::hash.eq(b64(&[1; 32])),
+                    box_entries::chain.eq(b64(&[1; 32])),
+                ))
+                .execute(&mut *app.conn())
+                .unwrap();
+        };
+        insert(
+            0,
+            &stranger,
+            String::from_utf8(forged.canonical_json()).unwrap(),
+            b64(&[0; 64]),
+        );
+        // A member's portal code, while the ballot is open.
+        let code = Code::parse(&crate::postal::portal_code(&app, "member-a1", &ballot)).unwrap();
+        four_eyes(&app, &ballot, "close");
+        let manage = format!("/ballots/{ballot}/manage");
+        assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/request"),
+            &[("act", "tally")],
+        );
+        app.logout();
+        let tally_act = app.pending_act(&ballot);
+        assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/confirm/{tally_act}"),
+            &[],
+        );
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("lassen sich nicht prüfen"), "{page}");
+        app.logout();
+        assert!(tally_store::load(&mut app.conn(), &ballot)
+            .unwrap()
+            .is_none());
+        // With the forged row gone and a member's genuine ballot (signed by
+        // the portal credential issued at opening) the tally goes through.
+        diesel::delete(box_entries::table.filter(box_entries::ballot_id.eq(&ballot)))
+            .execute(&mut *app.conn())
+            .unwrap();
+        let protocol = votum::ballots::protocol::Protocol::of(&mut app.conn(), &ballot).unwrap();
+        let key = protocol.derive(&code, &ballot);
+        let voter = key.public();
         let yes = encrypt_ballot(
             &params,
             &voter,
@@ -297,20 +382,21 @@ crate::both_backends!(
             &mut SystemScalars,
         )
         .unwrap();
-        diesel::insert_into(box_entries::table)
-            .values((
-                box_entries::ballot_id.eq(&ballot),
-                box_entries::position.eq(0i64),
-                box_entries::credential.eq(voter.to_base64()),
-                box_entries::choices.eq(String::from_utf8(yes.canonical_json()).unwrap()),
-                box_entries::signature.eq(b64(&[0; 64])),
-                box_entries::hash.eq(b64(&[1; 32])),
-                box_entries::chain.eq(b64(&[1; 32])),
-            ))
-            .execute(&mut *app.conn())
-            .unwrap();
-        four_eyes(&app, &ballot, "close");
-        four_eyes(&app, &ballot, "tally");
+        let text = String::from_utf8(yes.canonical_json()).unwrap();
+        let signature = key
+            .sign(&protocol.cast_message(&ballot, &voter, &text))
+            .to_base64();
+        insert(0, &voter, text, signature);
+        assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
+        form(
+            &app,
+            &manage,
+            &format!("/ballots/{ballot}/confirm/{tally_act}"),
+            &[],
+        );
+        let (_, page) = app.get(&manage);
+        assert!(page.contains("Der Schritt ist bestätigt"), "{page}");
+        app.logout();
         // The tally act fixed the sums and told the trustee with an address
         // (the fingerprint, never the link).
         let stored = tally_store::load(&mut app.conn(), &ballot)
@@ -329,7 +415,6 @@ crate::both_backends!(
         assert!(mail.contains(&stored.digest), "{mail}");
         assert!(!mail.contains(local[0].token.expose()));
         // The manage page says the trustees decrypt; publishing is refused.
-        let manage = format!("/ballots/{ballot}/manage");
         assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
         let (_, page) = app.get(&manage);
         assert!(page.contains("0 von 2"), "{page}");
@@ -353,8 +438,8 @@ crate::both_backends!(
         app.logout();
         // Two trustees decrypt: the result is there for the officers. The
         // record is checked before it is published: this box entry was
-        // stored without its voter's signature, so the record is refused
-        // and nothing is published (the whole path is the next test's).
+        // put into the box by this test, not by the box (its chain is not
+        // the box's), so the record is refused and nothing is published.
         for trustee in [&local[0], &local[1]] {
             let partial = trustee.decrypt(&stored.input).unwrap();
             let (status, _) = upload(&app, &link(trustee), files::to_json(&partial).as_bytes());

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use votum_crypto::ballot_batch::{verify_batch, BallotRef};
-use votum_crypto::credential::PublicCredential;
+use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::encrypted_ballot::{ElectionParameters, EncryptedBallot};
 use votum_crypto::group::ScalarSource;
 use votum_crypto::threshold::{CeremonyKeys, CiphertextPair, TallyInput};
@@ -18,6 +18,8 @@ pub struct OnlineBallot {
     pub credential: PublicCredential,
     /// The canonical JSON of the encrypted ballot (E.5).
     pub choices: String,
+    /// The credential's signature over the cast message.
+    pub signature: Signature,
 }
 
 /// One postal entry with status "counted", as stored.
@@ -35,11 +37,14 @@ pub struct Unsummable(pub String);
 
 /// The ballots that count (V2.12), in the order the record lists them:
 /// for each credential its last online ballot in chain order, then the
-/// counted postal entries. A stored text that is not an encrypted ballot
-/// is refused, naming its place.
+/// counted postal entries. A counting online ballot that `genuine` refuses
+/// (not signed by an issued credential) or a stored text that is not an
+/// encrypted ballot is refused, naming its place: such a row was not put
+/// there by the box, and the trustees must not decrypt a sum holding it.
 pub fn counting_ballots(
     mut online: Vec<OnlineBallot>,
     postal: Vec<PostalBallot>,
+    genuine: impl Fn(&OnlineBallot) -> bool,
 ) -> Result<Vec<(PublicCredential, EncryptedBallot)>, Unsummable> {
     online.sort_by_key(|b| b.position);
     let mut last: HashMap<PublicCredential, usize> = HashMap::new();
@@ -50,6 +55,12 @@ pub fn counting_ballots(
     for (index, ballot) in online.iter().enumerate() {
         if last.get(&ballot.credential) != Some(&index) {
             continue;
+        }
+        if !genuine(ballot) {
+            return Err(Unsummable(format!(
+                "the ballot at position {} is not signed by an issued credential",
+                ballot.position
+            )));
         }
         let parsed = serde_json::from_str::<EncryptedBallot>(&ballot.choices).map_err(|_| {
             Unsummable(format!(
@@ -135,6 +146,10 @@ mod tests {
         CredentialKey::derive_v2(&Code::from_bytes([k; 16]), "b").public()
     }
 
+    fn no_signature() -> Signature {
+        Signature([0; 64])
+    }
+
     fn setup() -> (SecretKey, ElectionParameters, CeremonyKeys) {
         let mut source = SeededScalars::new(b"tally-counting");
         let secret = SecretKey::generate(&mut source).unwrap();
@@ -176,23 +191,26 @@ mod tests {
                 position: 2,
                 credential: a1,
                 choices: second,
+                signature: no_signature(),
             },
             OnlineBallot {
                 position: 0,
                 credential: a1,
                 choices: first,
+                signature: no_signature(),
             },
             OnlineBallot {
                 position: 1,
                 credential: b,
                 choices: other,
+                signature: no_signature(),
             },
         ];
         let postal = vec![PostalBallot {
             credential: p,
             choices: by_post,
         }];
-        let ballots = counting_ballots(online, postal).unwrap();
+        let ballots = counting_ballots(online, postal, |_| true).unwrap();
         assert_eq!(ballots.len(), 3);
         let input = tally_input("b", &params, &keys, &ballots, 2, &mut SystemScalars).unwrap();
         let flat: Vec<Option<u64>> = input
@@ -214,16 +232,25 @@ mod tests {
             position: 0,
             credential: a,
             choices: "[\"yes\"]".into(),
+            signature: no_signature(),
         }];
-        assert!(counting_ballots(not_a_ballot, vec![]).is_err());
+        assert!(counting_ballots(not_a_ballot, vec![], |_| true).is_err());
         // Cast under one credential, claimed by another: the proofs'
         // transcripts name the credential, so they no longer hold.
         let stolen = vec![OnlineBallot {
             position: 0,
             credential: credential(7),
             choices: text,
+            signature: no_signature(),
         }];
-        let ballots = counting_ballots(stolen, vec![]).unwrap();
+        let unsigned = OnlineBallot {
+            position: 0,
+            credential: credential(7),
+            choices: stolen[0].choices.clone(),
+            signature: no_signature(),
+        };
+        assert!(counting_ballots(vec![unsigned], vec![], |_| false).is_err());
+        let ballots = counting_ballots(stolen, vec![], |_| true).unwrap();
         let refused = tally_input("b", &params, &keys, &ballots, 1, &mut SystemScalars);
         assert!(refused.is_err());
     }

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use votum_ballots::QuestionResult;
-use votum_crypto::credential::PublicCredential;
+use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::encrypted_ballot::ElectionParameters;
 use votum_crypto::group::SystemScalars;
 use votum_crypto::seal::SealingKey;
@@ -21,7 +21,9 @@ use crate::ballots::postal::Registered;
 use crate::ballots::protocol::Protocol;
 use crate::ballots::setup::b64;
 use crate::ballots::trustees::ceremony;
-use crate::db::schema::{ballot_results, box_entries, postal_votes, tallies, tally_partials};
+use crate::db::schema::{
+    ballot_results, box_entries, credentials, postal_votes, tallies, tally_partials,
+};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -68,15 +70,17 @@ fn stored_ballots(
             box_entries::position,
             box_entries::credential,
             box_entries::choices,
+            box_entries::signature,
         ))
-        .load::<(i64, String, String)>(conn)?
+        .load::<(i64, String, String, String)>(conn)?
         .into_iter()
-        .map(|(position, credential, choices)| {
+        .map(|(position, credential, choices, signature)| {
             Ok(OnlineBallot {
                 position,
                 credential: PublicCredential::from_base64(&credential)
                     .map_err(|_| bad("credential"))?,
                 choices,
+                signature: Signature::from_base64(&signature).map_err(|_| bad("signature"))?,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -117,7 +121,23 @@ pub fn begin(
         )));
     };
     let (online, postal) = stored_ballots(conn, ballot)?;
-    let ballots = match counting::counting_ballots(online, postal) {
+    let protocol = Protocol::of(conn, ballot)?;
+    let issued: std::collections::HashSet<PublicCredential> = credentials::table
+        .filter(credentials::ballot_id.eq(ballot))
+        .filter(credentials::revoked.eq(false))
+        .select(credentials::public_key)
+        .load::<String>(conn)?
+        .iter()
+        .filter_map(|key| PublicCredential::from_base64(key).ok())
+        .collect();
+    let genuine = |b: &OnlineBallot| {
+        issued.contains(&b.credential)
+            && b.credential.verify(
+                &protocol.cast_message(ballot, &b.credential, &b.choices),
+                &b.signature,
+            )
+    };
+    let ballots = match counting::counting_ballots(online, postal, genuine) {
         Ok(ballots) => ballots,
         Err(e) => return Ok(Err(e)),
     };

@@ -47,11 +47,14 @@ impl Catalogues {
             .map_or(key, String::as_str)
     }
 
-    /// The message with `{name}` placeholders filled in.
+    /// The message with `{name}` placeholders filled in, and
+    /// `{name|one|other}` written as `one` when the value is 1 and as
+    /// `other` otherwise ("1 gültiger Brief", "2 gültige Briefe").
     pub fn format(&self, lang: Language, key: &str, args: &[(&str, String)]) -> String {
         let mut text = self.get(lang, key).to_owned();
         for (name, value) in args {
             text = text.replace(&format!("{{{name}}}"), value);
+            text = plural(&text, name, value == "1");
         }
         text
     }
@@ -66,6 +69,24 @@ impl Catalogues {
         keys.sort_unstable();
         keys
     }
+}
+
+/// `text` with each `{name|one|other}` replaced by the form for `one`.
+fn plural(text: &str, name: &str, one: bool) -> String {
+    let open = format!("{{{name}|");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once(open.as_str()) {
+        let Some((forms, tail)) = after.split_once('}') else {
+            break;
+        };
+        let (singular, other) = forms.split_once('|').unwrap_or((forms, ""));
+        out.push_str(before);
+        out.push_str(if one { singular } else { other });
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
@@ -156,4 +177,24 @@ pub fn request_language(req: &Request<'_>) -> Language {
                 .find_map(|tag| Language::parse(&tag))
         })
         .unwrap_or(Language::De)
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::plural;
+
+    #[test]
+    fn one_and_many_read_right() {
+        let text = "{n} {n|gültiger Brief|gültige Briefe}, {m|fehlte|fehlten} {m}";
+        assert_eq!(
+            plural(&plural(text, "n", true), "m", false),
+            "{n} gültiger Brief, fehlten {m}"
+        );
+        assert_eq!(
+            plural(text, "n", false),
+            "{n} gültige Briefe, {m|fehlte|fehlten} {m}"
+        );
+        // An unclosed form is left as written.
+        assert_eq!(plural("{n|a", "n", true), "{n|a");
+    }
 }

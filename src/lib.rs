@@ -25,6 +25,7 @@ pub mod logging;
 pub mod login;
 pub mod mail;
 pub mod members;
+pub mod numbers;
 pub mod offices;
 pub mod privacy;
 pub mod ratelimit;
@@ -115,6 +116,9 @@ pub fn rocket_with(figment: Figment, clock: SharedClock) -> Result<Rocket<Build>
             engines
                 .handlebars
                 .register_helper("datetime", Box::new(dates::DateHelper { with_time: true }));
+            engines
+                .handlebars
+                .register_helper("percent", Box::new(numbers::PercentHelper));
             engines
                 .handlebars
                 .register_helper("eq", Box::new(handlebars_eq));

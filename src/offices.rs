@@ -61,9 +61,11 @@ async fn manage_page(
                 .order(offices::starts_on.desc())
                 .select((Office::as_select(), Group::as_select()))
                 .load(conn)?;
-            Ok((format!("{first} {last}"), held))
+            let choices = crate::groups::picker(conn, None)?;
+            Ok((format!("{first} {last}"), (held, choices)))
         })
         .await?;
+    let (held, group_choices) = held;
     let held: Vec<Value> = held
         .into_iter()
         .map(|(o, g)| {
@@ -88,6 +90,7 @@ async fn manage_page(
                 "name": name,
                 "held": held,
                 "roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "group_choices": group_choices,
                 "values": values,
                 "errors": errors,
                 "has_errors": has_errors,
@@ -155,21 +158,24 @@ async fn assign(
     form: CsrfForm<OfficeForm>,
 ) -> AppResult<Result<Flash<Redirect>, (Status, Template)>> {
     let form = form.0;
-    let slug = form.group.trim().to_owned();
-    let group = app
+    // By name, as the picker suggests it (or the short name).
+    let typed = form.group.clone();
+    let named = app
         .db
-        .run(move |conn| {
-            Ok(groups::table
-                .filter(groups::slug.eq(&slug))
-                .select(groups::id)
-                .first::<i64>(conn)
-                .optional()?)
-        })
+        .run(move |conn| crate::groups::find_named(conn, &typed))
         .await?;
     let mut errors = serde_json::Map::new();
-    if group.is_none() {
-        errors.insert("group".into(), json!("offices.unknown_group"));
-    }
+    let group = match named {
+        crate::groups::Named::Found(id) => Some(id),
+        crate::groups::Named::Ambiguous => {
+            errors.insert("group".into(), json!("offices.ambiguous_group"));
+            None
+        }
+        crate::groups::Named::Unknown => {
+            errors.insert("group".into(), json!("offices.unknown_group"));
+            None
+        }
+    };
     let role = Role::parse(form.role.trim());
     if role.is_none() {
         errors.insert("role".into(), json!("selfservice.choose"));

@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use votum_ballots::authority::CredentialDerivation;
 use votum_ballots::question::QuestionKind;
@@ -233,6 +233,8 @@ pub(crate) struct LetterRun<'a> {
     slips: [Slip; 2],
     /// How the ballot derives credentials from codes.
     derivation: CredentialDerivation,
+    /// The date printed on the letters (the day of the run).
+    today: Option<NaiveDate>,
 }
 
 /// Whom a letter goes to: the window lines, the name in the greeting and
@@ -341,6 +343,16 @@ impl<'a> LetterRun<'a> {
             closes_at,
             slips,
             derivation,
+            today: None,
+        }
+    }
+
+    /// The run, its letters dated `today` (a run without a date prints
+    /// none, as the printability check's sample letter).
+    pub(crate) fn dated(self, today: NaiveDate) -> LetterRun<'a> {
+        LetterRun {
+            today: Some(today),
+            ..self
         }
     }
 
@@ -385,6 +397,7 @@ impl<'a> LetterRun<'a> {
             closes_at,
             slips,
             derivation: _,
+            today,
         } = self;
         let lang = member.language;
         let t = |key: &str| catalogues.get(lang, key).to_owned();
@@ -405,12 +418,15 @@ impl<'a> LetterRun<'a> {
         Letter {
             recipient,
             return_address: format!("{organisation} · {}", t("letters.returning_officer")),
-            sender_block: vec![
-                organisation.to_owned(),
-                group_name.to_owned(),
-                t("letters.returning_officer"),
-            ],
-            date: String::new(),
+            // A ballot of the whole organisation would name it twice.
+            sender_block: std::iter::once(organisation)
+                .chain(Some(group_name).filter(|group| group != &organisation))
+                .cloned()
+                .chain(std::iter::once(t("letters.returning_officer")))
+                .collect(),
+            date: today
+                .map(|day| crate::dates::date(lang, day))
+                .unwrap_or_default(),
             subject: catalogues.format(lang, "letters.subject", &args),
             body: [
                 "letters.greeting",
@@ -421,7 +437,19 @@ impl<'a> LetterRun<'a> {
                 "letters.body_deadline",
             ]
             .iter()
-            .map(|key| catalogues.format(lang, key, &args))
+            .map(|key| {
+                let text = catalogues.format(lang, key, &args);
+                match (*key, check_symbol_name(&shown)) {
+                    // A check character that is no letter or digit is
+                    // named, so it can be read aloud and found on a phone.
+                    ("letters.body_type", Some(name)) => {
+                        let symbol = [("symbol", t(name))];
+                        let note = catalogues.format(lang, "letters.check_symbol", &symbol);
+                        format!("{text} {note}")
+                    }
+                    _ => text,
+                }
+            })
             .collect(),
             vote_url,
             code: shown,
@@ -432,6 +460,19 @@ impl<'a> LetterRun<'a> {
                 Language::De => slips[0].clone(),
             }),
         }
+    }
+}
+
+/// The catalogue key naming the check character of the printed code
+/// `shown` when it is one of Crockford's symbols (`*~$=`), not a letter
+/// or digit.
+fn check_symbol_name(shown: &str) -> Option<&'static str> {
+    match shown.chars().last()? {
+        '*' => Some("letters.check_star"),
+        '~' => Some("letters.check_tilde"),
+        '$' => Some("letters.check_dollar"),
+        '=' => Some("letters.check_equals"),
+        _ => None,
     }
 }
 
@@ -477,7 +518,7 @@ pub fn issue(
     now: chrono::NaiveDateTime,
     out: impl Write,
 ) -> AppResult<Issued> {
-    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
+    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?.dated(now.date());
     let mut writer = run.start(out)?;
     // One sorted list of who gets a letter (ids only), then the addresses
     // page by page: a keyset query per page would sort the join each time.
@@ -571,9 +612,10 @@ pub fn replacement(
     public_url: &str,
     ballot_id: &str,
     member: i64,
+    today: NaiveDate,
     out: impl Write,
 ) -> AppResult<PublicCredential> {
-    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?;
+    let run = LetterRun::load(conn, catalogues, public_url, ballot_id)?.dated(today);
     let addressee = crate::addresses::load(conn, &[member])?
         .remove(&member)
         .ok_or(AppError::NotFound)?;
@@ -749,5 +791,64 @@ fn slip(
             .collect(),
         code_label: t("letters.slip_code_label"),
         footer: t("letters.slip_footer"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A code whose check character is `symbol`: the 128-bit number 32–35
+    /// has itself as remainder modulo 37.
+    fn code_ending_in(value: u128) -> Code {
+        Code::from_bytes(value.to_be_bytes())
+    }
+
+    #[test]
+    fn a_check_character_that_is_no_letter_or_digit_is_named_in_the_letter() {
+        let catalogues = Catalogues::load().unwrap();
+        let run = LetterRun::from_parts(
+            &catalogues,
+            "https://portal.example.org/vote/b1".into(),
+            ("b1", CredentialDerivation::V1),
+            (
+                "Satzung".into(),
+                "Bundesverband".into(),
+                "Bundesverband".into(),
+            ),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .and_then(|d| d.and_hms_opt(18, 0, 0))
+                .unwrap(),
+            &[],
+        )
+        .dated(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        let recipient = |language| Recipient {
+            lines: vec!["Erika Mustermann".into()],
+            name: "Erika Mustermann".into(),
+            language,
+        };
+        for (value, named) in [
+            (32, "„*“ (Stern)"),
+            (33, "„~“ (Tilde)"),
+            (34, "„$“ (Dollar)"),
+        ] {
+            let letter = run.letter(&recipient(Language::De), &code_ending_in(value));
+            assert!(letter.body.concat().contains(named), "{:?}", letter.body);
+        }
+        let letter = run.letter(&recipient(Language::En), &code_ending_in(35));
+        assert!(
+            letter.body.concat().contains("(equals sign)"),
+            "{:?}",
+            letter.body
+        );
+        // A letter or digit needs no word; the date and the sender once.
+        let letter = run.letter(&recipient(Language::De), &code_ending_in(5));
+        assert!(
+            !letter.body.concat().contains("Prüfzeichen"),
+            "{:?}",
+            letter.body
+        );
+        assert_eq!(letter.date, "23.11.2026");
+        assert_eq!(letter.sender_block, ["Bundesverband", "Wahlleitung"]);
     }
 }

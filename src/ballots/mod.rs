@@ -15,6 +15,7 @@ pub mod protocol;
 pub mod questions;
 pub mod record;
 pub mod reissue;
+pub mod result_view;
 pub mod setup;
 pub mod tally;
 pub mod trustees;

@@ -122,6 +122,8 @@ pub enum ActRefusal {
     /// The protocol's condition for opening is not met (an encrypted
     /// ballot without the trustees' election key).
     Opening(super::protocol::OpeningRefusal),
+    /// Closing before the announced end was not acknowledged.
+    CloseEarlyUnticked,
 }
 
 impl ActRefusal {
@@ -139,6 +141,7 @@ impl ActRefusal {
             ActRefusal::StoredVotesInvalid => "officer.stored_votes_invalid",
             ActRefusal::NotDecrypted => "officer.not_decrypted",
             ActRefusal::Opening(refusal) => refusal.message_key(),
+            ActRefusal::CloseEarlyUnticked => "officer.close_early_unticked",
         }
     }
 }
@@ -693,15 +696,37 @@ struct ActRow(
     Option<NaiveDateTime>,
 );
 
-#[get("/ballots/<id>/manage")]
+/// Whether closing now comes before the announced end (only an open
+/// ballot can be closed).
+fn closes_early(status: BallotStatus, closes_at: NaiveDateTime, now: NaiveDateTime) -> bool {
+    status == BallotStatus::Open && now < closes_at
+}
+
+/// [`closes_early`] for ballot `id`, read from the database.
+fn closes_early_now(
+    conn: &mut DbConn,
+    id: &str,
+    status: BallotStatus,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    let closes_at: NaiveDateTime = ballots::table
+        .find(id)
+        .select(ballots::closes_at)
+        .first(conn)?;
+    Ok(closes_early(status, closes_at, now))
+}
+
+#[get("/ballots/<id>/manage?<find>")]
 async fn manage(
     app: AppState<'_>,
     page: Page,
     officer: Officer<BallotId>,
     id: String,
+    find: Option<String>,
 ) -> AppResult<Template> {
     let account = officer.user.account_id;
     let status = officer.status;
+    let now = app.clock.now();
     let context = app
         .db
         .run(move |conn| {
@@ -710,6 +735,14 @@ async fn manage(
                 .select((ballots::title, ballots::opens_at, ballots::closes_at))
                 .first(conn)?;
             let (electorate, issued, credentials) = counts(conn, &id)?;
+            // The lost-letter search: letter electors by name or number.
+            let find = find.map(|text| text.trim().to_owned()).filter(|t| !t.is_empty());
+            let found = match &find {
+                Some(text) if status.issues_letters() => {
+                    super::reissue::find_letter_electors(conn, &id, text, 20)?
+                }
+                _ => Vec::new(),
+            };
             let letters_pending: i64 = electors::table
                 .filter(electors::ballot_id.eq(&id))
                 .filter(electors::channel.eq(ElectorChannel::Letter))
@@ -730,11 +763,21 @@ async fn manage(
                     officer_acts::confirmed_at,
                 ))
                 .load(conn)?;
+            let next = status.next_act();
+            // While the next step waits for its second officer, nobody is
+            // offered to request it again.
+            let next_waiting = acts.iter().any(|ActRow(_, act, _, _, _, confirmed_by, _)| {
+                confirmed_by.is_none() && Some(*act) == next
+            });
+            // Closing before the announced end takes the vote from everyone
+            // who has not voted yet: both officers see it and tick it.
+            let early = closes_early(status, closes_at, now);
             let acts: Vec<Value> = acts
                 .into_iter()
                 .map(|ActRow(act_id, act, member, by, at, confirmed_by, confirmed_at)| {
                     json!({
                         "id": act_id.to_string(),
+                        "early_close": early && act == Act::Close,
                         "act_key": format!("officer.act_{act}"),
                         "member": member,
                         "requested_at": at.format("%Y-%m-%d %H:%M").to_string(),
@@ -744,7 +787,6 @@ async fn manage(
                     })
                 })
                 .collect();
-            let next = status.next_act();
             // An encrypted ballot's result exists only once the trustees
             // decrypted it; until then the page says how far they are.
             let tally_state = super::tally::store::state(conn, &id)?;
@@ -777,14 +819,19 @@ async fn manage(
                 "credentials": credentials,
                 "invariant_holds": issued == credentials,
                 "acts": acts,
-                "next_act": next.map(Act::as_str),
+                "next_act": next.filter(|_| !next_waiting).map(Act::as_str),
                 "next_act_key": next.map(|a| format!("officer.act_{a}")),
                 "has_result": has_result,
                 "tally": tally,
+                "next_waiting": next_waiting,
+                "early_close": early && next == Some(Act::Close),
                 "letters_open": status.issues_letters(),
                 "authority_open": super::authority::store::exports_in(status),
                 "letters_pending": letters_pending,
                 "published": status.is_published(),
+                "find": find,
+                "found_none": find.is_some() && found.is_empty(),
+                "found": found,
             }))
         })
         .await?;
@@ -817,6 +864,8 @@ async fn request(
         .ok_or(AppError::BadRequest("unknown act".into()))?;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");
+    let status = officer.status;
+    let early_ticked = form.0.get("early") == Some("yes");
     let outcome = app
         .db
         .run(move |conn| {
@@ -825,14 +874,17 @@ async fn request(
             if act == Act::Open {
                 let protocol = super::protocol::Protocol::of(conn, &id)?;
                 if let Some(refusal) = protocol.opening_refusal(conn, &id)? {
-                    return Ok(Err(refusal));
+                    return Ok(Err(refusal.message_key()));
                 }
+            }
+            if act == Act::Close && !early_ticked && closes_early_now(conn, &id, status, now)? {
+                return Ok(Err("officer.close_early_unticked"));
             }
             request_act(conn, &id, act, account, now).map(Ok)
         })
         .await;
     match outcome {
-        Ok(Err(refusal)) => Ok(Flash::error(Redirect::to(target), refusal.message_key())),
+        Ok(Err(key)) => Ok(Flash::error(Redirect::to(target), key)),
         Ok(Ok(_)) => Ok(Flash::success(Redirect::to(target), "officer.requested")),
         Err(AppError::Conflict(_)) => Ok(Flash::error(
             Redirect::to(target),
@@ -842,22 +894,38 @@ async fn request(
     }
 }
 
-#[post("/ballots/<id>/confirm/<act>", data = "<_form>")]
+#[post("/ballots/<id>/confirm/<act>", data = "<form>")]
 async fn confirm(
     app: AppState<'_>,
     officer: Officer<BallotId>,
     id: String,
     act: i64,
-    _form: CsrfForm<Fields>,
+    form: CsrfForm<Fields>,
 ) -> AppResult<Flash<Redirect>> {
     let account = officer.user.account_id;
     let now = app.clock.now();
     let target = format!("/ballots/{id}/manage");
     let sealing = app.sealing.clone();
     let ballot = id.clone();
+    let status = officer.status;
+    let early_ticked = form.0.get("early") == Some("yes");
     let outcome = app
         .db
-        .run(move |conn| confirm_act(conn, &sealing, &id, act, account, now))
+        .run(move |conn| {
+            let requested: Option<Act> = officer_acts::table
+                .filter(officer_acts::id.eq(act))
+                .filter(officer_acts::ballot_id.eq(&id))
+                .select(officer_acts::act)
+                .first(conn)
+                .optional()?;
+            if requested == Some(Act::Close)
+                && !early_ticked
+                && closes_early_now(conn, &id, status, now)?
+            {
+                return Ok(Err(ActRefusal::CloseEarlyUnticked));
+            }
+            confirm_act(conn, &sealing, &id, act, account, now)
+        })
         .await?;
     if outcome == Ok(Act::Tally) {
         // After the commit: the trustees hear of a tally input that exists.

@@ -206,6 +206,20 @@ pub fn register(
     })
 }
 
+/// Whether `code`'s credential was used online (a slip of it is void).
+fn voted_online(conn: &mut DbConn, ballot: &str, code: &Code) -> AppResult<bool> {
+    let credential = Protocol::of(conn, ballot)?
+        .derive(code, ballot)
+        .public()
+        .to_base64();
+    let used: Option<CredentialUse> = credentials::table
+        .find((ballot, &credential))
+        .select(credentials::used)
+        .first(conn)
+        .optional()?;
+    Ok(used.is_some_and(|used| matches!(used.postal(), PostalUse::VoidUsedOnline)))
+}
+
 /// Discards the open batch `batch`: its slips are removed and their
 /// credentials freed, so the slips can be entered again. Any officer of
 /// the ballot may discard; nothing of a discarded batch counts.
@@ -432,6 +446,10 @@ async fn register_slip(
             };
             let marks = match choices(&ballot.questions, &fields) {
                 Ok(marks) => marks,
+                // A slip whose code voted online is void from its code
+                // alone: the envelope stays shut, so no marks are typed.
+                // (Online use is never undone, so `register` finds it too.)
+                Err(_) if voted_online(conn, &id, &code)? => Vec::new(),
                 Err(errors) => {
                     let counts = (counts(conn, &id)?, batches_view(conn, &id, account)?);
                     return Ok((

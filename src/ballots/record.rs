@@ -7,14 +7,13 @@ use diesel::prelude::*;
 use rocket::http::ContentType;
 use rocket::{get, post, routes, Route};
 use rocket_dyn_templates::Template;
-use serde_json::{json, Value};
-use votum_ballots::question::QuestionKind;
+use serde_json::json;
 use votum_ballots::record::v2;
 use votum_ballots::record::{
     count, ActKind, BallotDefinition, CastBallot, CredentialEntry, CredentialOrigin,
     ElectionRecord, Electorate, OfficerAct, PostalStatus, PostalVote, FORMAT, VERSION,
 };
-use votum_ballots::{Outcome, QuestionResult};
+use votum_ballots::QuestionResult;
 use votum_crypto::ballot_box::{BoxKey, BoxPublicKey};
 use votum_crypto::credential::{PublicCredential, Signature};
 use votum_crypto::seal::SealingKey;
@@ -630,86 +629,6 @@ pub fn publish(
     Ok(record)
 }
 
-/// Result figures for the page: per question, rows with a share for the
-/// bar chart and the outcome in words.
-fn result_view(questions: &[votum_ballots::Question], results: &[QuestionResult]) -> Vec<Value> {
-    questions
-        .iter()
-        .zip(results)
-        .map(|(question, result)| {
-            let label = |id: votum_ballots::question::OptionId| {
-                question
-                    .options()
-                    .iter()
-                    .find(|o| o.id == id)
-                    .map_or_else(|| id.to_string(), |o| o.label.clone())
-            };
-            let (rows, summary): (Vec<(String, u64)>, Value) = match &result.outcome {
-                Outcome::YesNo(r) => (
-                    vec![("yes".into(), r.yes), ("no".into(), r.no), ("abstain".into(), r.abstain)],
-                    json!({"key": if r.accepted { "result.accepted" } else { "result.rejected" },
-                           "quorum_key": if r.quorum_reached { "result.quorum_reached" } else { "result.quorum_missed" }}),
-                ),
-                Outcome::Single(r) => (
-                    r.counts.iter().map(|c| (label(c.option), c.votes)).collect(),
-                    json!({"key": "result.winners", "names": r.winner.map(label).into_iter().collect::<Vec<_>>()}),
-                ),
-                Outcome::Approval(r) => (
-                    r.counts.iter().map(|c| (label(c.option), c.votes)).collect(),
-                    json!({"key": "result.winners", "names": r.winner.map(label).into_iter().collect::<Vec<_>>()}),
-                ),
-                Outcome::Schulze(_) | Outcome::Stv(_) => (
-                    Vec::new(),
-                    json!({"key": "result.winners", "names": result.winners().into_iter().map(label).collect::<Vec<_>>()}),
-                ),
-            };
-            let yes_no = matches!(question.kind, QuestionKind::YesNoAbstain { .. });
-            let total: u64 = rows.iter().map(|(_, v)| v).sum::<u64>().max(1);
-            let bars: Vec<Value> = rows
-                .into_iter()
-                .enumerate()
-                .map(|(n, (name, votes))| {
-                    let percent = votes * 1000 / total;
-                    json!({
-                        "label": if yes_no { Value::Null } else { json!(name) },
-                        "label_key": if yes_no { json!(format!("vote.{name}")) } else { Value::Null },
-                        "votes": votes,
-                        "percent": format!("{},{}", percent / 10, percent % 10),
-                        "width": percent * 300 / 1000,
-                        "y": n * 32,
-                    })
-                })
-                .collect();
-            // Ties settled by the published lot or by an earlier stage, in words.
-            let ties: Vec<Value> = result
-                .ties()
-                .iter()
-                .map(|tie| {
-                    json!({
-                        "tied": tie.tied.iter().map(|&id| label(id)).collect::<Vec<_>>(),
-                        "decided": tie.decided.iter().map(|&id| label(id)).collect::<Vec<_>>(),
-                        "key": match tie.resolution {
-                            votum_ballots::TieResolution::Lot => "result.tie_lot",
-                            _ => "result.tie_stage",
-                        },
-                    })
-                })
-                .collect();
-            json!({
-                "text": question.text,
-                "ties": ties,
-                "bars": bars,
-                "chart_height": bars.len() * 32,
-                "summary": summary,
-                "cast": result.ballots.cast,
-                "valid": result.ballots.valid,
-                "invalid": result.ballots.invalid,
-                "electorate": result.electorate,
-            })
-        })
-        .collect()
-}
-
 /// The result of a published ballot, for members; a tallied one only for
 /// the ballot's officers, who check it before they publish it.
 #[get("/ballots/<id>/result")]
@@ -720,6 +639,7 @@ async fn result_page(
     officer: Option<crate::rights::Officer<crate::rights::BallotId>>,
     id: String,
 ) -> AppResult<Template> {
+    let lang = page.lang;
     let context = app
         .db
         .run(move |conn| {
@@ -745,7 +665,7 @@ async fn result_page(
             let questions = super::ballot_box::questions(conn, &id)?;
             Ok(json!({
                 "ballot": {"id": id, "title": title, "status_key": status.message_key()},
-                "questions": result_view(&questions, &results),
+                "questions": super::result_view::questions(lang, &questions, &results),
                 "published": record.is_some(),
             }))
         })

@@ -85,6 +85,74 @@ pub fn request_reissue(
     }
 }
 
+/// A letter elector found by the manage page's search, to pick for a
+/// re-issue.
+#[derive(Debug, serde::Serialize)]
+pub struct Pick {
+    pub number: String,
+    pub name: String,
+    pub place: String,
+}
+
+/// The letter electors of `ballot` who have a letter and whose name (as
+/// the member list searches it: "Müller", "mueller", "Anna Müller") or
+/// membership number matches `text`; at most `limit`, by name. A search
+/// that works as a plain form, so the officer needs no number and no
+/// JavaScript.
+pub fn find_letter_electors(
+    conn: &mut DbConn,
+    ballot: &str,
+    text: &str,
+    limit: i64,
+) -> AppResult<Vec<Pick>> {
+    use crate::members::query::Search;
+    let mut query = electors::table
+        .inner_join(members::table)
+        .filter(electors::ballot_id.eq(ballot))
+        .filter(electors::channel.eq(ElectorChannel::Letter))
+        .filter(electors::issued.eq(true))
+        .select((
+            members::membership_number,
+            members::first_name,
+            members::last_name,
+            members::postcode,
+            members::city,
+        ))
+        .order((members::sort_key, members::id))
+        .limit(limit)
+        .into_boxed();
+    match Search::parse(text) {
+        Search::Everyone => return Ok(Vec::new()),
+        Search::Number(number) => query = query.filter(members::membership_number.eq(number)),
+        Search::Prefixes(prefixes) => {
+            // Keys starting with a prefix: [prefix, prefix + max char). A
+            // search has one prefix, or two for "first last".
+            let Some(first) = prefixes.first() else {
+                return Ok(Vec::new());
+            };
+            let second = prefixes.get(1).unwrap_or(first);
+            let high = |prefix: &str| format!("{prefix}{}", char::MAX);
+            query = query.filter(
+                members::sort_key
+                    .ge(first.clone())
+                    .and(members::sort_key.lt(high(first)))
+                    .or(members::sort_key
+                        .ge(second.clone())
+                        .and(members::sort_key.lt(high(second)))),
+            );
+        }
+    }
+    let rows: Vec<(String, String, String, String, String)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, first, last, postcode, city)| Pick {
+            number,
+            name: format!("{first} {last}"),
+            place: format!("{postcode} {city}").trim().to_owned(),
+        })
+        .collect())
+}
+
 /// What confirming a re-issue gave.
 #[derive(Debug)]
 pub enum Replacement {
@@ -199,8 +267,15 @@ pub fn confirm(
             return Ok(Ok(Replacement::ByAuthority));
         }
         let mut pdf = Vec::new();
-        let public =
-            super::letters::replacement(conn, catalogues, public_url, ballot, member, &mut pdf)?;
+        let public = super::letters::replacement(
+            conn,
+            catalogues,
+            public_url,
+            ballot,
+            member,
+            now.date(),
+            &mut pdf,
+        )?;
         setup::add_tagged_credentials(conn, ballot, vec![(public, Some(tag))], Origin::Server)?;
         // One new credential, the replacement letter's.
         officer::mark_confirmed_with_count(conn, act_id, officer, now, Some(1))?;

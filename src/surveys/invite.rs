@@ -14,8 +14,9 @@ use diesel::prelude::*;
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Route};
 use votum_crypto::credential::Code;
-use votum_letters::{Letter, LetterWriter};
+use votum_letters::{Letter, LetterWriter, Slip, SlipQuestion};
 
+use super::questions::Kind;
 use super::reach;
 use super::results::public_link;
 use super::store::{code_digest, Participation};
@@ -355,6 +356,11 @@ fn letter(
             &[("group", from.group.to_owned())],
         )
     };
+    let reply_to = if from.group.is_empty() {
+        sender.clone()
+    } else {
+        from.group.to_owned()
+    };
     let t = |key: &str| catalogues.get(lang, key).to_owned();
     let shown = code.display();
     let link = public_link(public_url, &survey.id);
@@ -371,6 +377,8 @@ fn letter(
         ),
         ("link", link),
         ("name", member.name()),
+        // Where the paper reply form goes: the group running the survey.
+        ("sender", reply_to.clone()),
     ];
     Letter {
         recipient,
@@ -382,6 +390,7 @@ fn letter(
             "surveys.letter_greeting",
             "surveys.letter_scan",
             "surveys.letter_type",
+            "surveys.letter_paper",
             "surveys.letter_deadline",
         ]
         .iter()
@@ -395,8 +404,104 @@ fn letter(
         } else {
             "surveys.letter_footer_named"
         }),
-        // Surveys answer online; the owner types in paper answers from the
-        // printable version.
-        slip: None,
+        // Members without internet answer on the reply form after the
+        // letter; the owner types it in on the paper entry page, with the
+        // code printed on it, so the letter's code answers only once.
+        slip: Some(reply_form(catalogues, lang, survey, &reply_to)),
+    }
+}
+
+/// The paper reply form printed after a survey letter: every question with
+/// a box per option (a line for free text and numbers), what to fill in,
+/// where it goes and until when.
+fn reply_form(catalogues: &Catalogues, lang: Language, survey: &Survey, sender: &str) -> Slip {
+    let t = |key: &str| catalogues.get(lang, key).to_owned();
+    let args = [
+        ("title", survey.title.clone()),
+        (
+            "closes",
+            survey.closes_at.format("%d.%m.%Y %H:%M").to_string(),
+        ),
+        ("sender", sender.to_owned()),
+    ];
+    let line = || "_".repeat(40);
+    let questions = survey
+        .questions
+        .iter()
+        .map(|question| {
+            let (hint, options) = match &question.kind {
+                Kind::Single { options } => (t("surveys.reply_one_mark"), options.clone()),
+                Kind::Multiple { options, min, max } => (
+                    catalogues.format(
+                        lang,
+                        "surveys.reply_marks",
+                        &[("min", min.to_string()), ("max", max.to_string())],
+                    ),
+                    options.clone(),
+                ),
+                Kind::YesNo => (
+                    t("surveys.reply_one_mark"),
+                    vec![t("surveys.yes"), t("surveys.no")],
+                ),
+                Kind::Scale {
+                    low,
+                    high,
+                    low_label,
+                    high_label,
+                } => (
+                    t("surveys.reply_one_mark"),
+                    (*low..=*high)
+                        .map(|n| {
+                            let end = if n == *low {
+                                low_label
+                            } else if n == *high {
+                                high_label
+                            } else {
+                                ""
+                            };
+                            if end.is_empty() {
+                                n.to_string()
+                            } else {
+                                format!("{n} ({end})")
+                            }
+                        })
+                        .collect(),
+                ),
+                Kind::Ranking { options } => (t("surveys.reply_ranking"), options.clone()),
+                Kind::Text { .. } | Kind::Number { .. } => {
+                    (t("surveys.reply_write"), vec![line(), line()])
+                }
+                Kind::Schedule { slots } => (
+                    t("surveys.reply_schedule"),
+                    slots
+                        .iter()
+                        .map(|slot| super::setup::slot_label(slot))
+                        .collect(),
+                ),
+            };
+            SlipQuestion {
+                text: question.text.clone(),
+                hint,
+                options,
+            }
+        })
+        .collect();
+    Slip {
+        heading: catalogues.format(lang, "surveys.reply_heading", &args),
+        instructions: ["surveys.reply_how", "surveys.reply_once"]
+            .iter()
+            .map(|key| catalogues.format(lang, key, &args))
+            .collect(),
+        questions,
+        code_label: t("surveys.reply_code_label"),
+        footer: catalogues.format(
+            lang,
+            if survey.anonymous {
+                "surveys.reply_footer"
+            } else {
+                "surveys.reply_footer_named"
+            },
+            &args,
+        ),
     }
 }

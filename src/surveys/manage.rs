@@ -165,18 +165,81 @@ fn group_choices(conn: &mut DbConn, user: &CurrentUser, may_all: bool) -> AppRes
     crate::groups::picker(conn, Some(&roots))
 }
 
+/// Which fields a question of a kind needs, so the form shows only those.
+#[derive(serde::Serialize)]
+struct KindFields {
+    /// Answer options, one a line (choices, ranking).
+    options: bool,
+    /// Dates, one a line (scheduling poll).
+    dates: bool,
+    /// Fewest and most marks (multiple choice).
+    marks: bool,
+    /// Smallest and largest number (number).
+    bounds: bool,
+    /// Labels of the scale's ends.
+    scale: bool,
+    /// Longest text.
+    max_len: bool,
+}
+
+impl KindFields {
+    fn of(kind: &str) -> KindFields {
+        KindFields {
+            options: matches!(kind, "single" | "multiple" | "ranking"),
+            dates: kind == "schedule",
+            marks: kind == "multiple",
+            bounds: kind == "number",
+            scale: matches!(kind, "scale5" | "scale10"),
+            max_len: kind == "text",
+        }
+    }
+}
+
+/// How many question blocks the form shows: as many as were shown before
+/// (`questions`), at least every filled one and one, one more after "add a
+/// question", never more than the survey takes.
+fn shown_questions(fields: &Fields, add: bool) -> usize {
+    let before = fields
+        .get("questions")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or(1);
+    let filled = (0..SLOTS)
+        .rev()
+        .find(|n| {
+            fields
+                .get(&format!("q{n}_text"))
+                .is_some_and(|t| !t.trim().is_empty())
+        })
+        .map_or(0, |n| n + 1);
+    (before.max(filled).max(1) + usize::from(add)).min(SLOTS)
+}
+
 fn new_view(fields: &Fields, errors: &Errors, may_all: bool, choices: &[String]) -> Value {
+    new_view_adding(fields, errors, may_all, choices, false)
+}
+
+fn new_view_adding(
+    fields: &Fields,
+    errors: &Errors,
+    may_all: bool,
+    choices: &[String],
+    add: bool,
+) -> Value {
     let error = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, k)| *k);
     let value = |name: &str| fields.get(name).unwrap_or("").to_owned();
-    let slots: Vec<Value> = (0..SLOTS)
+    let slots: Vec<Value> = (0..shown_questions(fields, add))
         .map(|n| {
             let get = |f: &str| value(&format!("q{n}_{f}"));
+            let kind = Some(get("kind"))
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "single".into());
             json!({
                 "n": n, "number": n + 1,
-                "text": get("text"), "kind": get("kind"), "options": get("options"),
+                "text": get("text"), "kind": kind, "options": get("options"),
                 "min": get("min"), "max": get("max"), "max_len": get("max_len"),
                 "low_label": get("low_label"), "high_label": get("high_label"),
                 "error": error(&format!("q{n}")),
+                "fields": KindFields::of(&kind),
             })
         })
         .collect();
@@ -199,7 +262,8 @@ fn new_view(fields: &Fields, errors: &Errors, may_all: bool, choices: &[String])
     for (field, key) in errors {
         errors_map.insert(field.clone(), json!(key));
     }
-    json!({"slots": slots, "values": values, "errors": errors_map, "has_errors": !errors.is_empty(), "may_all": may_all, "group_choices": choices})
+    let shown = slots.len();
+    json!({"slots": slots, "questions": shown, "may_add": shown < SLOTS, "values": values, "errors": errors_map, "has_errors": !errors.is_empty(), "may_all": may_all, "group_choices": choices})
 }
 
 #[get("/surveys/new?<group>")]
@@ -249,6 +313,25 @@ async fn create(
 ) -> AppResult<Result<Redirect, (Status, Template)>> {
     let fields = form.0;
     let now = app.clock.now();
+    // "Add a question" and "show the fields of this type" only redraw the
+    // form (one question at a time, without JavaScript); nothing is stored.
+    if let Some(step) = fields.get("step").map(str::to_owned) {
+        let (may_all, choices) = app
+            .db
+            .run(move |conn| {
+                let may_all = super::reach::party_wide(conn, &user)?;
+                Ok::<_, AppError>((may_all, group_choices(conn, &user, may_all)?))
+            })
+            .await?;
+        let add = step == "add";
+        return Ok(Err((
+            Status::Ok,
+            page.render(
+                "surveys/new",
+                new_view_adding(&fields, &Vec::new(), may_all, &choices, add),
+            ),
+        )));
+    }
     let parsed = setup::parse(&fields);
     let outcome = app
         .db
@@ -390,26 +473,52 @@ async fn paper(
     if survey.phase(now) == Phase::NotYetOpen {
         return Err(AppError::Forbidden);
     }
+    // A reply form from a letter carries the letter's code: typed in, the
+    // form answers for that code (once), as the letter's answer.
+    let code_text = fields.get("code").unwrap_or("").trim().to_owned();
+    let respondent = if code_text.is_empty() {
+        Respondent::Paper
+    } else {
+        match votum_crypto::credential::Code::parse(&code_text) {
+            Ok(code) => Respondent::Code(store::code_digest(&survey.id, &code)),
+            Err(_) => {
+                return Ok(Err((
+                    Status::UnprocessableEntity,
+                    page.render(
+                        "surveys/paper",
+                        json!({"survey": survey.summary(now), "questions": form_view(&survey, &fields, &[]), "code": code_text, "code_error": "surveys.paper_code_invalid"}),
+                    ),
+                )))
+            }
+        }
+    };
     match questions::answers(&survey.questions, &fields) {
         Ok(answers) => {
             let stored = survey.clone();
             let key = app.key.clone();
-            app.db
-                .run(move |conn| {
-                    store::record(conn, &key, &stored, &Respondent::Paper, &answers, now)
-                })
-                .await?
-                .map_err(|r| AppError::Conflict(r.message_key().into()))?;
-            Ok(Ok(Flash::success(
-                Redirect::to(format!("/surveys/{}/paper", survey.id)),
-                "surveys.paper_saved",
-            )))
+            let outcome = app
+                .db
+                .run(move |conn| store::record(conn, &key, &stored, &respondent, &answers, now))
+                .await?;
+            match outcome {
+                Ok(()) => Ok(Ok(Flash::success(
+                    Redirect::to(format!("/surveys/{}/paper", survey.id)),
+                    "surveys.paper_saved",
+                ))),
+                Err(refusal) => Ok(Err((
+                    Status::Conflict,
+                    page.render(
+                        "surveys/paper",
+                        json!({"survey": survey.summary(now), "questions": form_view(&survey, &fields, &[]), "code": code_text, "code_error": refusal.message_key()}),
+                    ),
+                ))),
+            }
         }
         Err(errors) => Ok(Err((
             Status::UnprocessableEntity,
             page.render(
                 "surveys/paper",
-                json!({"survey": survey.summary(now), "questions": form_view(&survey, &fields, &errors), "has_field_errors": true}),
+                json!({"survey": survey.summary(now), "questions": form_view(&survey, &fields, &errors), "has_field_errors": true, "code": code_text}),
             ),
         ))),
     }

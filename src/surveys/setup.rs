@@ -14,7 +14,7 @@ use crate::db::models::text_enum;
 use crate::web::Fields;
 
 /// How many question slots the form offers.
-pub const SLOTS: usize = 6;
+pub const SLOTS: usize = 20;
 
 text_enum!(
     /// Who may answer (`surveys.audience`).

@@ -9,8 +9,12 @@ use super::questions::{format_number, Answer, Availability, Kind, Question};
 use super::setup::slot_label;
 use super::store::{Response, ResponseChannel};
 
-/// Width in SVG units of the longest bar.
-const BAR_MAX: f64 = 300.0;
+/// Width in SVG units of the longest bar (of a 500-unit view box; the rest
+/// holds the number after it).
+const BAR_MAX: f64 = 400.0;
+/// Height of one chart row: the label on its own line above the bar, so a
+/// long label (a date with its time) never runs into the bar on a phone.
+const ROW: usize = 46;
 
 /// How many answers came through each channel.
 pub fn channels(responses: &[Response]) -> Value {
@@ -44,25 +48,29 @@ pub fn channel_view(counts: &[(ResponseChannel, i64)]) -> Value {
 
 /// Bars for a chart and its table: label, count, share and bar geometry.
 fn bars(rows: Vec<(String, usize)>, answered: usize) -> Vec<Value> {
-    let top = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    stacked_bars(rows.into_iter().map(|(l, n)| (l, n, 0)).collect(), answered)
+}
+
+/// Bars of two parts: `first` (the count and its share) and `then`, drawn
+/// after it in a lighter tone (a scheduling poll's "if need be" after its
+/// "yes"); the longest whole bar is [`BAR_MAX`] long.
+fn stacked_bars(rows: Vec<(String, usize, usize)>, answered: usize) -> Vec<Value> {
+    let top = rows.iter().map(|(_, n, m)| n + m).max().unwrap_or(0).max(1);
+    #[allow(clippy::cast_precision_loss)]
+    let scale = |n: usize| (n as f64) / (top as f64) * BAR_MAX;
     rows.into_iter()
         .enumerate()
-        .map(|(i, (label, n))| {
-            #[allow(clippy::cast_precision_loss)]
-            let (width, percent) = (
-                (n as f64) / (top as f64) * BAR_MAX,
-                if answered == 0 {
-                    0.0
-                } else {
-                    (n as f64) * 100.0 / (answered as f64)
-                },
-            );
+        .map(|(i, (label, n, then))| {
+            let share = crate::numbers::share(n as u64, answered as u64);
             json!({
                 "label": label,
                 "count": n,
-                "percent": format!("{percent:.1}"),
-                "width": format!("{width:.1}"),
-                "y": i * 32,
+                "then": then,
+                "share": share,
+                "width": format!("{:.1}", scale(n)),
+                "then_width": format!("{:.1}", scale(then)),
+                "end": format!("{:.1}", scale(n + then)),
+                "y": i * ROW,
             })
         })
         .collect()
@@ -296,22 +304,24 @@ fn question<'a>(question: &Question, answers: impl Iterator<Item = &'a Answer>) 
                     })
                     .collect::<Vec<Value>>(),
             );
+            // Each date's bar counts "yes", then "if need be" after it.
             set(
                 &mut view,
                 "bars",
-                json!(bars(
+                json!(stacked_bars(
                     slots
                         .iter()
                         .zip(&table)
-                        .map(|(s, [y, _, _])| (slot_label(s), *y))
+                        .map(|(s, [y, m, _])| (slot_label(s), *y, *m))
                         .collect(),
                     answers.len()
                 )),
             );
+            set(&mut view, "stacked", json!(true));
         }
     }
     if let Some(bars) = view.get("bars").and_then(Value::as_array) {
-        let height = bars.len() * 32;
+        let height = bars.len() * ROW;
         set(&mut view, "chart_height", json!(height));
     }
     view
@@ -357,7 +367,13 @@ mod tests {
         assert_eq!(view["average"], "4");
         assert_eq!(view["median"], "5");
         assert_eq!(view["bars"][4]["count"], 2);
-        assert_eq!(view["bars"][4]["percent"], "66.7");
+        assert_eq!(
+            crate::numbers::percent(
+                crate::db::models::Language::De,
+                view["bars"][4]["share"].as_f64().unwrap()
+            ),
+            "66,7\u{a0}%"
+        );
         assert_eq!(channels(&responses)["paper"], 1);
     }
 

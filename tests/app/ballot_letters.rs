@@ -117,6 +117,14 @@ crate::both_backends!(a_four_question_ballot_prints_its_letters, |app: TestApp| 
     let pages = pdf_pages(&pdf);
     // Two members, each a letter and a slip of more than one page.
     assert!(pages.len() > 4, "{} pages", pages.len());
+    // The letter is dated the day of the run and names its sender once: a
+    // ballot of the whole organisation (group and organisation the same).
+    assert!(pages[0].contains("23.11.2026"), "{}", pages[0]);
+    let sender_lines = pages[0]
+        .lines()
+        .filter(|line| line.trim() == "Bundesverband")
+        .count();
+    assert_eq!(sender_lines, 1, "{}", pages[0]);
     // The first member's pages: letter pages, then slip pages, up to the
     // next letter (the next page with an address window's name).
     let slip_pages: Vec<usize> = pages

@@ -68,7 +68,7 @@ fn demo_logins_work(backend: Backend) {
                 // The demo member is in the chair's chapter.
                 let member = &logins[0].login;
                 let (_, found) = app.get(&format!("/members?q={member}"));
-                assert!(found.contains("1 Mitglieder gefunden"), "{found}");
+                assert!(found.contains("1 Mitglied gefunden"), "{found}");
                 assert_eq!(admin_status, Status::Forbidden);
             }
             "admin" => {

@@ -126,7 +126,7 @@ both_backends!(chair_filters_and_contacts_a_selection, |app: TestApp| {
     assert_eq!(status, Status::Ok);
     assert!(page.contains("Die Nachricht ist verschickt."), "{page}");
     assert!(
-        page.contains("1 E-Mails in den Postausgang gelegt, 2 Briefe"),
+        page.contains("1 E-Mail in den Postausgang gelegt, 2 Briefe"),
         "{page}"
     );
     let response = app.client.get(format!("{result}/letters.pdf")).dispatch();
@@ -186,7 +186,7 @@ both_backends!(chair_filters_and_contacts_a_selection, |app: TestApp| {
     let second = response.headers().get_one("Location").unwrap().to_owned();
     let (_, page) = app.get(&second);
     assert!(
-        page.contains("1 E-Mails in den Postausgang gelegt, 2 Briefe"),
+        page.contains("1 E-Mail in den Postausgang gelegt, 2 Briefe"),
         "{page}"
     );
     let bodies: Vec<Option<String>> = outbox::table

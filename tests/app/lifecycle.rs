@@ -26,7 +26,8 @@ pub(crate) fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
         app,
         &manage,
         &format!("/ballots/{ballot}/request"),
-        &[("act", act)],
+        // Tests close before the announced end, acknowledged.
+        &[("act", act), ("early", "yes")],
     );
     app.logout();
     let id = app.pending_act(ballot);
@@ -35,7 +36,7 @@ pub(crate) fn four_eyes(app: &TestApp, ballot: &str, act: &str) {
         app,
         &manage,
         &format!("/ballots/{ballot}/confirm/{id}"),
-        &[],
+        &[("early", "yes")],
     );
     let (_, page) = app.get(&manage);
     assert!(page.contains("Der Schritt ist bestätigt"), "{act}: {page}");
@@ -337,11 +338,15 @@ crate::both_backends!(a_tie_is_decided_by_the_lot_and_shown, |app: TestApp| {
     drop(conn);
     let (status, page) = app.get(&format!("/ballots/{id}/result"));
     assert_eq!(status, Status::Ok);
+    // The lot line says what was at stake and how the lot decided.
     assert!(
-        page.contains("Gleichstand, durch Los entschieden"),
+        page.contains("Gleichstand um den ersten Platz zwischen Anna, Ben; vorn liegt"),
         "{page}"
     );
-    assert!(page.contains("Anna, Ben →"), "{page}");
+    assert!(
+        page.contains("Entschieden durch Los: Die Reihenfolge folgt aus dem Startwert"),
+        "{page}"
+    );
 });
 
 crate::both_backends!(

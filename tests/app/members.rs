@@ -180,10 +180,7 @@ both_backends!(search_finds_by_name_parts_and_number, |app: TestApp| {
             rocket::http::RawStr::new(q).percent_encode()
         ));
         assert_eq!(status, Status::Ok);
-        assert!(
-            body.contains("1 Mitglieder gefunden"),
-            "search {q:?}: {body}"
-        );
+        assert!(body.contains("1 Mitglied gefunden"), "search {q:?}: {body}");
         assert!(body.contains(&org.member_a1.membership_number));
     }
     let (_, body) = app.get("/members?q=zzz");

@@ -186,12 +186,17 @@ crate::both_backends!(set_up_open_vote_and_close_with_four_eyes, |app: TestApp| 
         &app,
         &manage,
         &format!("/ballots/{id}/request"),
-        &[("act", "close".into())],
+        &[("act", "close".into()), ("early", "yes".into())],
     );
     let act = app.pending_act(&id);
     app.logout();
     assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
-    post(&app, &manage, &format!("/ballots/{id}/confirm/{act}"), &[]);
+    post(
+        &app,
+        &manage,
+        &format!("/ballots/{id}/confirm/{act}"),
+        &[("early", "yes".into())],
+    );
     let (_, page) = app.get(&manage);
     assert!(page.contains("geschlossen"));
     let (_, page) = app.get(&vote_page);

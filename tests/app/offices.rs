@@ -52,12 +52,15 @@ both_backends!(
         let body = response.into_string().unwrap();
         assert!(body.contains("id=\"group-error\""), "{body}");
         assert!(body.contains("id=\"ends_on-error\""));
+        // The group field suggests groups by name.
+        assert!(body.contains("<option value=\"Ortsverband A1\">"), "{body}");
         assert_eq!(held(&app), 0);
         let response = app.post_form(
             page,
             page,
             &[
-                ("group", "ov-a1"),
+                // By name, as people type it (the short name works too).
+                ("group", "ortsverband a1"),
                 ("role", "treasurer"),
                 ("starts_on", "2026-11-23"),
                 ("ends_on", ""),

@@ -171,7 +171,7 @@ crate::both_backends!(officer_registers_slips_on_the_page, |app: TestApp| {
     assert_eq!(response.status(), Status::Ok);
     let body = response.into_string().unwrap();
     assert!(body.contains("Der Brief ist erfasst und zählt"), "{body}");
-    assert!(body.contains("Erfasst: 1 gültige Briefe"));
+    assert!(body.contains("Erfasst: 1 gültiger Brief,"), "{body}");
     let response = app.post_form(&page, &page, &[("code", &code), ("q0", "no")]);
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().unwrap().contains("bereits erfasst"));
@@ -183,6 +183,21 @@ crate::both_backends!(officer_registers_slips_on_the_page, |app: TestApp| {
         .into_string()
         .unwrap()
         .contains("Bitte wählen Sie eine Antwort"));
+    // A slip whose code voted online is voided from the code alone.
+    {
+        let online = signed(&ballot.id, &ballot.keys[1], &yes());
+        cast(&mut app.conn(), &ballot.sealing, test_now(), &online)
+            .unwrap()
+            .unwrap();
+    }
+    let response = app.post_form(&page, &page, &[("code", &ballot.codes[1].display())]);
+    assert_eq!(response.status(), Status::Ok);
+    let body = response.into_string().unwrap();
+    assert!(body.contains("bereits online abgestimmt"), "{body}");
+    assert!(
+        body.contains("Erfasst: 1 gültiger Brief, 1 ungültig"),
+        "{body}"
+    );
     app.logout();
     assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
     assert_eq!(app.get(&page).0, Status::Forbidden);
@@ -268,12 +283,16 @@ fn request_and_confirm(app: &TestApp, ballot: &str, act: &str) -> String {
     app.post_form(
         &manage,
         &format!("/ballots/{ballot}/request"),
-        &[("act", act)],
+        &[("act", act), ("early", "yes")],
     );
     app.logout();
     let id = app.pending_act(ballot);
     assert_eq!(app.login("officer-2", PASSWORD), Status::SeeOther);
-    app.post_form(&manage, &format!("/ballots/{ballot}/confirm/{id}"), &[]);
+    app.post_form(
+        &manage,
+        &format!("/ballots/{ballot}/confirm/{id}"),
+        &[("early", "yes")],
+    );
     let (_, page) = app.get(&manage);
     app.logout();
     page

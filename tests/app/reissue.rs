@@ -135,6 +135,19 @@ crate::both_backends!(a_lost_letter_is_revoked_and_replaced, |app: TestApp| {
     // Two letters and the four portal electors' credentials.
     assert_eq!(revoked_and_total(&app, &ballot), (0, 6));
 
+    // The officer finds the member by name, without a number and without
+    // JavaScript: the search lists letter electors only ("Meier" has a
+    // letter, "Müller" votes online), each with its own request button.
+    assert_eq!(app.login("officer-1", PASSWORD), Status::SeeOther);
+    let (_, page) = app.get(&format!("/ballots/{ballot}/manage?find=meier"));
+    assert!(page.contains("Berta Meier, Nr. 1000102"), "{page}");
+    assert!(page.contains("name=\"member\" value=\"1000102\""), "{page}");
+    let (_, page) = app.get(&format!("/ballots/{ballot}/manage?find=Berta%20Meier"));
+    assert!(page.contains("Berta Meier, Nr. 1000102"), "{page}");
+    let (_, page) = app.get(&format!("/ballots/{ballot}/manage?find=M%C3%BCller"));
+    assert!(page.contains("Kein Mitglied mit Brief passt"), "{page}");
+    app.logout();
+
     // Only letter electors can be re-issued.
     let page = request(&app, &ballot, "1000101");
     assert!(page.contains("niemand einen Brief"), "{page}");

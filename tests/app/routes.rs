@@ -121,7 +121,7 @@ const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET",  "/ballots", Member),
     ("GET",  "/ballots/new", ReturningOfficer),
     ("POST", "/ballots/new", ReturningOfficer),
-    ("GET",  "/ballots/<id>/manage", Officer),
+    ("GET",  "/ballots/<id>/manage?<find>", Officer),
     ("POST", "/ballots/<id>/request", Officer),
     ("POST", "/ballots/<id>/confirm/<act>", Officer),
     ("GET",  "/ballots/<id>/postal", Officer),

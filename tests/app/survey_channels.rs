@@ -139,8 +139,23 @@ crate::both_backends!(invitations_by_mail_and_by_letter, |app: TestApp| {
             .into_owned();
         let action = format!("/s/{id}");
         let fields = [("code", code.as_str()), ("q0", "no")];
-        let response = app.post_form(path, &action, &fields);
-        assert_eq!(response.status(), Status::Ok);
+        // The member sends the reply form back instead: the owner types it
+        // in with its code, which then answers once, on paper or online.
+        assert_eq!(app.login("chair-a1", PASSWORD), Status::SeeOther);
+        let paper = format!("/surveys/{id}/paper");
+        let (_, form) = app.get(&paper);
+        assert!(form.contains("Code des Antwortbogens"), "{form}");
+        let response = app.post_form(&paper, &paper, &[("code", "3KXA-Ä"), ("q0", "no")]);
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let response = app.post_form(&paper, &paper, &fields);
+        assert_eq!(response.status(), Status::SeeOther);
+        let response = app.post_form(&paper, &paper, &fields);
+        assert_eq!(response.status(), Status::Conflict);
+        assert!(response
+            .into_string()
+            .unwrap()
+            .contains("schon geantwortet"));
+        app.logout();
         let response = app.post_form(path, &action, &fields);
         assert_eq!(response.status(), Status::Conflict);
         assert!(response

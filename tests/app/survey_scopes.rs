@@ -134,6 +134,12 @@ crate::both_backends!(
         assert!(!text.contains("Votum ·"), "{text}");
         assert!(text.contains("23.11.2026"), "{text}");
         assert!(text.contains("namentlich"), "{text}");
+        // A reply form for members without internet: what to fill in,
+        // where it goes, the code it is entered with.
+        assert!(text.contains("Antwortbogen: "), "{text}");
+        assert!(text.contains("Kreuzen Sie Ihre Antworten"), "{text}");
+        assert!(text.contains("an Ortsverband A1"), "{text}");
+        assert!(text.contains("Code dieses Bogens:"), "{text}");
         let codes: i64 = survey_codes::table
             .filter(survey_codes::survey_id.eq(&id))
             .count()

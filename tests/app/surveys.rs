@@ -182,7 +182,11 @@ crate::both_backends!(every_question_type_end_to_end, |app: TestApp| {
     assert!(results.contains("Gern &lt;b&gt;bald&lt;/b&gt;"));
     assert!(!results.contains("<b>bald</b>"));
     // Single choice: both chose "Wohnen" (100 %).
-    assert!(results.contains("<th scope=\"row\">Wohnen</th><td>2</td><td>100.0 %</td>"));
+    // Shares as on ballot results: "100,0 %" in German.
+    assert!(
+        results.contains("<th scope=\"row\">Wohnen</th><td>2</td><td>100,0\u{a0}%</td>"),
+        "{results}"
+    );
     // Ranking points: Wohnen 2 (first once), Verkehr 1 + 2 = 3.
     assert!(
         results.contains("<th scope=\"row\">Verkehr</th><td>3</td>"),

@@ -43,7 +43,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
 
 /// Runs the authority on the electorate file `electorate`, writing into
 /// the directory `out`. Refuses to overwrite a file of an earlier run.
-pub fn run(electorate: &Path, out: &Path) -> AppResult<Written> {
+pub fn run(electorate: &Path, out: &Path, today: chrono::NaiveDate) -> AppResult<Written> {
     let bytes = std::fs::read(electorate).map_err(io_error(electorate))?;
     let file = ElectorateFile::from_json(&bytes)
         .map_err(|e| AppError::BadRequest(format!("{}: {e}", electorate.display())))?;
@@ -98,7 +98,8 @@ pub fn run(electorate: &Path, out: &Path) -> AppResult<Written> {
         ),
         closes_at,
         &ballot.questions,
-    );
+    )
+    .dated(today);
     let key = ReissueKey::generate()?;
     // The PDF is written beside its name and renamed when complete, so a
     // half-written file never looks finished.
@@ -171,7 +172,8 @@ fn write_letters(
 /// `votum credentials`: runs and says which file goes where.
 pub fn command(electorate: &Path, out: &Path) -> AppResult<()> {
     let started = std::time::Instant::now();
-    let written = run(electorate, out)?;
+    // The authority runs on its own machine: its letters carry its date.
+    let written = run(electorate, out, chrono::Local::now().date_naive())?;
     let mut stdout = std::io::stdout().lock();
     let print = |stdout: &mut std::io::StdoutLock<'_>, text: String| {
         writeln!(stdout, "{text}").map_err(|e| AppError::Internal(format!("stdout: {e}")))

@@ -491,8 +491,9 @@ fn published_ballot(
             questions: vec![
                 Question {
                     text: "Soll der Vorstand entlastet werden?".into(),
+                    // A quorum the six votes miss: the page says by how much.
                     kind: QuestionKind::YesNoAbstain {
-                        quorum: Ratio::ZERO,
+                        quorum: Ratio::new(1, 10).unwrap(),
                         majority: MajorityRule::Simple,
                     },
                 },
@@ -505,6 +506,17 @@ fn published_ballot(
                             .map(|(name, n)| BallotOption::new(n, *name))
                             .collect(),
                         runoff: false,
+                    },
+                },
+                Question {
+                    text: "Wer soll in den Beirat (2 Sitze)?".into(),
+                    kind: QuestionKind::RankedStv {
+                        options: ["Nina Roth", "Omar Said", "Paula Klein"]
+                            .iter()
+                            .zip(1u32..)
+                            .map(|(name, n)| BallotOption::new(n, *name))
+                            .collect(),
+                        seats: 2,
                     },
                 },
             ],
@@ -532,8 +544,13 @@ fn published_ballot(
         .collect();
     let public: Vec<_> = keys.iter().map(CredentialKey::public).collect();
     setup::add_credentials(conn, &id, &public, Origin::Server).unwrap();
-    for (key, (yes_no, single)) in keys.iter().zip(votes) {
-        let choices_json = cast_text(&[Choice::YesNo(yes_no), Choice::Single(single)]).unwrap();
+    // STV: four first preferences for Nina Roth, over the quota of three,
+    // so her surplus moves on: the page shows the rounds.
+    let rankings = [[1, 2], [1, 3], [1, 2], [2, 3], [1, 3], [3, 2]];
+    for ((key, (yes_no, single)), ranking) in keys.iter().zip(votes).zip(rankings) {
+        let ranked = Choice::Ranked(ranking.iter().map(|&n| OptionId(n)).collect());
+        let choices_json =
+            cast_text(&[Choice::YesNo(yes_no), Choice::Single(single), ranked]).unwrap();
         let credential = key.public();
         // Signed as the app signs for the ballot's protocol (record v1 or v2).
         let message = votum::ballots::protocol::Protocol::of(conn, &id)

@@ -87,6 +87,11 @@ const SCENARIOS: &[Scenario] = &[
         Viewport::Desktop,
         scenarios::run_a_survey,
     ),
+    (
+        "the owner runs a survey",
+        Viewport::Phone,
+        scenarios::run_a_survey,
+    ),
 ];
 
 #[test]

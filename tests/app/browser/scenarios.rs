@@ -98,7 +98,12 @@ pub fn look_around(tab: &mut Tab, world: &World) {
     tab.goto("/ballots");
     tab.page("ballots-officer");
     tab.goto(&format!("/ballots/{}/manage", world.ballot_id));
+    // The open ballot ends later: closing it now asks for a tick first.
+    assert!(tab.exists("input[name=early][required]"));
     tab.page("ballot-manage");
+    // A lost letter: the member is found by name, without JavaScript.
+    tab.goto(&format!("/ballots/{}/manage?find=a", world.ballot_id));
+    tab.page("ballot-manage-find");
     tab.goto("/ballots/new");
     tab.page("ballot-new");
     tab.follow("header nav button.link");
@@ -180,6 +185,13 @@ pub fn read_a_result(tab: &mut Tab, world: &World) {
     // The chart has a text alternative, the numbers are in a table too.
     assert!(tab.exists("svg.chart[role=img] title"));
     assert!(tab.exists("main table caption"));
+    // STV rounds as a table and a chart with the quota line; the missed
+    // quorum in words; nothing wider than the screen.
+    assert!(tab.exists("table.stages caption"));
+    assert!(tab.exists("svg.chart line.chart-quota"));
+    assert!(tab.text("main").contains("Quorum verfehlt: Nötig waren"));
+    let overflow = tab.js("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_f64() <= Some(0.0), "overflow {overflow}");
     tab.page("result");
     tab.print_preview("result");
 }
@@ -359,6 +371,25 @@ pub fn answer_a_survey(tab: &mut Tab, world: &World) {
         "{}",
         tab.text("main")
     );
+    // Shares as on ballot results; the scheduling chart stacks "yes" and
+    // "if need be", and each label stands above its bar, not in it.
+    assert!(
+        // (WebDriver reads the no-break space before "%" as a space.)
+        tab.text("main").contains("100,0 %"),
+        "{}",
+        tab.text("main")
+    );
+    assert!(tab.exists("svg.chart rect.chart-bar-maybe"));
+    let apart = tab.js(
+        "return [...document.querySelectorAll('svg.chart g')].every(g => {
+           const label = g.querySelector('.chart-label').getBoundingClientRect();
+           const bar = g.querySelector('rect').getBoundingClientRect();
+           return label.bottom <= bar.top + 1;
+         });",
+    );
+    assert_eq!(apart, json!(true), "labels run into the bars");
+    let overflow = tab.js("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_f64() <= Some(0.0), "overflow {overflow}");
     tab.page("survey-results");
 }
 
@@ -374,7 +405,34 @@ pub fn run_a_survey(tab: &mut Tab, world: &World) {
         tab.exists("main img[alt]"),
         "the QR code has a text alternative"
     );
+    // For a projector: no menu, the QR code centred, nothing wider than
+    // the screen (a phone included).
+    let layout = tab.js(
+        "const img = document.querySelector('main img').getBoundingClientRect();
+         return { overflow: document.documentElement.scrollWidth - window.innerWidth,
+                  off_centre: Math.abs((img.left + img.right) / 2 - window.innerWidth / 2),
+                  menu_links: document.querySelectorAll('header nav a').length };",
+    );
+    assert!(layout["overflow"].as_f64() <= Some(0.0), "{layout}");
+    assert!(layout["off_centre"].as_f64() < Some(2.0), "{layout}");
+    assert_eq!(
+        layout["menu_links"],
+        json!(1),
+        "only the way back: {layout}"
+    );
     tab.page("survey-display");
+
+    // A new survey: one question with the fields of its type; another
+    // question is added on request (a plain form button, no JavaScript).
+    tab.goto("/surveys/new");
+    assert!(tab.exists("#q0_options"));
+    assert!(!tab.exists("#q0_low_label") && !tab.exists("#q1_text"));
+    tab.page("survey-new");
+    tab.fill("#q0_text", "Wann treffen wir uns?");
+    tab.navigating(|tab| tab.click("button[name=step][value=add]"));
+    assert!(tab.exists("#q1_text"));
+    assert_eq!(tab.value("#q0_text"), "Wann treffen wir uns?");
+    tab.page("survey-new-second-question");
 }
 
 /// The ballot encryption in the browser (`static/js/encrypt-ballot.js` and

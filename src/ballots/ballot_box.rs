@@ -119,6 +119,9 @@ pub enum Refusal {
     UsedByPost,
     BadSignature,
     InvalidChoice(String),
+    /// Protocol "encrypted": the ballot is no canonical encrypted ballot,
+    /// or one of its proofs fails (the reason names where).
+    InvalidEncryption(String),
 }
 
 impl Refusal {
@@ -135,6 +138,7 @@ impl Refusal {
             Refusal::UsedByPost => "vote.used_by_post",
             Refusal::BadSignature => "vote.bad_signature",
             Refusal::InvalidChoice(_) => "vote.invalid_choice",
+            Refusal::InvalidEncryption(_) => "vote.invalid_encryption",
         }
     }
 }
@@ -254,7 +258,15 @@ pub fn cast(
     if now >= definition.closes_at {
         return Ok(Err(Refusal::Closed));
     }
-    if let Err(refusal) = check_choices(&definition.questions, &ballot.choices_json) {
+    // Under "encrypted" this checks every proof of the ballot (a few
+    // milliseconds), still before the lock.
+    if let Err(refusal) = protocol.check_cast(
+        conn,
+        &ballot.ballot_id,
+        &definition.questions,
+        &ballot.credential,
+        &ballot.choices_json,
+    )? {
         return Ok(Err(refusal));
     }
     let box_key = open_box_key(sealing, &definition.box_key_sealed, &ballot.ballot_id)?;

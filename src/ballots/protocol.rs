@@ -17,7 +17,8 @@ use votum_ballots::record::v2;
 use votum_ballots::Question;
 use votum_crypto::ballot_box::BoxKey;
 use votum_crypto::credential::{Code, CredentialKey, PublicCredential, Signature};
-use votum_crypto::encrypted_ballot::ElectionParameters;
+use votum_crypto::encrypted_ballot::{encrypt_ballot, ElectionParameters, EncryptedBallot};
+use votum_crypto::group::SystemScalars;
 
 use crate::db::models::text_enum;
 use crate::db::schema::ballots;
@@ -262,6 +263,73 @@ impl Protocol {
         Ok(Some(params))
     }
 
+    /// The text a voter's credential signs and the box stores for
+    /// `choices` entered in a form (no JavaScript): under "encrypted" the
+    /// canonical JSON of the ballot the server encrypts here for
+    /// `credential` with fresh randomness, which is then forgotten (E.5);
+    /// otherwise the plaintext cast text with the form's nonce.
+    pub fn cast_text_for_form(
+        self,
+        conn: &mut DbConn,
+        id: &str,
+        questions: &[Question],
+        credential: &PublicCredential,
+        choices: &[votum_ballots::Choice],
+        nonce: Option<&str>,
+    ) -> AppResult<String> {
+        let Some(params) = self.election_parameters(conn, id)? else {
+            return super::ballot_box::cast_text_for_form(choices, nonce);
+        };
+        let ballot = encrypt_choices(&params, questions, credential, choices)?;
+        String::from_utf8(ballot.canonical_json())
+            .map_err(|_| AppError::Internal("canonical JSON is not UTF-8".into()))
+    }
+
+    /// Checks a cast text before the box takes it: under "encrypted" the
+    /// text must be the canonical JSON of an encrypted ballot whose proofs
+    /// hold for `credential` (`ballot_batch::verify_one`); otherwise one
+    /// valid plaintext choice per question.
+    pub fn check_cast(
+        self,
+        conn: &mut DbConn,
+        id: &str,
+        questions: &[Question],
+        credential: &PublicCredential,
+        text: &str,
+    ) -> AppResult<Result<(), super::ballot_box::Refusal>> {
+        use super::ballot_box::Refusal;
+        let Some(params) = self.election_parameters(conn, id)? else {
+            if self.is_encrypted() {
+                // Not open yet: nothing can be checked, nothing is taken.
+                return Ok(Err(Refusal::NotYetOpen));
+            }
+            return Ok(super::ballot_box::check_choices(questions, text));
+        };
+        let ballot: EncryptedBallot = match serde_json::from_str(text) {
+            Ok(ballot) => ballot,
+            Err(_) => {
+                return Ok(Err(Refusal::InvalidEncryption(
+                    "not an encrypted ballot".into(),
+                )))
+            }
+        };
+        if ballot.canonical_json() != text.as_bytes() {
+            return Ok(Err(Refusal::InvalidEncryption(
+                "not in canonical form".into(),
+            )));
+        }
+        Ok(
+            votum_crypto::ballot_batch::verify_one(
+                &params,
+                credential,
+                &ballot,
+                &mut SystemScalars,
+            )
+            .map(|_| ())
+            .map_err(|e| Refusal::InvalidEncryption(e.to_string())),
+        )
+    }
+
     /// What the voter's credential signs to cast `choices`.
     pub fn cast_message(
         self,
@@ -393,4 +461,27 @@ impl AnyReceipt {
             AnyReceipt::V2(r) => r.verify(key),
         }
     }
+}
+
+/// Encrypts plaintext `choices` (one per question) for `credential` under
+/// `params`, with proofs and fresh randomness from the system, which is
+/// dropped (wiped) on return: the server keeps only the ciphertexts. For
+/// voters without JavaScript and for postal slips.
+pub fn encrypt_choices(
+    params: &ElectionParameters,
+    questions: &[Question],
+    credential: &PublicCredential,
+    choices: &[votum_ballots::Choice],
+) -> AppResult<EncryptedBallot> {
+    if questions.len() != choices.len() {
+        return Err(AppError::BadRequest("one answer per question".into()));
+    }
+    let marks = questions
+        .iter()
+        .zip(choices)
+        .map(|(q, c)| v2::encrypted::marks(q, c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::BadRequest(format!("choice: {e}")))?;
+    encrypt_ballot(params, credential, &marks, &mut SystemScalars)
+        .map_err(|e| AppError::Internal(format!("encrypting a ballot: {e}")))
 }

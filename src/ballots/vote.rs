@@ -382,7 +382,13 @@ fn submission_state(
 
 /// Everything the review and cast steps check, in one place.
 enum Checked {
-    Ready(BallotInfo, CredentialKey, String),
+    /// The ballot, the voter's key, the choices and the form's nonce.
+    Ready(
+        BallotInfo,
+        Box<CredentialKey>,
+        Vec<votum_ballots::Choice>,
+        Option<String>,
+    ),
     Refused(BallotInfo, Fields, Option<&'static str>, Vec<FieldError>),
 }
 
@@ -447,8 +453,8 @@ fn check_submission(
     };
     match (choices(&ballot.questions, &fields), key) {
         (Ok(choices), Some(key)) => {
-            let json = ballot_box::cast_text_for_form(&choices, fields.get("nonce"))?;
-            Ok(Checked::Ready(ballot, key, json))
+            let nonce = fields.get("nonce").map(str::to_owned);
+            Ok(Checked::Ready(ballot, Box::new(key), choices, nonce))
         }
         (Err(errors), _) => Ok(Checked::Refused(ballot, fields, None, errors)),
         (Ok(_), None) => Ok(Checked::Refused(
@@ -525,8 +531,8 @@ async fn review(
         Checked::Refused(ballot, fields, message, errors) => {
             refused_page(&page, &ballot, &fields, message, &errors)
         }
-        Checked::Ready(ballot, _, choices_json) => {
-            let answers = describe(&ballot.questions, &choices_json);
+        Checked::Ready(ballot, _, choices, _) => {
+            let answers = describe(&ballot.questions, &choices);
             (
                 Status::Ok,
                 page.render(
@@ -543,15 +549,11 @@ async fn review(
 }
 
 /// The voter's choices in words, for the confirmation step.
-fn describe(questions: &[Question], choices_json: &str) -> Vec<Value> {
+fn describe(questions: &[Question], choices: &[votum_ballots::Choice]) -> Vec<Value> {
     use votum_ballots::{Choice, SingleVote, YesNoVote};
-    let choices: Vec<Choice> =
-        serde_json::from_str::<votum_ballots::record::CastContent>(choices_json)
-            .map(|c| c.choices)
-            .unwrap_or_default();
     questions
         .iter()
-        .zip(choices)
+        .zip(choices.iter().cloned())
         .map(|(question, choice)| {
             let label = |id: votum_ballots::question::OptionId| {
                 question
@@ -591,31 +593,39 @@ async fn cast(
     let outcome = app
         .db
         .run(move |conn| {
-            let (ballot, key, choices_json) =
+            let (ballot, key, choices, nonce) =
                 match check_submission(conn, &id, fields, now, &client)? {
-                    Checked::Ready(ballot, key, json) => (ballot, key, json),
+                    Checked::Ready(ballot, key, choices, nonce) => (ballot, key, choices, nonce),
                     Checked::Refused(ballot, fields, message, errors) => {
                         return Ok(Err((ballot, fields, message, errors)))
                     }
                 };
             let credential = key.public();
-            let message = super::protocol::Protocol::of(conn, &ballot.id)?.cast_message(
+            let protocol = super::protocol::Protocol::of(conn, &ballot.id)?;
+            // Under "encrypted" the server encrypts here (no JavaScript) and
+            // keeps only the ciphertexts; the choices go out of scope below.
+            let choices_json = protocol.cast_text_for_form(
+                conn,
                 &ballot.id,
+                &ballot.questions,
                 &credential,
-                &choices_json,
-            );
+                &choices,
+                nonce.as_deref(),
+            )?;
+            let message = protocol.cast_message(&ballot.id, &credential, &choices_json);
             let signed = SignedBallot {
                 ballot_id: ballot.id.clone(),
                 credential,
                 signature: key.sign(&message),
                 choices_json,
             };
+            let encrypted = protocol.is_encrypted();
             match ballot_box::cast(conn, &sealing, now, &signed)? {
-                Ok(receipt) => Ok(Ok((ballot, receipt, false))),
+                Ok(receipt) => Ok(Ok((ballot, receipt, false, encrypted))),
                 // The same form sent again: the ballot is in the box once;
                 // show its receipt again.
                 Err(Refusal::Replayed) => match ballot_box::receipt_for(conn, &sealing, &signed)? {
-                    Some(receipt) => Ok(Ok((ballot, receipt, true))),
+                    Some(receipt) => Ok(Ok((ballot, receipt, true, encrypted))),
                     None => Ok(Err((
                         ballot,
                         Fields(Vec::new()),
@@ -633,7 +643,7 @@ async fn cast(
         })
         .await?;
     Ok(match outcome {
-        Ok((ballot, receipt, submitted_again)) => {
+        Ok((ballot, receipt, submitted_again, server_encrypted)) => {
             let receipt_json = serde_json::to_string_pretty(&receipt)
                 .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?;
             (
@@ -643,6 +653,7 @@ async fn cast(
                     json!({
                         "ballot": ballot.summary(),
                         "submitted_again": submitted_again,
+                        "server_encrypted": server_encrypted,
                         "tracking": super::setup::b64(&receipt.ballot_hash()),
                         "position": receipt.position(),
                         "receipt": receipt_json,

@@ -70,7 +70,6 @@ pub fn open(app: &TestApp, officers: [i64; 2], id: &str) -> Result<Act, ActRefus
     .unwrap()
 }
 
-#[allow(dead_code)] // for the casting and tally tests
 /// An encrypted ballot opened after an in-process ceremony of 3 trustees
 /// with threshold 2; returns its id and the trustees.
 pub fn opened(
@@ -204,5 +203,147 @@ crate::both_backends!(
         assert!(election.trustees.is_none());
         // And an opened ballot cannot be switched any more.
         assert!(votum::ballots::protocol::keep_signed(&mut app.conn(), &id).is_err());
+    }
+);
+
+/// The stored entries of a ballot's box: (credential, choices text).
+pub fn stored_entries(app: &TestApp, id: &str) -> Vec<(String, String)> {
+    use votum::db::schema::box_entries;
+    box_entries::table
+        .filter(box_entries::ballot_id.eq(id))
+        .order(box_entries::position)
+        .select((box_entries::credential, box_entries::choices))
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+/// Checks that a stored entry is the canonical JSON of an encrypted
+/// ballot whose proofs hold for its credential, and holds nothing else.
+pub fn assert_encrypted_entry(app: &TestApp, id: &str, credential: &str, text: &str) {
+    use votum_crypto::encrypted_ballot::EncryptedBallot;
+    let mut conn = app.conn();
+    let params = Protocol::of(&mut conn, id)
+        .unwrap()
+        .election_parameters(&mut conn, id)
+        .unwrap()
+        .unwrap();
+    let ballot: EncryptedBallot = serde_json::from_str(text).unwrap();
+    assert_eq!(ballot.canonical_json(), text.as_bytes());
+    let credential = votum_crypto::PublicCredential::from_base64(credential).unwrap();
+    votum_crypto::ballot_batch::verify_one(
+        &params,
+        &credential,
+        &ballot,
+        &mut votum_crypto::group::SeededScalars::new(b"test"),
+    )
+    .unwrap();
+    // Nothing in clear: only the members of E.5.
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["answers"]);
+    for word in ["yes", "approval", "single", "abstain", "nonce", "kind"] {
+        assert!(!text.contains(&format!("\"{word}")), "{word} in {text}");
+    }
+}
+
+crate::both_backends!(
+    without_javascript_the_server_encrypts_and_the_box_keeps_only_the_verified_ciphertexts,
+    |app: TestApp| {
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let (id, _trustees) = opened(&app, officers, org.federal.id);
+        // A portal voter casts through the forms (no JavaScript).
+        let code = crate::lifecycle::vote_and_read_receipt(
+            &app,
+            "member-a1",
+            &id,
+            &[("q0", "yes"), ("q1", "2")],
+            |receipt| {
+                assert!(receipt.contains("id=\"server-encrypted\""), "{receipt}");
+                assert!(receipt.contains("Der Server hat Ihre Auswahl verschlüsselt"));
+            },
+        );
+        assert!(!code.is_empty());
+        let entries = stored_entries(&app, &id);
+        assert_eq!(entries.len(), 1);
+        assert_encrypted_entry(&app, &id, &entries[0].0, &entries[0].1);
+        // An abstention on the approval ("none" alone) is accepted too.
+        crate::lifecycle::vote_and_read_receipt(
+            &app,
+            "member-b1",
+            &id,
+            &[("q0", "abstain")],
+            |_| {},
+        );
+        let entries = stored_entries(&app, &id);
+        assert_eq!(entries.len(), 2);
+        assert_encrypted_entry(&app, &id, &entries[1].0, &entries[1].1);
+    }
+);
+
+crate::both_backends!(
+    the_box_refuses_an_encrypted_ballot_whose_proof_fails_and_stores_nothing,
+    |app: TestApp| {
+        use votum::ballots::ballot_box::{cast, Refusal, SignedBallot};
+        use votum_ballots::{Choice, YesNoVote};
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let (id, _trustees) = opened(&app, officers, org.federal.id);
+        let mut conn = app.conn();
+        let protocol = Protocol::of(&mut conn, &id).unwrap();
+        let params = protocol
+            .election_parameters(&mut conn, &id)
+            .unwrap()
+            .unwrap();
+        // A credential of this ballot: import one as the authority would.
+        let code = votum_crypto::Code::generate().unwrap();
+        let key = protocol.derive(&code, &id);
+        votum::ballots::setup::add_credentials(
+            &mut conn,
+            &id,
+            &[key.public()],
+            votum::ballots::setup::Origin::Authority,
+        )
+        .unwrap();
+        let questions = votum::ballots::ballot_box::questions(&mut conn, &id).unwrap();
+        let mut ballot = votum::ballots::protocol::encrypt_choices(
+            &params,
+            &questions,
+            &key.public(),
+            &[Choice::YesNo(YesNoVote::No), Choice::Approval(vec![])],
+        )
+        .unwrap();
+        // Swap two ciphertexts: the proofs no longer fit.
+        ballot.answers[0].choices.swap(0, 1);
+        let text = String::from_utf8(ballot.canonical_json()).unwrap();
+        let signed = SignedBallot {
+            ballot_id: id.clone(),
+            credential: key.public(),
+            signature: key.sign(&protocol.cast_message(&id, &key.public(), &text)),
+            choices_json: text,
+        };
+        let refused = cast(&mut conn, &app.sealing, test_now(), &signed).unwrap();
+        assert!(
+            matches!(&refused, Err(Refusal::InvalidEncryption(why)) if why.contains("question 0")),
+            "{refused:?}"
+        );
+        // Plaintext choices are refused too under "encrypted".
+        let plain = votum::ballots::ballot_box::cast_text(&[
+            Choice::YesNo(YesNoVote::Yes),
+            Choice::Approval(vec![]),
+        ])
+        .unwrap();
+        let signed = SignedBallot {
+            ballot_id: id.clone(),
+            credential: key.public(),
+            signature: key.sign(&protocol.cast_message(&id, &key.public(), &plain)),
+            choices_json: plain,
+        };
+        assert!(matches!(
+            cast(&mut conn, &app.sealing, test_now(), &signed).unwrap(),
+            Err(Refusal::InvalidEncryption(_))
+        ));
+        drop(conn);
+        assert!(stored_entries(&app, &id).is_empty());
     }
 );

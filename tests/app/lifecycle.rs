@@ -78,6 +78,31 @@ pub(crate) fn set_up(app: &TestApp, fields: &[(&str, &str)]) -> String {
     id
 }
 
+/// Like [`vote`], and hands the receipt page to `check`.
+pub(crate) fn vote_and_read_receipt(
+    app: &TestApp,
+    login: &str,
+    ballot: &str,
+    answers: &[(&str, &str)],
+    check: impl FnOnce(&str),
+) -> String {
+    assert_eq!(app.login(login, PASSWORD), Status::SeeOther);
+    let page = format!("/vote/{ballot}");
+    let response = app.post_form(&page, &format!("/vote/{ballot}/portal-code"), &[]);
+    assert_eq!(response.status(), Status::Ok);
+    let body = response.into_string().unwrap();
+    let code = crate::support::tracking_code(&body);
+    let mut fields = vec![("code", code.as_str())];
+    fields.extend_from_slice(answers);
+    let (status, _, review) = form(app, &page, &format!("/vote/{ballot}/review"), &fields);
+    assert_eq!(status, Status::Ok, "{review}");
+    let (status, _, receipt) = form(app, &page, &format!("/vote/{ballot}/cast"), &fields);
+    assert_eq!(status, Status::Ok, "{receipt}");
+    check(&receipt);
+    app.logout();
+    code
+}
+
 /// A member makes a portal code and casts `choice` on question 0 and the
 /// given marks on question 1.
 pub(crate) fn vote(app: &TestApp, login: &str, ballot: &str, answers: &[(&str, &str)]) -> String {

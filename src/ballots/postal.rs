@@ -174,14 +174,10 @@ pub fn register(
             )?,
         };
         // A void slip is registered from its code alone: its marks are
-        // neither read nor stored.
-        let marks: &[Choice] = match outcome {
-            Registered::Counted => marks,
-            Registered::VoidUsedOnline => &[],
-        };
-        let stored =
-            serde_json::to_string(marks).map_err(|e| AppError::Internal(format!("marks: {e}")))?;
-        let signature = protocol.postal_signature(&key, outcome == Registered::Counted, marks);
+        // neither read nor stored. Under "encrypted" a counted slip's marks
+        // are encrypted for its credential and only the ciphertexts stored.
+        let counted = outcome == Registered::Counted;
+        let (stored, signature) = protocol.postal_entry(conn, ballot, &key, counted, marks)?;
         if outcome == Registered::Counted {
             diesel::update(credentials::table.find((ballot, &credential)))
                 .set(credentials::used.eq(CredentialUse::Post))

@@ -394,6 +394,40 @@ impl Protocol {
         }
     }
 
+    /// What a postal entry stores as its choices, and the slip
+    /// credential's signature over it: under "encrypted" the canonical JSON
+    /// of the ballot the server encrypts here for the slip's credential
+    /// (the marks are then dropped), signed as its canonical serialisation
+    /// (V2.7); otherwise the marks as JSON, signed by
+    /// [`Protocol::postal_signature`]. A void slip stores `[]`.
+    pub fn postal_entry(
+        self,
+        conn: &mut DbConn,
+        id: &str,
+        key: &CredentialKey,
+        counted: bool,
+        marks: &[votum_ballots::Choice],
+    ) -> AppResult<(String, Option<Signature>)> {
+        let params = if counted {
+            self.election_parameters(conn, id)?
+        } else {
+            None
+        };
+        let Some(params) = params else {
+            let marks: &[votum_ballots::Choice] = if counted { marks } else { &[] };
+            let stored = serde_json::to_string(marks)
+                .map_err(|e| AppError::Internal(format!("marks: {e}")))?;
+            return Ok((stored, self.postal_signature(key, counted, marks)));
+        };
+        let questions = super::ballot_box::questions(conn, id)?;
+        let ballot = encrypt_choices(&params, &questions, &key.public(), marks)?;
+        let canonical = ballot.canonical_json();
+        let message = v2::postal_message_canonical(&self.fingerprint(), &key.public(), &canonical);
+        let stored = String::from_utf8(canonical)
+            .map_err(|_| AppError::Internal("canonical JSON is not UTF-8".into()))?;
+        Ok((stored, Some(key.sign(&message))))
+    }
+
     /// The receipt the box gives for a ballot.
     pub fn receipt(
         self,

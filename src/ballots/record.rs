@@ -769,6 +769,8 @@ async fn receipt_check(
         votum_ballots::record::ReceiptOutcome::Found { position } => Some(position),
         _ => None,
     };
+    // The chain counts from 0; people count from 1.
+    let shown = position.map(|p| p + 1);
     let status = if position.is_some() {
         rocket::http::Status::Ok
     } else {
@@ -782,7 +784,7 @@ async fn receipt_check(
                 "ballot": {"id": id, "title": title},
                 "published": true,
                 "receipt": receipt,
-                "outcome": {"kind": kind, "key": key, "position": position},
+                "outcome": {"kind": kind, "key": key, "position": shown},
             }),
         ),
     ))

@@ -655,7 +655,11 @@ async fn cast(
                         "submitted_again": submitted_again,
                         "server_encrypted": server_encrypted,
                         "tracking": super::setup::b64(&receipt.ballot_hash()),
-                        "position": receipt.position(),
+                        "short_tracking": votum_ballots::record::v2::short_tracking_code(
+                            &receipt.ballot_hash()
+                        ),
+                        // The chain counts from 0; people count from 1.
+                        "position": receipt.position() + 1,
                         "receipt": receipt_json,
                         "receipt_compact": serde_json::to_string(&receipt)
                             .map_err(|e| AppError::Internal(format!("receipt json: {e}")))?,
@@ -682,16 +686,8 @@ async fn check(
         .db
         .run(move |conn| {
             let ballot = load(conn, &id)?;
-            let found: Option<(i64, i64)> = match &lookup {
-                Some(hash) if !hash.is_empty() => box_entries::table
-                    .inner_join(
-                        ballot_boxes::table.on(ballot_boxes::ballot_id.eq(box_entries::ballot_id)),
-                    )
-                    .filter(box_entries::ballot_id.eq(&id))
-                    .filter(box_entries::hash.eq(hash))
-                    .select((box_entries::position, ballot_boxes::length))
-                    .first(conn)
-                    .optional()?,
+            let found = match &lookup {
+                Some(code) if !code.is_empty() => find_entry(conn, &id, code)?,
                 _ => None,
             };
             Ok((ballot, found))
@@ -702,10 +698,94 @@ async fn check(
         json!({
             "ballot": ballot.summary(),
             "tracking": tracking,
-            "found": found.map(|(position, length)| json!({"position": position, "length": length})),
+            "found": found.map(|entry| json!({
+                // The chain counts from 0; people count from 1.
+                "position": entry.position + 1,
+                "length": entry.length,
+                "replaced": entry.replaced,
+                "short": entry.short,
+                "hash": entry.hash,
+            })),
             "asked": tracking.is_some_and(|t| !t.trim().is_empty()),
         }),
     ))
+}
+
+/// A ballot in the box as the check page shows it.
+struct FoundEntry {
+    position: i64,
+    length: i64,
+    /// A later ballot of the same credential replaced it (a re-vote).
+    replaced: bool,
+    short: String,
+    hash: String,
+}
+
+/// The box entry a tracking code names: the full ballot hash (base64url)
+/// or the short code of the receipt (`v2::short_tracking_code`).
+fn find_entry(conn: &mut DbConn, ballot: &str, code: &str) -> AppResult<Option<FoundEntry>> {
+    use votum_ballots::record::v2::{parse_short_tracking_code, short_tracking_code};
+    let candidates: Vec<(i64, String, String)> = match parse_short_tracking_code(code) {
+        // 10 bytes are 13⅓ base64url characters: the first 13 are a prefix
+        // of the full hash; the exact match is checked below.
+        Some(first) if code.len() < 40 => {
+            let prefix: String = votum_crypto::base64url::encode(&first)
+                .chars()
+                .take(13)
+                .collect();
+            box_entries::table
+                .filter(box_entries::ballot_id.eq(ballot))
+                .filter(box_entries::hash.like(format!("{prefix}%")))
+                .select((
+                    box_entries::position,
+                    box_entries::hash,
+                    box_entries::credential,
+                ))
+                .load(conn)?
+        }
+        _ => box_entries::table
+            .filter(box_entries::ballot_id.eq(ballot))
+            .filter(box_entries::hash.eq(code))
+            .select((
+                box_entries::position,
+                box_entries::hash,
+                box_entries::credential,
+            ))
+            .load(conn)?,
+    };
+    let wanted = parse_short_tracking_code(code);
+    let names = |hash: &str| -> bool {
+        if hash == code {
+            return true;
+        }
+        match (wanted, votum_crypto::base64url::decode_array::<32>(hash)) {
+            (Some(first), Ok(full)) => full.get(..10) == Some(&first[..]),
+            _ => false,
+        }
+    };
+    let Some((position, hash, credential)) = candidates.into_iter().find(|(_, h, _)| names(h))
+    else {
+        return Ok(None);
+    };
+    let length: i64 = ballot_boxes::table
+        .find(ballot)
+        .select(ballot_boxes::length)
+        .first(conn)?;
+    let later: i64 = box_entries::table
+        .filter(box_entries::ballot_id.eq(ballot))
+        .filter(box_entries::credential.eq(&credential))
+        .filter(box_entries::position.gt(position))
+        .count()
+        .get_result(conn)?;
+    let bytes = votum_crypto::base64url::decode_array::<32>(&hash)
+        .map_err(|_| AppError::Internal("stored ballot hash".into()))?;
+    Ok(Some(FoundEntry {
+        position,
+        length,
+        replaced: later > 0,
+        short: short_tracking_code(&bytes),
+        hash,
+    }))
 }
 
 /// The receipt as a file to keep. Only a receipt that this ballot's box

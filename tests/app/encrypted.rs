@@ -347,3 +347,165 @@ crate::both_backends!(
         assert!(stored_entries(&app, &id).is_empty());
     }
 );
+
+crate::both_backends!(
+    an_encrypted_ballots_postal_slip_is_stored_encrypted_and_signed_by_its_credential,
+    |app: TestApp| {
+        use votum::ballots::postal::{register, Registered};
+        use votum::db::schema::postal_votes;
+        use votum_ballots::{Choice, YesNoVote};
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let (id, _trustees) = opened(&app, officers, org.federal.id);
+        let mut conn = app.conn();
+        let protocol = Protocol::of(&mut conn, &id).unwrap();
+        // Two slips' codes, imported as an authority's credentials.
+        let codes: Vec<votum_crypto::Code> = (0..2)
+            .map(|_| votum_crypto::Code::generate().unwrap())
+            .collect();
+        let keys: Vec<_> = codes.iter().map(|c| protocol.derive(c, &id)).collect();
+        let public: Vec<_> = keys.iter().map(|k| k.public()).collect();
+        votum::ballots::setup::add_credentials(
+            &mut conn,
+            &id,
+            &public,
+            votum::ballots::setup::Origin::Authority,
+        )
+        .unwrap();
+        drop(conn);
+        // The second code votes online first (server-encrypted cast).
+        {
+            let mut conn = app.conn();
+            let params = protocol
+                .election_parameters(&mut conn, &id)
+                .unwrap()
+                .unwrap();
+            let questions = votum::ballots::ballot_box::questions(&mut conn, &id).unwrap();
+            let ballot = votum::ballots::protocol::encrypt_choices(
+                &params,
+                &questions,
+                &public[1],
+                &[Choice::YesNo(YesNoVote::Yes), Choice::Approval(vec![])],
+            )
+            .unwrap();
+            let text = String::from_utf8(ballot.canonical_json()).unwrap();
+            let signed = votum::ballots::ballot_box::SignedBallot {
+                ballot_id: id.clone(),
+                credential: public[1],
+                signature: keys[1].sign(&protocol.cast_message(&id, &public[1], &text)),
+                choices_json: text,
+            };
+            votum::ballots::ballot_box::cast(&mut conn, &app.sealing, test_now(), &signed)
+                .unwrap()
+                .unwrap();
+        }
+        // Officer 1 enters both slips.
+        let marks = [
+            Choice::YesNo(YesNoVote::No),
+            Choice::Approval(vec![votum_ballots::question::OptionId(3)]),
+        ];
+        let mut conn = app.conn();
+        for (code, expected) in codes
+            .iter()
+            .zip([Registered::Counted, Registered::VoidUsedOnline])
+        {
+            let outcome = register(&mut conn, &id, code, &marks, officers[0], test_now())
+                .unwrap()
+                .unwrap();
+            assert_eq!(outcome, expected);
+        }
+        let rows: Vec<(String, String, Option<String>)> = postal_votes::table
+            .filter(postal_votes::ballot_id.eq(&id))
+            .select((
+                postal_votes::credential,
+                postal_votes::choices,
+                postal_votes::signature,
+            ))
+            .load(&mut *conn)
+            .unwrap();
+        drop(conn);
+        let counted = rows.iter().find(|r| r.0 == public[0].to_base64()).unwrap();
+        let void = rows.iter().find(|r| r.0 == public[1].to_base64()).unwrap();
+        assert_eq!(void.1, "[]");
+        // The counted slip: an encrypted ballot with valid proofs for the
+        // slip's credential, nothing in clear, signed by that credential
+        // over its canonical serialisation.
+        assert_encrypted_entry(&app, &id, &counted.0, &counted.1);
+        let signature =
+            votum_crypto::Signature::from_base64(counted.2.as_deref().unwrap()).unwrap();
+        let fingerprint = match protocol {
+            Protocol::Encrypted(Some(f)) => f,
+            other => panic!("{other:?}"),
+        };
+        let message = v2::postal_message_canonical(&fingerprint, &public[0], counted.1.as_bytes());
+        assert!(public[0].verify(&message, &signature));
+        // Four eyes as before: officer 2 confirms the batch.
+        let batch = app.pending_act(&id);
+        let confirmed = confirm_act(
+            &mut app.conn(),
+            &app.sealing,
+            &id,
+            batch,
+            officers[1],
+            test_now(),
+        )
+        .unwrap();
+        assert_eq!(confirmed, Ok(Act::EnterPostalVotes));
+    }
+);
+
+/// The text of the element with `id` on a page.
+fn text_of(page: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = page.find(&marker).expect(id) + marker.len();
+    let end = page[start..].find('<').unwrap() + start;
+    page[start..end].to_owned()
+}
+
+crate::both_backends!(
+    receipts_count_from_one_show_a_short_code_and_say_when_a_revote_replaced_them,
+    |app: TestApp| {
+        let org = app.with_org();
+        let officers = app.with_officers(&org);
+        let (id, _trustees) = opened(&app, officers, org.federal.id);
+        let mut first_short = String::new();
+        crate::lifecycle::vote_and_read_receipt(&app, "member-a1", &id, &[("q0", "yes")], |r| {
+            first_short = text_of(r, "short-tracking");
+            // Place 1, not 0.
+            assert!(r.contains("<dd>1</dd>"), "{r}");
+        });
+        // 16 unambiguous characters in four groups.
+        assert_eq!(first_short.len(), 19, "{first_short}");
+        assert!(first_short.chars().all(
+            |c| c == '-' || votum_ballots::record::v2::SHORT_CODE_ALPHABET.contains(&(c as u8))
+        ));
+        let check = |code: &str| {
+            app.get(&format!(
+                "/vote/{id}/check?tracking={}",
+                code.replace(' ', "+")
+            ))
+            .1
+        };
+        let page = check(&first_short);
+        assert!(page.contains("auf Platz 1 von 1"), "{page}");
+        assert!(!page.contains("id=\"replaced\""));
+        // Typed leniently: lower case, spaces for dashes.
+        let page = check(&first_short.to_lowercase().replace('-', " "));
+        assert!(page.contains("auf Platz 1 von 1"), "{page}");
+        // The same member votes again: the first ballot's check page says
+        // it was replaced; the new one is in the box at place 2.
+        crate::lifecycle::vote_and_read_receipt(&app, "member-a1", &id, &[("q0", "no")], |r| {
+            assert!(r.contains("<dd>2</dd>"), "{r}");
+        });
+        let page = check(&first_short);
+        assert!(page.contains("id=\"replaced\""), "{page}");
+        assert!(page.contains("ersetzt"), "{page}");
+        assert!(page.contains(&first_short));
+        // An unknown code is not found, and junk gets the form again.
+        assert!(check("0000-0000-0000-0000").contains("Bitte prüfen Sie"));
+        assert_eq!(
+            app.get(&format!("/vote/{id}/check?tracking=%25%25")).0,
+            Status::Ok
+        );
+    }
+);

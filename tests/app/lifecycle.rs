@@ -434,7 +434,7 @@ crate::both_backends!(
         assert!(response
             .into_string()
             .unwrap()
-            .contains("Gefunden: Ihr Stimmzettel steht unverändert im Protokoll, an Stelle 0"));
+            .contains("Gefunden: Ihr Stimmzettel steht unverändert im Protokoll, an Stelle 1"));
         let moved = receipt.replace("\"position\":0", "\"position\":1");
         let response = app.post_form(&check, &check, &[("receipt", &moved)]);
         assert_eq!(response.status(), Status::UnprocessableEntity);

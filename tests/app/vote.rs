@@ -89,7 +89,7 @@ crate::both_backends!(
 
         let (_, check) = app.get(&format!("/vote/{}/check?tracking={tracking}", ballot.id));
         assert!(
-            check.contains("Ihre Stimme liegt in der Urne, auf Platz 0 von 1"),
+            check.contains("Ihre Stimme liegt in der Urne, auf Platz 1 von 1"),
             "{check}"
         );
         let (_, check) = app.get(&format!("/vote/{}/check?tracking=AAAA", ballot.id));

@@ -87,6 +87,22 @@ pub fn postal_message(
     concat(&[POSTAL_TAG, fingerprint, credential.as_bytes(), &choices])
 }
 
+/// [`postal_message`] over choices given as their canonical JSON: under
+/// protocol `"encrypted"` the choices member is the encrypted ballot
+/// object (E.5), and this is what its slip's credential signs.
+pub fn postal_message_canonical(
+    fingerprint: &[u8; 32],
+    credential: &PublicCredential,
+    canonical_choices: &[u8],
+) -> Vec<u8> {
+    concat(&[
+        POSTAL_TAG,
+        fingerprint,
+        credential.as_bytes(),
+        canonical_choices,
+    ])
+}
+
 /// What a slip's credential signs when the slip is void because the
 /// credential voted online: `b"votum-postal-void-v2\0" || fingerprint ||
 /// credential`.
@@ -193,5 +209,91 @@ impl Receipt {
     /// The canonical JSON text of the receipt.
     pub fn to_json(&self) -> String {
         String::from_utf8_lossy(&canonical::to_canonical(self)).into_owned()
+    }
+}
+
+/// The alphabet of [`short_tracking_code`]: Crockford's base32, digits and
+/// capital letters without I, L, O and U, so nothing is mistaken for
+/// another character when read aloud or written down.
+pub const SHORT_CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The short tracking code a voter can write down: the first 80 bits of
+/// the ballot hash in [`SHORT_CODE_ALPHABET`] (5 bits per character, most
+/// significant first), 16 characters in four groups of four joined by `-`,
+/// e.g. `7KQ2-M9XD-0TRB-4HZC`. It names one ballot among billions (2^80);
+/// the full hash stays on the receipt.
+pub fn short_tracking_code(hash: &[u8; 32]) -> String {
+    let mut bits: u128 = 0;
+    for byte in hash.iter().take(10) {
+        bits = (bits << 8) | u128::from(*byte);
+    }
+    let mut out = String::with_capacity(19);
+    for i in 0..16 {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        let index = ((bits >> (75 - 5 * i)) & 31) as usize;
+        out.push(char::from(
+            SHORT_CODE_ALPHABET.get(index).copied().unwrap_or(b'0'),
+        ));
+    }
+    out
+}
+
+/// The first 10 bytes of the ballot hash a short tracking code stands for,
+/// read leniently as people type it: case, spaces and dashes do not
+/// matter, O reads as 0 and I, L as 1 (Crockford). `None` if it is not 16
+/// characters of the alphabet.
+pub fn parse_short_tracking_code(text: &str) -> Option<[u8; 10]> {
+    let mut bits: u128 = 0;
+    let mut count = 0;
+    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        let value = SHORT_CODE_ALPHABET
+            .iter()
+            .position(|a| char::from(*a) == c)?;
+        bits = (bits << 5) | value as u128;
+        count += 1;
+    }
+    if count != 16 {
+        return None;
+    }
+    let mut out = [0u8; 10];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = (bits >> (72 - 8 * i)) as u8;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod short_code_tests {
+    use super::*;
+
+    #[test]
+    fn short_codes_round_trip_and_read_leniently() {
+        let mut hash = [0u8; 32];
+        for (i, b) in hash.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(37).wrapping_add(11);
+        }
+        let code = short_tracking_code(&hash);
+        assert_eq!(code.len(), 19);
+        assert_eq!(code.matches('-').count(), 3);
+        assert!(!code.contains(['I', 'L', 'O', 'U']));
+        let first: [u8; 10] = hash[..10].try_into().unwrap();
+        assert_eq!(parse_short_tracking_code(&code), Some(first));
+        let typed = code.to_lowercase().replace('-', " ").replace('0', "o");
+        assert_eq!(parse_short_tracking_code(&typed), Some(first));
+        assert_eq!(parse_short_tracking_code("ABCD"), None);
+        assert_eq!(parse_short_tracking_code("UUUU-UUUU-UUUU-UUUU"), None);
+        assert_eq!(short_tracking_code(&[0; 32]), "0000-0000-0000-0000");
+        // The example computed by the Python sketch in election-record.md.
+        let counting: Vec<u8> = (0..32).collect();
+        let counting: [u8; 32] = counting.try_into().unwrap();
+        assert_eq!(short_tracking_code(&counting), "000G-40R4-0M30-E209");
+        assert_eq!(short_tracking_code(&[0xff; 32]), "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
     }
 }

@@ -24,7 +24,8 @@ mod verify;
 
 pub use messages::{
     ballot_hash, cast_message, chain_genesis, chain_next, lot_commitment, lot_order,
-    postal_message, postal_void_message, record_message, Receipt, RECEIPT_FORMAT,
+    parse_short_tracking_code, postal_message, postal_message_canonical, postal_void_message,
+    record_message, short_tracking_code, Receipt, RECEIPT_FORMAT, SHORT_CODE_ALPHABET,
 };
 pub use time::is_utc_time;
 pub use verify::{count, verify, verify_receipt, ReceiptCheck};

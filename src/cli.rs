@@ -331,26 +331,52 @@ fn verify(path: &std::path::Path, receipt: Option<&std::path::Path>) -> Result<E
     let read = |path: &std::path::Path| {
         std::fs::read(path).map_err(|e| AppError::BadRequest(format!("{}: {e}", path.display())))
     };
-    let bytes = read(path)?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| AppError::BadRequest(format!("{}: {e}", path.display())))?;
     let receipt = receipt
         .map(|p| read(p).map(|bytes| (p, bytes)))
         .transpose()?;
-    let checked =
-        votum_ballots::record::read(&bytes).and_then(|record| record.verify().map(|v| (record, v)));
-    let (record, verified) = match checked {
+    // Reads an encrypted record's ballots in chunks (two passes over the
+    // file) so memory stays flat however large the record is.
+    let checked = votum_ballots::record::v2::verify_file(file);
+    let file = match checked {
         Ok(checked) => checked,
         Err(e) => {
             eprintln!("{}: the record does NOT verify: {e}", path.display());
             return Ok(ExitCode::FAILURE);
         }
     };
+    let (record, verified) = (&file.record, &file.verified);
     println!("{}: the record verifies.", path.display());
     println!("  ballot      {} ({})", record.title(), verified.ballot_id);
-    if let votum_ballots::record::AnyRecord::V2(v2) = &record {
+    if let votum_ballots::record::AnyRecord::V2(v2) = record {
         println!(
             "  election    protocol {}, fingerprint {}",
             v2.election.protocol,
             votum_crypto::base64url::encode(&v2.fingerprint)
+        );
+    }
+    if let Some(encrypted) = &verified.encrypted {
+        println!(
+            "  proofs      {} online ballots and {} postal ballots: every proof holds",
+            encrypted.online_proved, encrypted.postal_proved
+        );
+        println!(
+            "  tally input the sums of the {} counting ballots (digest {})",
+            encrypted.summed,
+            votum_crypto::base64url::encode(&encrypted.tally_input)
+        );
+        let names = |list: &[(u32, String)]| {
+            list.iter()
+                .map(|(index, name)| format!("{index} {name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!(
+            "  trustees    {} of {} needed; decrypted by {}",
+            encrypted.threshold,
+            encrypted.trustees.len(),
+            names(&encrypted.decrypted_by)
         );
     }
     println!("  record hash {}", votum_crypto::hex(&verified.record_hash));
@@ -371,17 +397,81 @@ fn verify(path: &std::path::Path, receipt: Option<&std::path::Path>) -> Result<E
             "  result      {}: {} valid of {} cast",
             question.text, result.ballots.valid, result.ballots.cast
         );
+        for line in result_lines(question, result) {
+            println!("              {line}");
+        }
     }
     let Some((receipt_path, receipt)) = receipt else {
         return Ok(ExitCode::SUCCESS);
     };
-    let outcome = record.check_receipt(&receipt);
+    let outcome = file.check_receipt(&receipt);
     println!("{}: {outcome}", receipt_path.display());
     Ok(if outcome.is_found() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The counts and the winner of one result, for the summary.
+fn result_lines(
+    question: &votum_ballots::Question,
+    result: &votum_ballots::QuestionResult,
+) -> Vec<String> {
+    use votum_ballots::Outcome;
+    let label = |id: votum_ballots::OptionId| {
+        question
+            .options()
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_string(), |o| o.label.clone())
+    };
+    let counts = |counts: &[votum_ballots::OptionCount]| {
+        counts
+            .iter()
+            .map(|c| format!("{} {}", label(c.option), c.votes))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let winner = |w: Option<votum_ballots::OptionId>| w.map_or_else(|| "none".into(), label);
+    match &result.outcome {
+        Outcome::YesNo(r) => vec![format!(
+            "yes {}, no {}, abstain {}: {}",
+            r.yes,
+            r.no,
+            r.abstain,
+            if r.accepted {
+                "accepted"
+            } else {
+                "not accepted"
+            }
+        )],
+        Outcome::Single(r) => vec![
+            counts(&r.counts),
+            format!(
+                "abstentions {}, winner {}",
+                result.ballots.abstentions,
+                winner(r.winner)
+            ),
+        ],
+        Outcome::Approval(r) => vec![
+            counts(&r.counts),
+            format!(
+                "abstentions {}, winner {}",
+                result.ballots.abstentions,
+                winner(r.winner)
+            ),
+        ],
+        Outcome::Schulze(r) => vec![format!("winner {}", winner(r.winner))],
+        Outcome::Stv(r) => vec![format!(
+            "elected {}",
+            r.elected
+                .iter()
+                .map(|id| label(*id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+    }
 }
 
 fn letters(ballot: &str, out: &std::path::Path) -> Result<ExitCode, AppError> {

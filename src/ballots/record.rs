@@ -479,6 +479,7 @@ pub fn build_v2(
         officer_acts,
         lot_seed,
         results: Vec::new(),
+        tally: None,
         signature: None,
     })
 }

@@ -332,6 +332,91 @@ pub enum RecordError {
         /// Listed.
         listed: u64,
     },
+    /// Version 2: the election object has `trustees` under a protocol
+    /// other than `"encrypted"`, or lacks it under `"encrypted"`.
+    #[error("the election's trustees member does not fit its protocol")]
+    TrusteesMember,
+    /// Protocol "encrypted": the trustees object (T.1 `votum-trustee-keys`)
+    /// is malformed or its keys are not those of one sharing of the
+    /// election key.
+    #[error("the election's trustees object is invalid: {reason}")]
+    BadTrustees {
+        /// What is wrong.
+        reason: String,
+    },
+    /// Protocol "encrypted": a ranked question, which cannot be encrypted.
+    #[error("question {question} is ranked and cannot be counted encrypted")]
+    RankedEncrypted {
+        /// Question index.
+        question: usize,
+    },
+    /// Protocol "encrypted": a ballot's `choices` text is not the canonical
+    /// JSON of an encrypted ballot.
+    #[error("ballot {position} is not the canonical JSON of an encrypted ballot")]
+    BallotNotCanonical {
+        /// Chain position.
+        position: u64,
+    },
+    /// Protocol "encrypted": a ballot's encrypted choices or proofs are
+    /// invalid (E.8).
+    #[error("ballot {position} has an invalid proof: {reason}")]
+    BallotProof {
+        /// Chain position.
+        position: u64,
+        /// What failed (question, option, rule).
+        reason: String,
+    },
+    /// Protocol "encrypted": a counted postal entry's encrypted ballot is
+    /// invalid (E.8).
+    #[error("postal entry {index} has an invalid proof: {reason}")]
+    PostalBallotProof {
+        /// Index in `postal`.
+        index: usize,
+        /// What failed.
+        reason: String,
+    },
+    /// Version 2: the `tally` member is missing under protocol
+    /// `"encrypted"` or present under `"signed"`.
+    #[error("the record's tally member does not fit its protocol")]
+    TallyMember,
+    /// Protocol "encrypted": the tally input names another ballot,
+    /// election, ceremony or key, or has another format.
+    #[error("the tally input is not this election's: {reason}")]
+    TallyInputFields {
+        /// What differs.
+        reason: &'static str,
+    },
+    /// Protocol "encrypted": the tally input's ciphertexts are not the sums
+    /// of the counting ballots.
+    #[error("tally input ciphertext {ciphertext} is not the sum of the counting ballots")]
+    TallySums {
+        /// 0-based index in the flattened list.
+        ciphertext: usize,
+    },
+    /// Protocol "encrypted": a partial decryption fails its checks (T.4)
+    /// or is out of trustee order.
+    #[error("partial decryption {index} is invalid: {reason}")]
+    PartialDecryption {
+        /// Index in `tally.partial_decryptions`.
+        index: usize,
+        /// What failed.
+        reason: String,
+    },
+    /// Protocol "encrypted": fewer partial decryptions than the threshold.
+    #[error("{got} partial decryptions, the threshold is {needed}")]
+    BelowThreshold {
+        /// The threshold t.
+        needed: u32,
+        /// Partial decryptions given.
+        got: usize,
+    },
+    /// Protocol "encrypted": the stated counts of a question are not what
+    /// the partial decryptions decrypt.
+    #[error("the counts of question {question} are not the decrypted sums")]
+    CountsMismatch {
+        /// Question index.
+        question: usize,
+    },
     /// Version 2: the receipt names another election fingerprint.
     #[error("the receipt is for another election (fingerprint)")]
     ReceiptFingerprint,

@@ -108,14 +108,19 @@ impl AnyRecord {
                 Err(e) => return ReceiptOutcome::NotAReceipt(e.to_string()),
             },
         };
-        match checked {
-            Ok(position) => ReceiptOutcome::Found { position },
-            Err(RecordError::ReceiptBallot | RecordError::ReceiptFingerprint) => {
-                ReceiptOutcome::OtherBallot
-            }
-            Err(RecordError::ReceiptSignature) => ReceiptOutcome::BadSignature,
-            Err(_) => ReceiptOutcome::NotFound,
+        receipt_outcome(checked)
+    }
+}
+
+/// What a voter is told for the outcome of a receipt check.
+pub(crate) fn receipt_outcome(checked: Result<u64, RecordError>) -> ReceiptOutcome {
+    match checked {
+        Ok(position) => ReceiptOutcome::Found { position },
+        Err(RecordError::ReceiptBallot | RecordError::ReceiptFingerprint) => {
+            ReceiptOutcome::OtherBallot
         }
+        Err(RecordError::ReceiptSignature) => ReceiptOutcome::BadSignature,
+        Err(_) => ReceiptOutcome::NotFound,
     }
 }
 

@@ -144,6 +144,7 @@ impl Box2 {
             ],
             lot_seed: LOT_SEED,
             results: vec![],
+            tally: None,
             signature: None,
         };
         Box2 {
@@ -231,7 +232,7 @@ pub fn postal_entry(
     PostalEntry {
         batch,
         credential,
-        choices,
+        choices: choices.into(),
         status,
         signature: key.sign(&message),
     }
@@ -316,7 +317,7 @@ pub fn invalid_variants() -> Vec<(Variant, &'static str)> {
     let inserted = PostalEntry {
         batch: 1,
         credential: key(FRANK).public(),
-        choices: vec![single(1), yes_no(YesNoVote::Yes)],
+        choices: vec![single(1), yes_no(YesNoVote::Yes)].into(),
         status: PostalStatus::Counted,
         signature: box_key.sign(b"not the slip's credential"),
     };
@@ -476,7 +477,7 @@ pub fn invalid_variants() -> Vec<(Variant, &'static str)> {
     );
 
     let mut r = valid.clone();
-    r.election.protocol = "encrypted".into();
+    r.election.protocol = "mixnet".into();
     r.fingerprint = r.election.fingerprint();
     add(
         "protocol_unknown",
@@ -562,7 +563,10 @@ fn count_unchecked(record: &Record) -> Vec<votum_ballots::QuestionResult> {
                 copy.fingerprint,
                 &key(FRANK),
                 1,
-                entry.choices.clone(),
+                match &entry.choices {
+                    v2::PostalChoices::Plain(choices) => choices.clone(),
+                    v2::PostalChoices::Encrypted(_) => unreachable!("a signed record"),
+                },
                 entry.status,
             );
         }

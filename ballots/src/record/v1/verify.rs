@@ -36,6 +36,9 @@ pub struct VerifiedResult {
     pub void_postal: u64,
     /// The recounted results, equal to the stated ones.
     pub results: Vec<QuestionResult>,
+    /// Under record version 2 protocol "encrypted": what the proofs and
+    /// the decryption established.
+    pub encrypted: Option<crate::record::v2::EncryptedSummary>,
 }
 
 /// Verifies a record completely: signature, definitions, credentials, every
@@ -73,6 +76,7 @@ pub fn verify(record: &ElectionRecord) -> Result<VerifiedResult, RecordError> {
         counted_postal: crate::to_u64(postal.counted.len()),
         void_postal: postal.void,
         results,
+        encrypted: None,
     })
 }
 

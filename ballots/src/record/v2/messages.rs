@@ -103,6 +103,19 @@ pub fn postal_message_canonical(
     ])
 }
 
+/// What a slip's credential signs for a counted postal vote of either
+/// protocol: `b"votum-postal-v2\0" || fingerprint || credential ||
+/// canonical JSON of the entry's `choices` member` (the array of choices
+/// in clear, or the encrypted ballot object).
+pub fn postal_message_for(
+    fingerprint: &[u8; 32],
+    credential: &PublicCredential,
+    choices: &super::PostalChoices,
+) -> Vec<u8> {
+    let choices = canonical::to_canonical(choices);
+    concat(&[POSTAL_TAG, fingerprint, credential.as_bytes(), &choices])
+}
+
 /// What a slip's credential signs when the slip is void because the
 /// credential voted online: `b"votum-postal-void-v2\0" || fingerprint ||
 /// credential`.

@@ -19,16 +19,21 @@
 
 pub mod encrypted;
 mod messages;
+pub mod stream;
+pub mod tally;
 mod time;
 mod verify;
 
 pub use messages::{
     ballot_hash, cast_message, chain_genesis, chain_next, lot_commitment, lot_order,
-    parse_short_tracking_code, postal_message, postal_message_canonical, postal_void_message,
-    record_message, short_tracking_code, Receipt, RECEIPT_FORMAT, SHORT_CODE_ALPHABET,
+    parse_short_tracking_code, postal_message, postal_message_canonical, postal_message_for,
+    postal_void_message, record_message, short_tracking_code, Receipt, RECEIPT_FORMAT,
+    SHORT_CODE_ALPHABET,
 };
+pub use stream::{verify_file, VerifiedFile};
+pub use tally::{question_shape, EncryptedSummary};
 pub use time::is_utc_time;
-pub use verify::{count, verify, verify_receipt, ReceiptCheck};
+pub use verify::{count, verify, verify_receipt, verify_receipt_with, ReceiptCheck};
 
 use super::canonical;
 use super::error::RecordError;
@@ -40,6 +45,8 @@ use serde::{Deserialize, Serialize};
 use votum_crypto::ballot_box::{BoxKey, BoxPublicKey};
 use votum_crypto::base64url;
 use votum_crypto::credential::{PublicCredential, Signature};
+use votum_crypto::encrypted_ballot::EncryptedBallot;
+use votum_crypto::threshold::files::{PartialDecryption, TallyInput};
 
 /// Value of [`Record::version`].
 pub const VERSION: u32 = 2;
@@ -101,13 +108,56 @@ pub struct PostalEntry {
     pub batch: u64,
     /// The credential named by the slip's code.
     pub credential: PublicCredential,
-    /// The marks as entered; empty when void.
-    pub choices: Vec<Choice>,
+    /// The marks as entered: choices in clear (protocol `"signed"`), the
+    /// encrypted ballot (protocol `"encrypted"`), `[]` when void.
+    pub choices: PostalChoices,
     /// Counted or void because the credential voted online.
     pub status: PostalStatus,
     /// The credential's signature over [`postal_message`] (counted) or
     /// [`postal_void_message`] (void).
     pub signature: Signature,
+}
+
+/// The `choices` member of a postal entry: an array of choices in clear
+/// under protocol `"signed"` (and `[]` for a void entry under either
+/// protocol), the encrypted ballot object (E.5) of a counted entry under
+/// protocol `"encrypted"`. The JSON shape (array or object) says which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PostalChoices {
+    /// Choices in clear, one per question; empty when void.
+    Plain(Vec<Choice>),
+    /// The encrypted ballot entered for the slip.
+    Encrypted(Box<EncryptedBallot>),
+}
+
+impl From<Vec<Choice>> for PostalChoices {
+    fn from(choices: Vec<Choice>) -> Self {
+        PostalChoices::Plain(choices)
+    }
+}
+
+impl PostalChoices {
+    /// Whether this is the empty array of a void entry.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, PostalChoices::Plain(choices) if choices.is_empty())
+    }
+}
+
+/// The `tally` member of a record under protocol `"encrypted"`: the
+/// decrypted counts, the homomorphic sums the trustees decrypted, and the
+/// partial decryptions used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tally {
+    /// Per question, per encrypted option (E.4 order, abstain or "none"
+    /// last): the decrypted count.
+    pub counts: Vec<Vec<u64>>,
+    /// The tally input (T.1): the sums of the counting ballots, flattened
+    /// question by question, option by option.
+    pub input: TallyInput,
+    /// The partial decryptions (T.1) combined, in ascending trustee order.
+    pub partial_decryptions: Vec<PartialDecryption>,
 }
 
 /// Kinds of officer acts in version 2.
@@ -209,6 +259,10 @@ pub struct Record {
     pub lot_seed: [u8; 32],
     /// One result per question, in question order.
     pub results: Vec<QuestionResult>,
+    /// Under protocol `"encrypted"`: the decrypted tally; absent under
+    /// `"signed"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
     /// The box key's signature; `None` before [`Record::sign`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,

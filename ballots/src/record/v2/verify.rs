@@ -7,7 +7,7 @@ use super::messages::{
     postal_message, postal_void_message, record_message, Receipt,
 };
 use super::time::is_utc_time;
-use super::{ActKind, Record, PROTOCOL_SIGNED, VERSION};
+use super::{ActKind, PostalChoices, Record, PROTOCOL_ENCRYPTED, PROTOCOL_SIGNED, VERSION};
 use crate::choice::Choice;
 use crate::record::canonical::to_canonical;
 use crate::record::v1::verify::in_parallel;
@@ -21,19 +21,14 @@ use votum_crypto::credential::PublicCredential;
 
 /// Verifies a version 2 record completely; returns the first failure.
 pub fn verify(record: &Record) -> Result<VerifiedResult, RecordError> {
+    if record.election.protocol == PROTOCOL_ENCRYPTED {
+        return super::tally::verify_in_memory(record);
+    }
     let fingerprint = check_head(record)?;
     let record_hash = record.record_hash();
-    let signed = record.signature.as_ref().is_some_and(|signature| {
-        record
-            .election
-            .box_key
-            .verify(&record_message(&fingerprint, &record_hash), signature)
-    });
-    if !signed {
-        return Err(RecordError::RecordSignature);
-    }
+    check_signature(record, &fingerprint, &record_hash)?;
     let counted = check_counted_parts(record, &fingerprint)?;
-    check_acts(record, &counted)?;
+    check_acts(record, &counted.batches, counted.revoked)?;
     let results = recount(record, &counted)?;
     Ok(VerifiedResult {
         ballot_id: record.election.ballot_id.clone(),
@@ -45,13 +40,36 @@ pub fn verify(record: &Record) -> Result<VerifiedResult, RecordError> {
         counted_postal: crate::to_u64(counted.postal.len()),
         void_postal: counted.void_postal,
         results,
+        encrypted: None,
     })
+}
+
+/// The record signature (V2.9) over `record_hash`.
+pub(super) fn check_signature(
+    record: &Record,
+    fingerprint: &[u8; 32],
+    record_hash: &[u8; 32],
+) -> Result<(), RecordError> {
+    let signed = record.signature.as_ref().is_some_and(|signature| {
+        record
+            .election
+            .box_key
+            .verify(&record_message(fingerprint, record_hash), signature)
+    });
+    if signed {
+        Ok(())
+    } else {
+        Err(RecordError::RecordSignature)
+    }
 }
 
 /// Checks the parts that decide what counts and counts them, without the
 /// record signature, the acts or the stated results: the server fills the
 /// results with it before signing.
 pub fn count(record: &Record) -> Result<Vec<QuestionResult>, RecordError> {
+    if record.election.protocol == PROTOCOL_ENCRYPTED {
+        return super::tally::count_in_memory(record);
+    }
     let fingerprint = check_head(record)?;
     let counted = check_counted_parts(record, &fingerprint)?;
     Ok(tally_all(record, &counted))
@@ -70,6 +88,34 @@ pub struct ReceiptCheck {
 /// its head.
 pub fn verify_receipt(record: &Record, receipt: &Receipt) -> Result<ReceiptCheck, RecordError> {
     let fingerprint = record.election.fingerprint();
+    let ballots = crate::to_u64(record.ballots.len());
+    verify_receipt_with(record, receipt, ballots, |end| {
+        let mut chain = chain_genesis(&fingerprint);
+        let mut last = None;
+        for entry in record.ballots.iter().take(end + 1) {
+            let hash = ballot_hash(
+                &fingerprint,
+                &entry.credential,
+                &entry.choices,
+                &entry.signature,
+            );
+            chain = chain_next(&chain, &hash);
+            last = Some((hash, chain));
+        }
+        last
+    })
+}
+
+/// [`verify_receipt`] for a record whose ballots are not in memory: `at`
+/// gives the recomputed (ballot hash, chain value) at a position below
+/// `ballots`, the number of ballots in the chain.
+pub fn verify_receipt_with(
+    record: &Record,
+    receipt: &Receipt,
+    ballots: u64,
+    at: impl Fn(usize) -> Option<([u8; 32], [u8; 32])>,
+) -> Result<ReceiptCheck, RecordError> {
+    let fingerprint = record.election.fingerprint();
     if receipt.ballot_id != record.election.ballot_id {
         return Err(RecordError::ReceiptBallot);
     }
@@ -80,40 +126,30 @@ pub fn verify_receipt(record: &Record, receipt: &Receipt) -> Result<ReceiptCheck
         return Err(RecordError::ReceiptSignature);
     }
     let position = receipt.position;
-    let end = usize::try_from(position)
+    let (hash, chain) = usize::try_from(position)
         .ok()
-        .filter(|&p| p < record.ballots.len())
+        .filter(|_| position < ballots)
+        .and_then(at)
         .ok_or(RecordError::ReceiptPosition { position })?;
-    let mut chain = chain_genesis(&fingerprint);
-    for (index, entry) in record.ballots.iter().enumerate().take(end + 1) {
-        let hash = ballot_hash(
-            &fingerprint,
-            &entry.credential,
-            &entry.choices,
-            &entry.signature,
-        );
-        chain = chain_next(&chain, &hash);
-        if index == end {
-            if hash != receipt.ballot_hash {
-                return Err(RecordError::ReceiptHash { position });
-            }
-            if chain != receipt.chain_head {
-                return Err(RecordError::ReceiptChain { position });
-            }
-        }
+    if hash != receipt.ballot_hash {
+        return Err(RecordError::ReceiptHash { position });
+    }
+    if chain != receipt.chain_head {
+        return Err(RecordError::ReceiptChain { position });
     }
     Ok(ReceiptCheck { position })
 }
 
 /// Format, version, protocol, fingerprint; returns the fingerprint.
-fn check_head(record: &Record) -> Result<[u8; 32], RecordError> {
+pub(super) fn check_head(record: &Record) -> Result<[u8; 32], RecordError> {
     if record.format != FORMAT || record.version != VERSION {
         return Err(RecordError::UnsupportedFormat {
             format: record.format.clone(),
             version: record.version,
         });
     }
-    if record.election.protocol != PROTOCOL_SIGNED {
+    if record.election.protocol != PROTOCOL_SIGNED && record.election.protocol != PROTOCOL_ENCRYPTED
+    {
         return Err(RecordError::UnsupportedProtocol {
             protocol: record.election.protocol.clone(),
         });
@@ -148,6 +184,18 @@ fn check_counted_parts<'a>(
     record: &'a Record,
     fingerprint: &[u8; 32],
 ) -> Result<Counted<'a>, RecordError> {
+    check_election(record)?;
+    let revoked = check_credentials(record)?;
+    let online = check_ballots(record, fingerprint)?;
+    let mut counted = check_postal(record, fingerprint, online)?;
+    counted.revoked = revoked;
+    Ok(counted)
+}
+
+/// Ballot id, questions, credential origins, lot commitment (V2.13 step 3),
+/// and under protocol "encrypted" the trustees (the `trustees` member is
+/// there exactly under "encrypted").
+pub(super) fn check_election(record: &Record) -> Result<(), RecordError> {
     let election = &record.election;
     let id = &election.ballot_id;
     if id.is_empty() || id.contains('\0') {
@@ -168,14 +216,17 @@ fn check_counted_parts<'a>(
     if lot_commitment(&record.lot_seed) != election.lot_commitment {
         return Err(RecordError::LotCommitment);
     }
-    let revoked = check_credentials(record)?;
-    let online = check_ballots(record, fingerprint)?;
-    let mut counted = check_postal(record, fingerprint, online)?;
-    counted.revoked = revoked;
-    Ok(counted)
+    let encrypted = election.protocol == PROTOCOL_ENCRYPTED;
+    if election.trustees.is_some() != encrypted {
+        return Err(RecordError::TrusteesMember);
+    }
+    if encrypted {
+        super::tally::check_trustees(record)?;
+    }
+    Ok(())
 }
 
-fn check_credentials(record: &Record) -> Result<u64, RecordError> {
+pub(super) fn check_credentials(record: &Record) -> Result<u64, RecordError> {
     let list = &record.credentials;
     for (index, pair) in list.windows(2).enumerate() {
         if let [a, b] = pair {
@@ -212,7 +263,10 @@ fn check_credentials(record: &Record) -> Result<u64, RecordError> {
     Ok(revoked)
 }
 
-fn find<'a>(record: &'a Record, credential: &PublicCredential) -> Option<&'a CredentialEntry> {
+pub(super) fn find<'a>(
+    record: &'a Record,
+    credential: &PublicCredential,
+) -> Option<&'a CredentialEntry> {
     let list = &record.credentials;
     list.binary_search_by(|entry| entry.credential.cmp(credential))
         .ok()
@@ -301,7 +355,13 @@ fn check_postal<'a>(
 ) -> Result<Counted<'a>, RecordError> {
     let signed = in_parallel(&record.postal, |entry| {
         let message = match entry.status {
-            PostalStatus::Counted => postal_message(fingerprint, &entry.credential, &entry.choices),
+            PostalStatus::Counted => match &entry.choices {
+                PostalChoices::Plain(choices) => {
+                    postal_message(fingerprint, &entry.credential, choices)
+                }
+                // Not a signed-protocol entry: refused below by its shape.
+                PostalChoices::Encrypted(_) => return false,
+            },
             PostalStatus::VoidUsedOnline => postal_void_message(fingerprint, &entry.credential),
         };
         entry.credential.verify(&message, &entry.signature)
@@ -332,13 +392,16 @@ fn check_postal<'a>(
         let voted_online = counted.online.contains_key(&entry.credential);
         match entry.status {
             PostalStatus::Counted => {
-                if entry.choices.len() != record.election.questions.len() {
+                let PostalChoices::Plain(choices) = &entry.choices else {
+                    return Err(RecordError::PostalChoiceCount { index });
+                };
+                if choices.len() != record.election.questions.len() {
                     return Err(RecordError::PostalChoiceCount { index });
                 }
                 if voted_online {
                     return Err(RecordError::PostalAndOnline { index });
                 }
-                counted.postal.push(&entry.choices);
+                counted.postal.push(choices);
             }
             PostalStatus::VoidUsedOnline => {
                 if !entry.choices.is_empty() {
@@ -382,7 +445,13 @@ fn next_stage(act: ActKind, stage: Stage) -> Option<Stage> {
     }
 }
 
-fn check_acts(record: &Record, counted: &Counted<'_>) -> Result<(), RecordError> {
+/// The officer acts (V2.8), given the postal entries per batch (count and
+/// first index) and the number of revoked credentials.
+pub(super) fn check_acts(
+    record: &Record,
+    batches: &BTreeMap<u64, (u64, usize)>,
+    revoked: u64,
+) -> Result<(), RecordError> {
     let mut stage = Stage::SetUp;
     let mut previous: Option<&str> = None;
     let mut made = 0u64;
@@ -430,7 +499,7 @@ fn check_acts(record: &Record, counted: &Counted<'_>) -> Result<(), RecordError>
                 }
             }
             (ActKind::EnterPostalVotes, Some(stated)) => {
-                let found = counted.batches.get(&next_batch).map_or(0, |b| b.0);
+                let found = batches.get(&next_batch).map_or(0, |b| b.0);
                 if found != stated {
                     return Err(RecordError::BatchCount {
                         batch: next_batch,
@@ -446,8 +515,7 @@ fn check_acts(record: &Record, counted: &Counted<'_>) -> Result<(), RecordError>
     if stage != Stage::Published {
         return Err(RecordError::ActsIncomplete);
     }
-    let unconfirmed = counted
-        .batches
+    let unconfirmed = batches
         .iter()
         .filter(|(batch, _)| !(1..next_batch).contains(*batch))
         .map(|(_, (_, first))| *first)
@@ -462,9 +530,9 @@ fn check_acts(record: &Record, counted: &Counted<'_>) -> Result<(), RecordError>
             .filter(|a| a.act == ActKind::ReissueCredential)
             .count(),
     );
-    if reissue_acts != counted.revoked {
+    if reissue_acts != revoked {
         return Err(RecordError::RevocationCount {
-            revoked: counted.revoked,
+            revoked,
             reissue_acts,
         });
     }
@@ -500,6 +568,17 @@ fn tally_all(record: &Record, counted: &Counted<'_>) -> Vec<QuestionResult> {
 }
 
 fn recount(record: &Record, counted: &Counted<'_>) -> Result<Vec<QuestionResult>, RecordError> {
+    if record.tally.is_some() {
+        return Err(RecordError::TallyMember);
+    }
+    compare_results(record, tally_all(record, counted))
+}
+
+/// The stated results against the recomputed ones (V2.11).
+pub(super) fn compare_results(
+    record: &Record,
+    results: Vec<QuestionResult>,
+) -> Result<Vec<QuestionResult>, RecordError> {
     let expected = record.election.questions.len();
     if record.results.len() != expected {
         return Err(RecordError::ResultCount {
@@ -507,7 +586,6 @@ fn recount(record: &Record, counted: &Counted<'_>) -> Result<Vec<QuestionResult>
             found: record.results.len(),
         });
     }
-    let results = tally_all(record, counted);
     for (question, (recounted, stated)) in results.iter().zip(&record.results).enumerate() {
         if to_canonical(recounted) != to_canonical(stated) {
             return Err(RecordError::ResultMismatch { question });

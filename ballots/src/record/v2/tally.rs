@@ -152,8 +152,10 @@ pub(super) fn check_trustees(record: &Record) -> Result<(), RecordError> {
                 entry.index
             )));
         }
-        if keys.trustees[..position]
+        if keys
+            .trustees
             .iter()
+            .take(position)
             .any(|e| e.signing_key == entry.signing_key)
         {
             return Err(bad_trustees(format!(

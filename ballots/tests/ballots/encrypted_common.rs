@@ -8,7 +8,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use votum_ballots::record::v2::{
-    ballot_hash, cast_message, lot_commitment, question_shape, Election, PROTOCOL_ENCRYPTED,
+    ballot_hash, cast_message, encrypted::question_shape, lot_commitment, Election,
+    PROTOCOL_ENCRYPTED,
 };
 use votum_ballots::record::{CastBallot, CredentialOrigin};
 use votum_ballots::{encryption_marks, Choice, Question};

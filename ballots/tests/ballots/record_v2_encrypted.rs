@@ -599,6 +599,7 @@ fn an_honest_encrypted_election_verifies() {
         v2::verify_receipt(&record, receipt).unwrap();
     }
     let file = verify_file(Cursor::new(record.to_json().into_bytes())).unwrap();
+    assert!(file.streamed());
     for (position, receipt) in receipts.iter().enumerate() {
         assert_eq!(
             file.check_receipt(receipt.to_json().as_bytes()),
@@ -628,6 +629,7 @@ fn the_streamed_verification_equals_the_in_memory_one() {
     let Published { record, .. } = election();
     let json = record.to_json() + "\n";
     let file = verify_file(Cursor::new(json.clone().into_bytes())).unwrap();
+    assert!(file.streamed());
     assert_eq!(file.verified, v2::verify(&record).unwrap());
     // A flipped byte anywhere is caught by both.
     let bytes = json.into_bytes();

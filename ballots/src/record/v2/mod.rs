@@ -31,7 +31,7 @@ pub use messages::{
     SHORT_CODE_ALPHABET,
 };
 pub use stream::{verify_file, VerifiedFile};
-pub use tally::{question_shape, EncryptedSummary};
+pub use tally::EncryptedSummary;
 pub use time::is_utc_time;
 pub use verify::{count, verify, verify_receipt, verify_receipt_with, ReceiptCheck};
 

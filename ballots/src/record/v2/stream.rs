@@ -42,6 +42,12 @@ pub struct VerifiedFile {
 }
 
 impl VerifiedFile {
+    /// Whether the ballots were read in chunks (protocol "encrypted")
+    /// rather than with the whole file.
+    pub fn streamed(&self) -> bool {
+        self.links.is_some()
+    }
+
     /// Checks a receipt against the verified record (V2.10).
     pub fn check_receipt(&self, receipt: &[u8]) -> ReceiptOutcome {
         let (AnyRecord::V2(record), Some(links)) = (&self.record, &self.links) else {
@@ -143,10 +149,9 @@ fn first_pass<R: Read + Seek>(reader: &mut R) -> Result<Option<Head>, RecordErro
     let mut tail = Vec::new();
     scanner.reader.read_to_end(&mut tail).map_err(io)?;
     let tail = tail.strip_suffix(b"\n").unwrap_or(&tail);
-    // The rest of the record with an empty ballots array: `]` and the
-    // members after `ballots`.
+    // The rest of the record with an empty ballots array: the tail starts
+    // with the array's closing bracket (peeked, not consumed).
     let mut body = PREFIX.to_vec();
-    body.push(b']');
     body.extend_from_slice(tail);
     let Ok(record) = Record::from_json(&body) else {
         return Ok(None);

@@ -10,6 +10,7 @@
 //! one chunk of them; what stays per ballot is its credential, hash and
 //! chain value (for duplicates, replays and receipts), about 100 bytes.
 
+use super::encrypted::question_shape;
 use super::messages::{ballot_hash, cast_message, chain_genesis, chain_next, lot_order};
 use super::messages::{postal_message_for, postal_void_message};
 use super::verify::{
@@ -18,7 +19,6 @@ use super::verify::{
 };
 use super::{PostalChoices, Record};
 use crate::counts::tally_counts;
-use crate::question::{Question, QuestionKind};
 use crate::record::v1::verify::in_parallel;
 use crate::record::v1::{CastBallot, PostalStatus};
 use crate::record::{RecordError, VerifiedResult};
@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use votum_crypto::ballot_batch::{verify_batch, BallotRef, BatchError, EncryptedTally};
 use votum_crypto::credential::PublicCredential;
 use votum_crypto::elgamal::Ciphertext;
-use votum_crypto::encrypted_ballot::{ElectionParameters, EncryptedBallot, QuestionShape};
+use votum_crypto::encrypted_ballot::{ElectionParameters, EncryptedBallot};
 use votum_crypto::group::{generator, Point, Scalar, SystemScalars};
 use votum_crypto::threshold::decrypt::{check_partial, combine_factors, plaintexts};
 use votum_crypto::threshold::files::{digest, CeremonyKeys, CiphertextPair};
@@ -55,33 +55,6 @@ pub struct EncryptedSummary {
     pub trustees: Vec<(u32, String)>,
     /// The trustees whose partial decryptions were combined (index, name).
     pub decrypted_by: Vec<(u32, String)>,
-}
-
-/// The shape of a question under encryption (E.4); `None` when ranked.
-pub fn question_shape(question: &Question) -> Option<QuestionShape> {
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    match &question.kind {
-        QuestionKind::YesNoAbstain { .. } => Some(QuestionShape {
-            options: 3,
-            min_marks: 1,
-            max_marks: 1,
-        }),
-        QuestionKind::SingleChoice { options, .. } => Some(QuestionShape {
-            options: count(options.len()).saturating_add(1),
-            min_marks: 1,
-            max_marks: 1,
-        }),
-        QuestionKind::Approval {
-            options,
-            min_marks,
-            max_marks,
-        } => Some(QuestionShape {
-            options: count(options.len()).saturating_add(u32::from(*min_marks == 0)),
-            min_marks: *min_marks,
-            max_marks: *max_marks,
-        }),
-        QuestionKind::RankedSchulze { .. } | QuestionKind::RankedStv { .. } => None,
-    }
 }
 
 fn bad_trustees(reason: impl Into<String>) -> RecordError {
@@ -651,7 +624,8 @@ pub(super) fn check_rest(
     let mut online = ballots.finish()?;
     let postal = check_postal(record, &fingerprint, &mut online)?;
     if with_acts {
-        check_acts(record, &postal.batches, revoked)?;
+        // The chain's length as read (a streamed record holds no ballots).
+        check_acts(record, online.ballots, &postal.batches, revoked)?;
     }
     let decrypted = check_tally(record, &fingerprint, &online.sums)?;
     Ok(Checked {

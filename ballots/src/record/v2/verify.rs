@@ -28,7 +28,8 @@ pub fn verify(record: &Record) -> Result<VerifiedResult, RecordError> {
     let record_hash = record.record_hash();
     check_signature(record, &fingerprint, &record_hash)?;
     let counted = check_counted_parts(record, &fingerprint)?;
-    check_acts(record, &counted.batches, counted.revoked)?;
+    let ballots = crate::to_u64(record.ballots.len());
+    check_acts(record, ballots, &counted.batches, counted.revoked)?;
     let results = recount(record, &counted)?;
     Ok(VerifiedResult {
         ballot_id: record.election.ballot_id.clone(),
@@ -449,6 +450,7 @@ fn next_stage(act: ActKind, stage: Stage) -> Option<Stage> {
 /// first index) and the number of revoked credentials.
 pub(super) fn check_acts(
     record: &Record,
+    ballots: u64,
     batches: &BTreeMap<u64, (u64, usize)>,
     revoked: u64,
 ) -> Result<(), RecordError> {
@@ -493,7 +495,6 @@ pub(super) fn check_acts(
                 made = made.saturating_add(n);
             }
             (ActKind::Close, Some(at_close)) => {
-                let ballots = crate::to_u64(record.ballots.len());
                 if at_close != ballots {
                     return Err(RecordError::CastAfterClose { at_close, ballots });
                 }

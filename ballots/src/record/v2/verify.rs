@@ -494,10 +494,8 @@ pub(super) fn check_acts(
             ) => {
                 made = made.saturating_add(n);
             }
-            (ActKind::Close, Some(at_close)) => {
-                if at_close != ballots {
-                    return Err(RecordError::CastAfterClose { at_close, ballots });
-                }
+            (ActKind::Close, Some(at_close)) if at_close != ballots => {
+                return Err(RecordError::CastAfterClose { at_close, ballots });
             }
             (ActKind::EnterPostalVotes, Some(stated)) => {
                 let found = batches.get(&next_batch).map_or(0, |b| b.0);

@@ -467,3 +467,223 @@ crate::both_backends!(
         );
     }
 );
+/// The key ceremony of `ballot` through its trustee pages, with one real
+/// `votum trustee` process per trustee (threshold `t`); returns the
+/// trustees' links and folders (each holding its `private.json`).
+fn cli_ceremony(
+    app: &TestApp,
+    ballot: &str,
+    names: &[&str],
+    t: &str,
+) -> (Vec<String>, Vec<tempfile::TempDir>) {
+    use crate::trustees::{add_trustee, download, files_named, start, trustee_cli};
+    let links: Vec<String> = names.iter().map(|n| add_trustee(app, ballot, n)).collect();
+    let dirs: Vec<tempfile::TempDir> = names.iter().map(|_| tempfile::tempdir().unwrap()).collect();
+    assert_eq!(start(app, ballot, t), Status::SeeOther);
+    let n = names.len();
+    let steps: [(&str, &[&str]); 3] = [
+        ("certificate.json", &[]),
+        ("shares.json", &["certificate-"]),
+        ("verification.json", &["certificate-", "shares-"]),
+    ];
+    for (step, (out, inputs)) in steps.iter().enumerate() {
+        for ((link, dir), name) in links.iter().zip(&dirs).zip(names) {
+            let dir = dir.path();
+            let mut args: Vec<String> = match step {
+                0 => {
+                    download(app, link, "ceremony.json", dir);
+                    ["init", "--ceremony", "ceremony.json", "--name", name]
+                        .map(String::from)
+                        .to_vec()
+                }
+                1 => vec!["share".into()],
+                _ => vec!["check".into()],
+            };
+            for prefix in *inputs {
+                for i in 1..=n {
+                    download(app, link, &format!("{prefix}{i}.json"), dir);
+                }
+            }
+            args.extend(["--private", "private.json", "--out", out].map(String::from));
+            for prefix in *inputs {
+                args.extend(files_named(dir, prefix));
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            trustee_cli(dir, &args);
+        }
+        for (link, dir) in links.iter().zip(&dirs) {
+            let file = std::fs::read(dir.path().join(out)).unwrap();
+            assert_eq!(upload(app, link, &file).0, Status::SeeOther, "{out}");
+        }
+    }
+    assert!(
+        votum::ballots::trustees::ceremony::election_key(&mut app.conn(), ballot)
+            .unwrap()
+            .is_some()
+    );
+    (links, dirs)
+}
+
+/// A trustee downloads the tally input and runs `votum trustee decrypt`;
+/// returns the partial decryption file and what the tool printed.
+fn cli_decrypt(app: &TestApp, link: &str, dir: &std::path::Path) -> (Vec<u8>, String) {
+    crate::trustees::download(app, link, "tally-input.json", dir);
+    let printed = crate::trustees::trustee_cli(
+        dir,
+        &[
+            "decrypt",
+            "--private",
+            "private.json",
+            "--out",
+            "partial.json",
+            "tally-input.json",
+        ],
+    );
+    (std::fs::read(dir.join("partial.json")).unwrap(), printed)
+}
+
+/// Appends a ballot to the box exactly as the box does (cast message,
+/// ballot hash, chain, head, credential marked used), for the encrypted
+/// ballots this test makes itself.
+fn append_to_box(app: &TestApp, ballot: &str, key: &CredentialKey, text: &str) {
+    use votum::db::schema::{ballot_boxes, credentials};
+    let mut conn = app.conn();
+    let protocol = votum::ballots::protocol::Protocol::of(&mut conn, ballot).unwrap();
+    let credential = key.public();
+    let signature = key.sign(&protocol.cast_message(ballot, &credential, text));
+    let hash = protocol.ballot_hash(ballot, &credential, text, &signature);
+    let (head, length): (String, i64) = ballot_boxes::table
+        .find(ballot)
+        .select((ballot_boxes::head, ballot_boxes::length))
+        .first(&mut *conn)
+        .unwrap();
+    let previous: [u8; 32] = votum_crypto::base64url::decode_array(&head).unwrap();
+    let next = protocol.chain_next(&previous, &hash);
+    diesel::insert_into(box_entries::table)
+        .values((
+            box_entries::ballot_id.eq(ballot),
+            box_entries::position.eq(length),
+            box_entries::credential.eq(credential.to_base64()),
+            box_entries::choices.eq(text),
+            box_entries::signature.eq(signature.to_base64()),
+            box_entries::hash.eq(b64(&hash)),
+            box_entries::chain.eq(b64(&next)),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::update(ballot_boxes::table.find(ballot))
+        .set((
+            ballot_boxes::head.eq(b64(&next)),
+            ballot_boxes::length.eq(length + 1),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::update(credentials::table.find((ballot, credential.to_base64())))
+        .set(credentials::used.eq("online"))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+crate::both_backends!(
+    an_encrypted_ballot_from_three_trustee_processes_to_its_result,
+    |app: TestApp| {
+        use crate::lifecycle::four_eyes;
+        let org = app.with_org();
+        app.with_officers(&org);
+        let ballot = setup::create(
+            &mut app.conn(),
+            &app.sealing,
+            &votum::rights::OfficerOf::by_operator(org.federal.id),
+            &setup::NewBallot {
+                group_id: org.federal.id,
+                title: "Mitgliederentscheid verschlüsselt".into(),
+                description: String::new(),
+                cutoff_date: test_now().date(),
+                opens_at: test_now() - chrono::Duration::hours(1),
+                closes_at: test_now() + chrono::Duration::days(7),
+                revote_allowed: true,
+                shuffle_options: false,
+                questions: vec![crate::ballot_box::yes_no()],
+            },
+            test_now(),
+        )
+        .unwrap();
+        let names = ["Anna Beispiel", "Bernd Muster", "Clara Probe"];
+        let (links, dirs) = cli_ceremony(&app, &ballot, &names, "2");
+        four_eyes(&app, &ballot, "open");
+
+        // Three members vote (each encrypts with the ballot's parameters and
+        // signs with the portal credential of their code); one votes again.
+        let protocol = votum::ballots::protocol::Protocol::of(&mut app.conn(), &ballot).unwrap();
+        let params = protocol
+            .election_parameters(&mut app.conn(), &ballot)
+            .unwrap()
+            .unwrap();
+        let key = |login: &str| {
+            let code = Code::parse(&crate::postal::portal_code(&app, login, &ballot)).unwrap();
+            protocol.derive(&code, &ballot)
+        };
+        let encrypted = |key: &CredentialKey, marks: [bool; 3]| {
+            let ballot = encrypt_ballot(
+                &params,
+                &key.public(),
+                &[marks.to_vec()],
+                &mut SystemScalars,
+            )
+            .unwrap();
+            String::from_utf8(ballot.canonical_json()).unwrap()
+        };
+        const YES: [bool; 3] = [true, false, false];
+        const NO: [bool; 3] = [false, true, false];
+        const ABSTAIN: [bool; 3] = [false, false, true];
+        let chair = key("chair-a1");
+        let a1 = key("member-a1");
+        let b1 = key("member-b1");
+        append_to_box(&app, &ballot, &chair, &encrypted(&chair, YES));
+        append_to_box(&app, &ballot, &a1, &encrypted(&a1, YES));
+        append_to_box(&app, &ballot, &b1, &encrypted(&b1, ABSTAIN));
+        append_to_box(&app, &ballot, &chair, &encrypted(&chair, NO));
+
+        four_eyes(&app, &ballot, "close");
+        four_eyes(&app, &ballot, "tally");
+
+        // Two of three trustees decrypt with their own processes; a changed
+        // file first is refused.
+        let (annas, printed) = cli_decrypt(&app, &links[0], dirs[0].path());
+        let input: TallyInput =
+            files::from_json(&std::fs::read(dirs[0].path().join("tally-input.json")).unwrap())
+                .unwrap();
+        let digest = votum_crypto::base64url::encode(&files::digest(&input));
+        assert!(printed.contains(&digest), "{printed}");
+        let mut broken: PartialDecryption = files::from_json(&annas).unwrap();
+        broken.factors[0].factor = broken.factors[1].factor;
+        let (status, text) = upload(&app, &links[0], files::to_json(&broken).as_bytes());
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(text.contains("Beweis"), "{text}");
+        assert_eq!(upload(&app, &links[0], &annas).0, Status::SeeOther);
+        let (claras, _) = cli_decrypt(&app, &links[2], dirs[2].path());
+        assert_eq!(upload(&app, &links[2], &claras).0, Status::SeeOther);
+        // Ground truth: chair no (re-vote), a1 yes, b1 abstain. (The
+        // record's `tally` member and `votum verify` come with the verifier
+        // of protocol "encrypted".)
+        let stored = tally_store::load(&mut app.conn(), &ballot)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.counts, Some(vec![vec![1, 1, 1]]));
+        assert_eq!(stored.input, input);
+        assert_eq!(stored.partials.len(), 2);
+        let result: String = ballot_results::table
+            .find(&ballot)
+            .select(ballot_results::result)
+            .first(&mut *app.conn())
+            .unwrap();
+        let results: Vec<votum_ballots::QuestionResult> = serde_json::from_str(&result).unwrap();
+        let Outcome::YesNo(yes_no) = &results[0].outcome else {
+            panic!("yes/no")
+        };
+        assert_eq!((yes_no.yes, yes_no.no, yes_no.abstain), (1, 1, 1));
+        assert_eq!(results[0].ballots.cast, 3);
+        assert_eq!(results[0].ballots.invalid, 0);
+        assert_eq!(results[0].ballots.abstentions, 1);
+    }
+);

@@ -563,10 +563,11 @@ pub fn publish_encrypted(
         .select(ballot_results::result)
         .first(conn)?;
     record.results = serde_json::from_str(&result).map_err(|_| bad("result"))?;
-    // The record's `tally` member arrives with the verifier of protocol
-    // "encrypted"; until then no encrypted record can verify, so none is
-    // published.
-    let _ = (tally, partial_decryptions);
+    record.tally = Some(v2::Tally {
+        counts: tally.counts.ok_or_else(|| bad("counts"))?,
+        input: tally.input,
+        partial_decryptions,
+    });
     let sealed: String = ballots::table
         .find(ballot_id)
         .select(ballots::box_key_sealed)

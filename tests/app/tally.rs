@@ -685,5 +685,28 @@ crate::both_backends!(
         assert_eq!(results[0].ballots.cast, 3);
         assert_eq!(results[0].ballots.invalid, 0);
         assert_eq!(results[0].ballots.abstentions, 1);
+        // Published, the record carries the tally and `votum verify` accepts it.
+        four_eyes(&app, &ballot, "publish");
+        assert_eq!(app.login("member-a1", PASSWORD), Status::SeeOther);
+        let (status, record) = app.get(&format!("/ballots/{ballot}/record.json"));
+        assert_eq!(status, Status::Ok);
+        app.logout();
+        let parsed = votum_ballots::record::v2::Record::from_json(record.as_bytes()).unwrap();
+        let tally = parsed.tally.as_ref().expect("the tally member");
+        assert_eq!(tally.counts, vec![vec![1, 1, 1]]);
+        assert_eq!(tally.input, input);
+        assert_eq!(tally.partial_decryptions.len(), 2);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("record.json");
+        std::fs::write(&file, &record).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_votum"))
+            .args(["verify", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 );

@@ -428,6 +428,22 @@ impl Protocol {
         Ok((stored, Some(key.sign(&message))))
     }
 
+    /// Whether `signature` is the slip credential's signature over a
+    /// counted postal entry whose stored `choices` are `canonical` (the
+    /// canonical JSON the entry was signed over, V2.7): the tally checks
+    /// it before trustees decrypt a sum holding the entry.
+    pub fn postal_signed(
+        self,
+        credential: &PublicCredential,
+        canonical: &[u8],
+        signature: &Signature,
+    ) -> bool {
+        credential.verify(
+            &v2::postal_message_canonical(&self.fingerprint(), credential, canonical),
+            signature,
+        )
+    }
+
     /// The receipt the box gives for a ballot.
     pub fn receipt(
         self,

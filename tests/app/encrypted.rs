@@ -451,6 +451,55 @@ crate::both_backends!(
         )
         .unwrap();
         assert_eq!(confirmed, Ok(Act::EnterPostalVotes));
+        // A counted slip whose signature is not its credential's (here the
+        // void slip's, a genuine signature over another message) stops the
+        // tally act: trustees never decrypt a sum holding it.
+        let act = |conn: &mut votum::db::DbConn, act: Act| {
+            let request = request_act(conn, &id, act, officers[0], test_now()).unwrap();
+            confirm_act(conn, &app.sealing, &id, request, officers[1], test_now()).unwrap()
+        };
+        let mut conn = app.conn();
+        assert_eq!(act(&mut conn, Act::Close), Ok(Act::Close));
+        diesel::update(
+            postal_votes::table
+                .filter(postal_votes::ballot_id.eq(&id))
+                .filter(postal_votes::credential.eq(&counted.0)),
+        )
+        .set(postal_votes::signature.eq(void.2.clone()))
+        .execute(&mut *conn)
+        .unwrap();
+        assert!(act(&mut conn, Act::Tally).is_err());
+        assert!(votum::ballots::tally::store::load(&mut conn, &id)
+            .unwrap()
+            .is_none());
+        // With its own signature back, the same slip is summed.
+        diesel::update(
+            postal_votes::table
+                .filter(postal_votes::ballot_id.eq(&id))
+                .filter(postal_votes::credential.eq(&counted.0)),
+        )
+        .set(postal_votes::signature.eq(counted.2.clone()))
+        .execute(&mut *conn)
+        .unwrap();
+        drop(conn);
+        // The refused request waits; its confirmation now goes through.
+        let pending = app.pending_act(&id);
+        let mut conn = app.conn();
+        assert_eq!(
+            confirm_act(
+                &mut conn,
+                &app.sealing,
+                &id,
+                pending,
+                officers[1],
+                test_now()
+            )
+            .unwrap(),
+            Ok(Act::Tally)
+        );
+        assert!(votum::ballots::tally::store::load(&mut conn, &id)
+            .unwrap()
+            .is_some());
     }
 );
 

@@ -27,6 +27,8 @@ pub struct PostalBallot {
     pub credential: PublicCredential,
     /// The encrypted ballot object (E.5) as JSON.
     pub choices: String,
+    /// The slip credential's signature over the entry (V2.7).
+    pub signature: Option<Signature>,
 }
 
 /// Why the stored votes cannot be summed: something no honest entry makes
@@ -38,13 +40,17 @@ pub struct Unsummable(pub String);
 /// The ballots that count (V2.12), in the order the record lists them:
 /// for each credential its last online ballot in chain order, then the
 /// counted postal entries. A counting online ballot that `genuine` refuses
-/// (not signed by an issued credential) or a stored text that is not an
-/// encrypted ballot is refused, naming its place: such a row was not put
-/// there by the box, and the trustees must not decrypt a sum holding it.
+/// (not signed by an issued credential), a postal entry that
+/// `genuine_postal` refuses (given the entry and the canonical JSON of its
+/// ballot: not signed by its slip's issued credential) or a stored text
+/// that is not an encrypted ballot is refused, naming its place: such a
+/// row was not put there by the box or a confirmed batch, and the trustees
+/// must not decrypt a sum holding it.
 pub fn counting_ballots(
     mut online: Vec<OnlineBallot>,
     postal: Vec<PostalBallot>,
     genuine: impl Fn(&OnlineBallot) -> bool,
+    genuine_postal: impl Fn(&PostalBallot, &[u8]) -> bool,
 ) -> Result<Vec<(PublicCredential, EncryptedBallot)>, Unsummable> {
     online.sort_by_key(|b| b.position);
     let mut last: HashMap<PublicCredential, usize> = HashMap::new();
@@ -77,6 +83,12 @@ pub fn counting_ballots(
                 index + 1
             ))
         })?;
+        if !genuine_postal(entry, &parsed.canonical_json()) {
+            return Err(Unsummable(format!(
+                "counted postal entry {} is not signed by its slip's issued credential",
+                index + 1
+            )));
+        }
         counted.push((entry.credential, parsed));
     }
     Ok(counted)
@@ -206,11 +218,17 @@ mod tests {
                 signature: no_signature(),
             },
         ];
-        let postal = vec![PostalBallot {
-            credential: p,
-            choices: by_post,
-        }];
-        let ballots = counting_ballots(online, postal, |_| true).unwrap();
+        let postal = || {
+            vec![PostalBallot {
+                credential: p,
+                choices: by_post.clone(),
+                signature: None,
+            }]
+        };
+        // A postal entry its slip's credential did not sign stops the sum.
+        let refused = counting_ballots(vec![], postal(), |_| true, |_, _| false).unwrap_err();
+        assert!(refused.0.contains("postal entry 1"), "{}", refused.0);
+        let ballots = counting_ballots(online, postal(), |_| true, |_, _| true).unwrap();
         assert_eq!(ballots.len(), 3);
         let input = tally_input("b", &params, &keys, &ballots, 2, &mut SystemScalars).unwrap();
         let flat: Vec<Option<u64>> = input
@@ -234,7 +252,7 @@ mod tests {
             choices: "[\"yes\"]".into(),
             signature: no_signature(),
         }];
-        assert!(counting_ballots(not_a_ballot, vec![], |_| true).is_err());
+        assert!(counting_ballots(not_a_ballot, vec![], |_| true, |_, _| true).is_err());
         // Cast under one credential, claimed by another: the proofs'
         // transcripts name the credential, so they no longer hold.
         let stolen = vec![OnlineBallot {
@@ -249,8 +267,8 @@ mod tests {
             choices: stolen[0].choices.clone(),
             signature: no_signature(),
         };
-        assert!(counting_ballots(vec![unsigned], vec![], |_| false).is_err());
-        let ballots = counting_ballots(stolen, vec![], |_| true).unwrap();
+        assert!(counting_ballots(vec![unsigned], vec![], |_| false, |_, _| true).is_err());
+        let ballots = counting_ballots(stolen, vec![], |_| true, |_, _| true).unwrap();
         let refused = tally_input("b", &params, &keys, &ballots, 1, &mut SystemScalars);
         assert!(refused.is_err());
     }

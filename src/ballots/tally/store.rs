@@ -89,14 +89,21 @@ fn stored_ballots(
         .filter(postal_votes::ballot_id.eq(ballot))
         .filter(postal_votes::batch.eq_any(&batches))
         .filter(postal_votes::status.eq(Registered::Counted))
-        .select((postal_votes::credential, postal_votes::choices))
-        .load::<(String, String)>(conn)?
+        .select((
+            postal_votes::credential,
+            postal_votes::choices,
+            postal_votes::signature,
+        ))
+        .load::<(String, String, Option<String>)>(conn)?
         .into_iter()
-        .map(|(credential, choices)| {
+        .map(|(credential, choices, signature)| {
             Ok(PostalBallot {
                 credential: PublicCredential::from_base64(&credential)
                     .map_err(|_| bad("credential"))?,
                 choices,
+                // A signature that does not decode is no signature: the
+                // entry is then refused by name, not by a 500.
+                signature: signature.and_then(|s| Signature::from_base64(&s).ok()),
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -137,7 +144,13 @@ pub fn begin(
                 &b.signature,
             )
     };
-    let ballots = match counting::counting_ballots(online, postal, genuine) {
+    let genuine_postal = |p: &PostalBallot, canonical: &[u8]| {
+        issued.contains(&p.credential)
+            && p.signature
+                .as_ref()
+                .is_some_and(|s| protocol.postal_signed(&p.credential, canonical, s))
+    };
+    let ballots = match counting::counting_ballots(online, postal, genuine, genuine_postal) {
         Ok(ballots) => ballots,
         Err(e) => return Ok(Err(e)),
     };

@@ -14,8 +14,8 @@ use super::encrypted::question_shape;
 use super::messages::{ballot_hash, cast_message, chain_genesis, chain_next, lot_order};
 use super::messages::{postal_message_for, postal_void_message};
 use super::verify::{
-    check_acts, check_credentials, check_election, check_head, check_signature, compare_results,
-    find,
+    check_acts, check_credentials, check_election, check_head, check_postal_entry, check_signature,
+    check_void_entry, compare_results, find,
 };
 use super::{PostalChoices, Record};
 use crate::counts::tally_counts;
@@ -445,20 +445,7 @@ fn check_postal(
     };
     let mut previous: Option<&PublicCredential> = None;
     for (index, (entry, signed)) in record.postal.iter().zip(signed).enumerate() {
-        if previous.is_some_and(|p| *p >= entry.credential) {
-            return Err(RecordError::PostalNotSorted { index });
-        }
-        previous = Some(&entry.credential);
-        match find(record, &entry.credential) {
-            None => return Err(RecordError::PostalUnknownCredential { index }),
-            Some(listed) if listed.revoked => {
-                return Err(RecordError::PostalRevokedCredential { index })
-            }
-            Some(_) => {}
-        }
-        if !signed {
-            return Err(RecordError::PostalSignature { index });
-        }
+        check_postal_entry(record, index, entry, &mut previous, signed)?;
         let voted_online = online.voted.contains_key(&entry.credential);
         match entry.status {
             PostalStatus::Counted => {
@@ -474,12 +461,7 @@ fn check_postal(
                 postal.counted += 1;
             }
             PostalStatus::VoidUsedOnline => {
-                if !entry.choices.is_empty() {
-                    return Err(RecordError::PostalChoiceCount { index });
-                }
-                if !voted_online {
-                    return Err(RecordError::PostalVoidWithoutOnline { index });
-                }
+                check_void_entry(index, entry, voted_online)?;
                 postal.void += 1;
             }
         }

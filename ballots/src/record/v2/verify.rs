@@ -7,7 +7,9 @@ use super::messages::{
     postal_message, postal_void_message, record_message, Receipt,
 };
 use super::time::is_utc_time;
-use super::{ActKind, PostalChoices, Record, PROTOCOL_ENCRYPTED, PROTOCOL_SIGNED, VERSION};
+use super::{
+    ActKind, PostalChoices, PostalEntry, Record, PROTOCOL_ENCRYPTED, PROTOCOL_SIGNED, VERSION,
+};
 use crate::choice::Choice;
 use crate::record::canonical::to_canonical;
 use crate::record::v1::verify::in_parallel;
@@ -274,6 +276,50 @@ pub(super) fn find<'a>(
         .and_then(|index| list.get(index))
 }
 
+/// The rules every postal entry obeys under both protocols (V2.7), in
+/// this order: sorted by credential (one entry each), credential listed
+/// and not revoked, signed by it (`signed`, checked beforehand in
+/// parallel).
+pub(super) fn check_postal_entry<'a>(
+    record: &Record,
+    index: usize,
+    entry: &'a PostalEntry,
+    previous: &mut Option<&'a PublicCredential>,
+    signed: bool,
+) -> Result<(), RecordError> {
+    if previous.is_some_and(|p| *p >= entry.credential) {
+        return Err(RecordError::PostalNotSorted { index });
+    }
+    *previous = Some(&entry.credential);
+    match find(record, &entry.credential) {
+        None => return Err(RecordError::PostalUnknownCredential { index }),
+        Some(listed) if listed.revoked => {
+            return Err(RecordError::PostalRevokedCredential { index })
+        }
+        Some(_) => {}
+    }
+    if !signed {
+        return Err(RecordError::PostalSignature { index });
+    }
+    Ok(())
+}
+
+/// A void slip (V2.7, both protocols): no choices, and its credential
+/// voted online.
+pub(super) fn check_void_entry(
+    index: usize,
+    entry: &PostalEntry,
+    voted_online: bool,
+) -> Result<(), RecordError> {
+    if !entry.choices.is_empty() {
+        return Err(RecordError::PostalChoiceCount { index });
+    }
+    if !voted_online {
+        return Err(RecordError::PostalVoidWithoutOnline { index });
+    }
+    Ok(())
+}
+
 struct BallotCheck {
     choices: Result<Vec<Choice>, crate::record::CastError>,
     signed: bool,
@@ -376,20 +422,7 @@ fn check_postal<'a>(
     };
     let mut previous: Option<&PublicCredential> = None;
     for (index, (entry, signed)) in record.postal.iter().zip(signed).enumerate() {
-        if previous.is_some_and(|p| *p >= entry.credential) {
-            return Err(RecordError::PostalNotSorted { index });
-        }
-        previous = Some(&entry.credential);
-        match find(record, &entry.credential) {
-            None => return Err(RecordError::PostalUnknownCredential { index }),
-            Some(listed) if listed.revoked => {
-                return Err(RecordError::PostalRevokedCredential { index })
-            }
-            Some(_) => {}
-        }
-        if !signed {
-            return Err(RecordError::PostalSignature { index });
-        }
+        check_postal_entry(record, index, entry, &mut previous, signed)?;
         let voted_online = counted.online.contains_key(&entry.credential);
         match entry.status {
             PostalStatus::Counted => {
@@ -405,12 +438,7 @@ fn check_postal<'a>(
                 counted.postal.push(choices);
             }
             PostalStatus::VoidUsedOnline => {
-                if !entry.choices.is_empty() {
-                    return Err(RecordError::PostalChoiceCount { index });
-                }
-                if !voted_online {
-                    return Err(RecordError::PostalVoidWithoutOnline { index });
-                }
+                check_void_entry(index, entry, voted_online)?;
                 counted.void_postal += 1;
             }
         }
